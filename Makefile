@@ -1,0 +1,61 @@
+# The two commands: `make run` (set up and serve the demo) and `make test` (set up and run the suite).
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+UV := $(VENV)/bin/uv
+UV_VERSION := 0.13.9
+PORT ?= 8000
+# Local runs: DEBUG on, SQLite under var/, Celery on the filesystem broker under var/.
+RUN_ENV := DEBUG=$${DEBUG:-true}
+PYTEST_ARGS ?=
+
+.PHONY: install run test lint format migrate seed clean check-deploy
+
+$(UV):
+	$(PYTHON) -m venv $(VENV)
+	$(VENV)/bin/pip install --quiet --disable-pip-version-check uv==$(UV_VERSION)
+
+$(VENV)/.installed: $(UV) pyproject.toml uv.lock
+	$(UV) sync --frozen --quiet
+	@touch $@
+
+install: $(VENV)/.installed
+
+migrate: install
+	@mkdir -p var
+	$(RUN_ENV) $(PY) manage.py migrate --noinput
+
+seed: migrate
+	$(RUN_ENV) $(PY) manage.py seed_demo
+
+# Serve the portal with demo data on http://127.0.0.1:$(PORT), a Celery worker with beat
+# beside it. Ctrl-C stops both.
+run: seed
+	@mkdir -p var/log
+	@$(RUN_ENV) $(PY) manage.py demo_logins
+	@echo "Serving on http://127.0.0.1:$(PORT)/ (Ctrl-C stops the portal and its worker)"
+	@export $(RUN_ENV); \
+	$(VENV)/bin/celery -A portal worker -B --concurrency 1 --loglevel INFO \
+	    --logfile var/log/celery.log --schedule var/celerybeat-schedule & worker=$$!; \
+	trap 'kill -TERM $$worker 2>/dev/null; wait $$worker 2>/dev/null; exit 0' INT TERM EXIT; \
+	$(PY) manage.py runserver 127.0.0.1:$(PORT) --noreload
+
+# The whole suite: PostgreSQL when DATABASE_URL points at one, SQLite otherwise.
+test: install
+	@mkdir -p var
+	$(PY) -m pytest -n 2 --dist loadgroup $(PYTEST_ARGS)
+
+lint: install
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format: install
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
+
+check-deploy: install
+	DEBUG=false SECRET_KEY=$$(openssl rand -hex 32) ALLOWED_HOSTS=portal.example.com $(PY) manage.py check --deploy --fail-level WARNING
+
+clean:
+	rm -rf $(VENV) var staticfiles .pytest_cache .ruff_cache

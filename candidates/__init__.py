@@ -1,0 +1,1 @@
+"""Candidates and applications: the pipeline, stages, reason codes, sources and interviews."""

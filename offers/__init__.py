@@ -1,0 +1,1 @@
+"""Offers: versions, compensation components, band checks and approval chains."""

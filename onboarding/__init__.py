@@ -1,0 +1,1 @@
+"""Pre-boarding: checklists, background checks, start-date risk and start confirmation."""

@@ -1,0 +1,176 @@
+"""Admin pages for people and organisation reference data.
+
+Saves go through the services (validation, history user and change reason). Decisions,
+reminders, notifications and access logs are read-only here: workflows write them.
+"""
+
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.utils.translation import gettext_lazy as _
+from simple_history.admin import SimpleHistoryAdmin
+
+from portal.choices import Role
+from portal.models import (
+    AccessLog,
+    CompBand,
+    CostCenter,
+    Decision,
+    Department,
+    HiringPlan,
+    Holiday,
+    Level,
+    Location,
+    ReminderLog,
+    RoleFamily,
+    User,
+)
+from portal.roles import group_name
+from portal.services.org import save_org_record
+from portal.services.users import set_roles
+
+admin.site.site_header = _("Staffing portal administration")
+admin.site.site_title = _("Staffing portal")
+admin.site.index_title = _("Reference data and people")
+
+
+class OrgAdmin(SimpleHistoryAdmin):
+    """Reference data: saved through save_org_record; deleting is refused once referenced (PROTECT)."""
+
+    def save_model(self, request, obj, form, change):
+        save_org_record(record=obj, by=request.user)
+
+
+@admin.register(Department)
+class DepartmentAdmin(OrgAdmin):
+    list_display = ["name", "code", "head"]
+    search_fields = ["name", "code"]
+    autocomplete_fields = ["head"]
+
+
+@admin.register(CostCenter)
+class CostCenterAdmin(OrgAdmin):
+    list_display = ["code", "name", "department", "budget_owner", "is_active"]
+    list_filter = ["is_active", "department"]
+    list_select_related = ["department", "budget_owner"]
+    search_fields = ["code", "name"]
+    autocomplete_fields = ["budget_owner"]
+
+
+@admin.register(Location)
+class LocationAdmin(OrgAdmin):
+    list_display = ["city", "province", "country", "is_remote"]
+    list_filter = ["country", "province", "is_remote"]
+    search_fields = ["city"]
+
+
+@admin.register(RoleFamily)
+class RoleFamilyAdmin(OrgAdmin):
+    list_display = ["name"]
+    search_fields = ["name"]
+
+
+@admin.register(Level)
+class LevelAdmin(OrgAdmin):
+    list_display = ["code", "name", "rank"]
+
+
+@admin.register(CompBand)
+class CompBandAdmin(OrgAdmin):
+    list_display = [
+        "role_family",
+        "level",
+        "location",
+        "minimum",
+        "midpoint",
+        "maximum",
+        "currency",
+        "effective_from",
+        "effective_to",
+    ]
+    list_filter = ["role_family", "level", "currency"]
+    list_select_related = ["role_family", "level", "location"]
+
+
+@admin.register(HiringPlan)
+class HiringPlanAdmin(OrgAdmin):
+    list_display = ["period", "cost_center", "approved_headcount", "approved_budget", "currency"]
+    list_filter = ["period"]
+    list_select_related = ["cost_center"]
+    search_fields = ["period", "cost_center__code"]
+
+
+@admin.register(Holiday)
+class HolidayAdmin(OrgAdmin):
+    list_display = ["date", "name"]
+    date_hierarchy = "date"
+
+
+@admin.register(User)
+class UserAdmin(BaseUserAdmin, SimpleHistoryAdmin):
+    """People. Roles are set through set_roles so that the change is checked and recorded."""
+
+    list_display = ["username", "first_name", "last_name", "email", "title", "manager", "is_active"]
+    list_select_related = ["manager"]
+    list_filter = ["is_active", "groups"]
+    autocomplete_fields = ["manager"]
+    fieldsets = (
+        (None, {"fields": ("username", "password")}),
+        (_("Person"), {"fields": ("first_name", "last_name", "email", "title", "manager")}),
+        (_("Access"), {"fields": ("is_active", "is_staff", "is_superuser", "groups")}),
+        (_("Dates"), {"fields": ("last_login", "date_joined")}),
+    )
+    readonly_fields = ["last_login", "date_joined"]
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # deactivate instead: decisions and history point at people
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        if db_field.name == "groups":
+            from django.contrib.auth.models import Group
+
+            kwargs["queryset"] = Group.objects.filter(name__in=[group_name(r) for r in Role.values])
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
+
+    def save_model(self, request, obj, form, change):
+        obj._history_user = request.user
+        super().save_model(request, obj, form, change)
+
+    def save_related(self, request, form, formsets, change):
+        groups = form.cleaned_data.pop("groups", None)
+        super().save_related(request, form, formsets, change)
+        if groups is not None:
+            labels = {group_name(r): r for r in Role.values}
+            set_roles(user=form.instance, roles=[labels[g.name] for g in groups if g.name in labels], by=request.user)
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Decision)
+class DecisionAdmin(ReadOnlyAdmin, SimpleHistoryAdmin):
+    list_display = ["title", "kind", "owner", "owner_role", "due_at", "status", "outcome"]
+    list_filter = ["kind", "status", "owner_role"]
+    list_select_related = ["owner"]
+    search_fields = ["title"]
+
+
+@admin.register(ReminderLog)
+class ReminderLogAdmin(ReadOnlyAdmin):
+    list_display = ["decision", "kind", "recipient", "due_at", "sent_at"]
+    list_filter = ["kind"]
+    list_select_related = ["decision", "recipient"]
+
+
+@admin.register(AccessLog)
+class AccessLogAdmin(ReadOnlyAdmin):
+    list_display = ["at", "action", "permission", "user", "object_type", "object_id", "by", "reason"]
+    list_filter = ["action", "permission"]
+    list_select_related = ["user", "by", "object_type"]

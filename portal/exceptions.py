@@ -1,0 +1,6 @@
+class PortalError(Exception):
+    """A request the rules refuse; its message is shown to the person as it is."""
+
+
+class DecisionError(PortalError):
+    pass

@@ -1,0 +1,15 @@
+from django.core.management.base import BaseCommand
+
+from portal.demo import DEMO_PASSWORD, PEOPLE
+
+
+class Command(BaseCommand):
+    help = "Print the demo logins created by seed_demo."
+
+    def handle(self, *args, **options):
+        self.stdout.write(f"Demo logins (password for each: {DEMO_PASSWORD}):")
+        for person in PEOPLE:
+            roles = ", ".join(str(role.label) for role in person.roles)
+            self.stdout.write(
+                f"  {person.username:<16} {person.first_name} {person.last_name}, {person.title} [{roles}]"
+            )

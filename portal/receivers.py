@@ -1,0 +1,30 @@
+"""Plumbing run after every `migrate`: role groups and the history tamper guard.
+
+Both are idempotent. They live here rather than only in migrations because later apps add
+permissions and history tables, and each `migrate` must cover those too.
+"""
+
+import time
+
+from django.apps import apps
+
+from portal import audit
+from portal.roles import apply_roles
+
+
+def after_migrate(sender, app_config=None, using="default", **kwargs):
+    # post_migrate is sent once per installed app, in order; on the last one every app's
+    # tables and permissions exist.
+    if app_config is None or app_config is not list(apps.get_app_configs())[-1]:
+        return
+    apply_roles(using=using)
+    audit.install_history_guard(using=using)
+
+
+def start_session_clock(sender, request, user, **kwargs):
+    """Start the idle and absolute session clocks at sign-in (Django has already rotated the session key)."""
+    from portal.middleware import LAST_SEEN, SIGNED_IN_AT
+
+    now = time.time()
+    request.session[SIGNED_IN_AT] = now
+    request.session[LAST_SEEN] = now

@@ -1,0 +1,111 @@
+"""Which model permissions each role's group holds, defined in code.
+
+`apply_roles` makes the groups match this table exactly (permissions not listed are removed),
+so it is safe to run any number of times: the data migration, every `migrate` (post_migrate)
+and the `setup_roles` command all call it. Permissions of apps not migrated yet are skipped and
+picked up by the next run.
+"""
+
+from portal.choices import Role
+
+VIEW = ("view",)
+ALL = ("add", "change", "delete", "view")
+
+# app_label.model -> actions, per role. Later modules add their models here.
+ROLE_PERMISSIONS: dict[str, dict[str, tuple[str, ...]]] = {
+    Role.RECRUITER: {
+        "portal.department": VIEW,
+        "portal.costcenter": VIEW,
+        "portal.location": VIEW,
+        "portal.rolefamily": VIEW,
+        "portal.level": VIEW,
+        "portal.compband": VIEW,
+        "portal.decision": ("add", "view"),
+    },
+    Role.HIRING_MANAGER: {
+        "portal.department": VIEW,
+        "portal.costcenter": VIEW,
+        "portal.location": VIEW,
+        "portal.rolefamily": VIEW,
+        "portal.level": VIEW,
+        "portal.compband": VIEW,
+        "portal.hiringplan": VIEW,
+        "portal.decision": ("add", "view"),
+    },
+    Role.INTERVIEWER: {
+        "portal.department": VIEW,
+        "portal.location": VIEW,
+        "portal.rolefamily": VIEW,
+        "portal.level": VIEW,
+    },
+    Role.FINANCE: {
+        "portal.department": VIEW,
+        "portal.costcenter": VIEW,
+        "portal.location": VIEW,
+        "portal.rolefamily": VIEW,
+        "portal.level": VIEW,
+        "portal.compband": VIEW,
+        "portal.hiringplan": VIEW,
+        "portal.decision": ("add", "view"),
+    },
+    Role.HR: {
+        "portal.department": VIEW,
+        "portal.costcenter": VIEW,
+        "portal.location": VIEW,
+        "portal.rolefamily": VIEW,
+        "portal.level": VIEW,
+        "portal.compband": VIEW,
+        "portal.hiringplan": VIEW,
+        "portal.decision": ("add", "view"),
+    },
+    Role.ADMIN: {
+        "portal.user": ALL,
+        "portal.department": ALL,
+        "portal.costcenter": ALL,
+        "portal.location": ALL,
+        "portal.rolefamily": ALL,
+        "portal.level": ALL,
+        "portal.compband": ALL,
+        "portal.hiringplan": ALL,
+        "portal.holiday": ALL,
+        "portal.decision": ("add", "change", "view"),
+        "portal.notification": VIEW,
+        "portal.reminderlog": VIEW,
+        "portal.accesslog": VIEW,
+    },
+}
+
+
+def group_name(role: str) -> str:
+    """The Django group that stands for a role (its readable label)."""
+    return str(Role(role).label)
+
+
+def apply_roles(apps=None, *, using: str = "default") -> dict[str, int]:
+    """Make every role's group hold exactly the permissions in ROLE_PERMISSIONS.
+
+    Takes a migration's `apps` registry or, by default, the real one. Returns the number of
+    permissions each group ended with.
+    """
+    if apps is None:
+        from django.apps import apps as global_apps
+
+        apps = global_apps
+    Group = apps.get_model("auth", "Group")
+    Permission = apps.get_model("auth", "Permission")
+    counts = {}
+    for role, models in ROLE_PERMISSIONS.items():
+        group, _ = Group.objects.using(using).get_or_create(name=group_name(role))
+        wanted = [
+            (label.split(".")[0], f"{action}_{label.split('.')[1]}")
+            for label, actions in models.items()
+            for action in actions
+        ]
+        perms = []
+        for app_label, codename in wanted:
+            perm = Permission.objects.using(using).filter(content_type__app_label=app_label, codename=codename).first()
+            if perm is not None:
+                perms.append(perm)
+        group.permissions.set(perms)
+        counts[role] = len(perms)
+    return counts

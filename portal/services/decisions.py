@@ -1,0 +1,200 @@
+"""Raise, resolve, reassign and cancel decisions. The only writers of portal.Decision."""
+
+from datetime import datetime
+
+from django.contrib.contenttypes.models import ContentType
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from portal import calendar
+from portal.choices import (
+    DECISION_CANCELLED,
+    DECISION_RAISED,
+    DECISION_REASSIGNED,
+    DECISION_RESOLVED,
+    OUTCOMES_NEEDING_NOTE,
+    DecisionKind,
+    DecisionStatus,
+    Outcome,
+    Role,
+)
+from portal.exceptions import DecisionError
+from portal.models import Decision, User
+from portal.permissions import can_cancel_decision, can_reassign_decision, can_take_decision
+from portal.selectors import decision_recipients
+from portal.services.notifications import notify
+
+DEFAULT_SLA_BUSINESS_DAYS = 2
+
+
+def raise_decision(
+    *,
+    kind: str,
+    title: str,
+    owner: User | None = None,
+    owner_role: str = "",
+    due_at: datetime | None = None,
+    sla_business_days: int = DEFAULT_SLA_BUSINESS_DAYS,
+    subject=None,
+    detail: str = "",
+    sequence: int | None = None,
+    by: User | None = None,
+    key: str = "",
+    raised_at: datetime | None = None,
+) -> Decision:
+    """Open a decision for `owner` (a person) or `owner_role` (anyone holding it).
+
+    `due_at` defaults to the end of the business day `sla_business_days` from now. With a `key`,
+    raising again while a decision with that key is open returns the open one unchanged.
+    `raised_at` keeps the original time of a decision brought in from elsewhere (imports, demo data).
+    The owner (or the role's members) is notified once the transaction commits.
+    """
+    _check_owner(owner, owner_role)
+    if kind not in DecisionKind.values:
+        raise DecisionError(_("Unknown decision kind: %(kind)s.") % {"kind": kind})
+    if not title.strip():
+        raise DecisionError(_("A decision needs a title."))
+    if key:
+        existing = Decision.objects.open().filter(key=key).first()
+        if existing is not None:
+            return existing
+    decision = Decision(
+        kind=kind,
+        title=title.strip(),
+        detail=detail,
+        owner=owner,
+        owner_role=owner_role,
+        due_at=due_at or calendar.due_at_after(sla_business_days, start=raised_at),
+        sequence=sequence,
+        raised_by=by,
+        key=key,
+        created_at=raised_at or timezone.now(),
+    )
+    if subject is not None:
+        decision.subject_type = ContentType.objects.get_for_model(subject)
+        decision.subject_id = subject.pk
+    try:
+        with transaction.atomic():
+            _save(decision, by=by, reason=DECISION_RAISED)
+    except IntegrityError:
+        # Another request raised the same key between our check and our insert.
+        existing = Decision.objects.open().filter(key=key).first() if key else None
+        if existing is None:
+            raise
+        return existing
+    _notify_owners(
+        decision, _("%(who)s asked you to decide: %(title)s") % {"who": by or _("The portal"), "title": title}
+    )
+    return decision
+
+
+def resolve_decision(*, decision: Decision, outcome: str, by: User | None, note: str = "") -> Decision:
+    """Close an open decision with `outcome`. `by=None` is the system (a workflow closing its own step).
+
+    Raises DecisionError when the decision is no longer open (someone else took it first) or
+    `by` may not take it. Outcomes that refuse or send back need a note.
+    """
+    if outcome not in Outcome.values:
+        raise DecisionError(_("Unknown outcome: %(outcome)s.") % {"outcome": outcome})
+    if outcome in OUTCOMES_NEEDING_NOTE and not note.strip():
+        raise DecisionError(_("Say why: a note is required for “%(outcome)s”.") % {"outcome": Outcome(outcome).label})
+    with transaction.atomic():
+        # Lock the row: two people taking the same decision at once must not both win.
+        locked = Decision.objects.select_for_update().get(pk=decision.pk)
+        if not locked.is_open:
+            raise DecisionError(
+                _("This decision was already closed (%(status)s).") % {"status": locked.get_status_display()}
+            )
+        if by is not None and not can_take_decision(by, locked):
+            raise DecisionError(_("This decision is not yours to take."))
+        locked.status = DecisionStatus.DONE
+        locked.outcome = outcome
+        locked.decided_by = by
+        locked.decided_at = timezone.now()
+        locked.note = note.strip()
+        _save(locked, by=by, reason=DECISION_RESOLVED)
+    if locked.raised_by_id and locked.raised_by_id != getattr(by, "pk", None):
+        notify(
+            users=[locked.raised_by],
+            message=_("%(who)s decided “%(title)s”: %(outcome)s")
+            % {"who": by or _("The portal"), "title": locked.title, "outcome": locked.get_outcome_display()},
+            url=locked.get_absolute_url(),
+            decision=locked,
+        )
+    return locked
+
+
+def reassign_decision(
+    *,
+    decision: Decision,
+    by: User,
+    owner: User | None = None,
+    owner_role: str = "",
+    due_at: datetime | None = None,
+    note: str,
+) -> Decision:
+    """Hand an open decision to another person or role, optionally with a new due date.
+
+    Reminders restart for the new owner (they are keyed by due date and recipient).
+    """
+    _check_owner(owner, owner_role)
+    if not note.strip():
+        raise DecisionError(_("Say why you are handing this decision on."))
+    if due_at is not None and due_at <= timezone.now():
+        raise DecisionError(_("A new due date must be in the future."))
+    with transaction.atomic():
+        locked = Decision.objects.select_for_update().get(pk=decision.pk)
+        if not can_reassign_decision(by, locked):
+            raise DecisionError(_("You may not reassign this decision."))
+        if locked.owner_id == getattr(owner, "pk", None) and locked.owner_role == owner_role and due_at is None:
+            raise DecisionError(_("That is already who owns this decision."))
+        locked.owner = owner
+        locked.owner_role = owner_role
+        if due_at is not None:
+            locked.due_at = due_at
+        locked.note = note.strip()
+        _save(locked, by=by, reason=DECISION_REASSIGNED)
+    _notify_owners(locked, _("%(who)s handed you a decision: %(title)s") % {"who": by, "title": locked.title})
+    return locked
+
+
+def cancel_decision(*, decision: Decision, by: User | None, note: str) -> Decision:
+    """Close an open decision without an outcome (its subject was withdrawn, or it was raised in error)."""
+    if not note.strip():
+        raise DecisionError(_("Say why the decision is cancelled."))
+    with transaction.atomic():
+        locked = Decision.objects.select_for_update().get(pk=decision.pk)
+        if not locked.is_open:
+            raise DecisionError(
+                _("This decision was already closed (%(status)s).") % {"status": locked.get_status_display()}
+            )
+        if by is not None and not can_cancel_decision(by, locked):
+            raise DecisionError(_("You may not cancel this decision."))
+        locked.status = DecisionStatus.CANCELLED
+        locked.decided_by = by
+        locked.decided_at = timezone.now()
+        locked.note = note.strip()
+        _save(locked, by=by, reason=DECISION_CANCELLED)
+    return locked
+
+
+def _check_owner(owner: User | None, owner_role: str) -> None:
+    if owner is None and not owner_role:
+        raise DecisionError(_("Choose who owns the decision: a person or a role."))
+    if owner is not None and owner_role:
+        raise DecisionError(_("Choose a person or a role, not both."))
+    if owner is not None and not owner.is_active:
+        raise DecisionError(_("%(user)s is deactivated and cannot own a decision.") % {"user": owner})
+    if owner_role and owner_role not in Role.values:
+        raise DecisionError(_("Unknown role: %(role)s.") % {"role": owner_role})
+
+
+def _save(decision: Decision, *, by: User | None, reason: str) -> None:
+    decision._history_user = by
+    decision._change_reason = reason
+    decision.save()
+
+
+def _notify_owners(decision: Decision, message: str) -> None:
+    notify(users=decision_recipients(decision), message=message, url=decision.next_action_url, decision=decision)

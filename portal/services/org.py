@@ -1,0 +1,19 @@
+"""Saving organisation reference data. Admin pages and the demo seeder both come through here."""
+
+from django.db import models, transaction
+
+from portal.choices import ORG_RECORD_SAVED
+from portal.models import User
+
+
+def save_org_record(*, record: models.Model, by: User | None, reason: str = "") -> models.Model:
+    """Validate (field rules, constraints, overlaps) and save a reference record with its history row.
+
+    Raises django.core.exceptions.ValidationError with a message per field when a value is refused.
+    """
+    record.full_clean()
+    with transaction.atomic():
+        record._history_user = by
+        record._change_reason = reason or ORG_RECORD_SAVED.format(model=record._meta.model_name)
+        record.save()
+    return record

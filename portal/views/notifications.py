@@ -1,0 +1,37 @@
+"""The signed-in user's notification list."""
+
+from django.contrib import messages
+from django.shortcuts import get_object_or_404, redirect
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+from django.views.generic import ListView
+
+from portal.selectors import notifications_for_user
+from portal.services.notifications import mark_all_read, mark_read
+
+
+class NotificationListView(ListView):
+    template_name = "portal/notification_list.html"
+    context_object_name = "notifications"
+    paginate_by = 30
+
+    def get_queryset(self):
+        return notifications_for_user(self.request.user)
+
+
+@require_POST
+def notification_open(request, pk):
+    """Mark one notification read and go where it points."""
+    notification = get_object_or_404(notifications_for_user(request.user), pk=pk)
+    mark_read(notification=notification, by=request.user)
+    if notification.url and url_has_allowed_host_and_scheme(notification.url, allowed_hosts={request.get_host()}):
+        return redirect(notification.url)
+    return redirect("portal:notifications")
+
+
+@require_POST
+def notification_read_all(request):
+    count = mark_all_read(by=request.user)
+    messages.success(request, _("%(count)d notifications marked read.") % {"count": count})
+    return redirect("portal:notifications")

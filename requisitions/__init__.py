@@ -1,0 +1,1 @@
+"""Requisitions: intake, budget validation and approval chains routed by money."""

@@ -1,0 +1,1 @@
+"""Agencies and contractors: vendors, rate cards, engagements, timesheets and invoices."""
