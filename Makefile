@@ -23,7 +23,7 @@ $(VENV)/.installed: $(UV) pyproject.toml uv.lock
 install: $(VENV)/.installed
 
 migrate: install
-	@mkdir -p var
+	@mkdir -p var/static
 	$(RUN_ENV) $(PY) manage.py migrate --noinput
 
 seed: migrate
@@ -32,7 +32,7 @@ seed: migrate
 # Serve the portal with demo data on http://127.0.0.1:$(PORT), a Celery worker with beat
 # beside it. Ctrl-C stops both.
 run: seed
-	@mkdir -p var/log
+	@mkdir -p var/log var/static
 	@$(RUN_ENV) $(PY) manage.py demo_logins
 	@echo "Serving on http://127.0.0.1:$(PORT)/ (Ctrl-C stops the portal and its worker)"
 	@export $(RUN_ENV); \
@@ -43,7 +43,7 @@ run: seed
 
 # The whole suite: PostgreSQL when DATABASE_URL points at one, SQLite otherwise.
 test: install
-	@mkdir -p var
+	@mkdir -p var/static
 	$(PY) -m pytest -n 2 --dist loadgroup $(PYTEST_ARGS)
 
 lint: install

@@ -1,0 +1,109 @@
+"""factory-boy factories. Users get their roles through the portal's own service."""
+
+from datetime import date, timedelta
+from decimal import Decimal
+
+import factory
+from django.utils import timezone
+
+from portal.choices import DecisionKind
+from portal.models import CompBand, CostCenter, Decision, Department, HiringPlan, Level, Location, RoleFamily, User
+from portal.services.users import set_roles
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = User
+        django_get_or_create = ("username",)
+        skip_postgeneration_save = True
+
+    username = factory.Sequence(lambda n: f"person{n}")
+    first_name = factory.Faker("first_name")
+    last_name = factory.Faker("last_name")
+    email = factory.LazyAttribute(lambda u: f"{u.username}@example.com")
+    password = factory.PostGenerationMethodCall("set_password", "correct horse battery")
+
+    @factory.post_generation
+    def roles(self, create, extracted, **kwargs):
+        if create:
+            self.save()
+            if extracted:
+                set_roles(user=self, roles=extracted, by=None)
+
+
+class DepartmentFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Department
+
+    name = factory.Sequence(lambda n: f"Department {n}")
+    code = factory.Sequence(lambda n: f"D{n:03d}")
+
+
+class CostCenterFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = CostCenter
+
+    code = factory.Sequence(lambda n: f"CC-{1000 + n}")
+    name = factory.Sequence(lambda n: f"Cost center {n}")
+    department = factory.SubFactory(DepartmentFactory)
+    budget_owner = factory.SubFactory(UserFactory)
+
+
+class LocationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Location
+
+    city = factory.Sequence(lambda n: f"City {n}")
+    province = "ON"
+    country = "CA"
+
+
+class RoleFamilyFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = RoleFamily
+
+    name = factory.Sequence(lambda n: f"Family {n}")
+
+
+class LevelFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Level
+
+    code = factory.Sequence(lambda n: f"L{n}")
+    name = factory.Sequence(lambda n: f"Level {n}")
+    rank = factory.Sequence(lambda n: n + 1)
+
+
+class CompBandFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = CompBand
+
+    role_family = factory.SubFactory(RoleFamilyFactory)
+    level = factory.SubFactory(LevelFactory)
+    location = factory.SubFactory(LocationFactory)
+    minimum = Decimal("80000")
+    midpoint = Decimal("95000")
+    maximum = Decimal("110000")
+    effective_from = date(2026, 1, 1)
+
+
+class HiringPlanFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = HiringPlan
+
+    period = "2027-Q1"
+    cost_center = factory.SubFactory(CostCenterFactory)
+    approved_headcount = 4
+    approved_budget = Decimal("500000")
+
+
+class DecisionFactory(factory.django.DjangoModelFactory):
+    """A request decision; use the services in tests of behaviour, this for setting the scene."""
+
+    class Meta:
+        model = Decision
+
+    kind = DecisionKind.REQUEST
+    title = factory.Sequence(lambda n: f"Decide thing {n}")
+    owner = factory.SubFactory(UserFactory)
+    due_at = factory.LazyFunction(lambda: timezone.now() + timedelta(days=3))
