@@ -58,9 +58,12 @@ def test_history_rows_cannot_be_updated_or_deleted_on_postgresql(requires_postgr
     table = Decision.history.model._meta.db_table
 
     for statement in (f"UPDATE {table} SET title = 'forged'", f"DELETE FROM {table}"):
-        with pytest.raises(DatabaseError, match="history rows are immutable"), transaction.atomic():
-            with connection.cursor() as cursor:
-                cursor.execute(statement)
+        with (
+            pytest.raises(DatabaseError, match="history rows are immutable"),
+            transaction.atomic(),
+            connection.cursor() as cursor,
+        ):
+            cursor.execute(statement)
 
     assert list(decision.history.values_list("title", flat=True)) == ["Confirm budget"]
 
