@@ -34,7 +34,9 @@ class OwnerFields(forms.Form):
 class RequestForm(OwnerFields):
     """Ask someone for a decision by a date: a request, resolved done or declined."""
 
-    title = forms.CharField(max_length=200, label=_("What needs deciding"))
+    title = forms.CharField(
+        max_length=200, label=_("What needs deciding"), error_messages={"required": _("Say what needs deciding.")}
+    )
     detail = forms.CharField(widget=forms.Textarea(attrs={"rows": 4}), required=False, label=_("Details"))
     business_days = forms.IntegerField(
         min_value=1,
@@ -45,12 +47,6 @@ class RequestForm(OwnerFields):
     )
 
     field_order = ["title", "detail", "owner", "owner_role", "business_days"]
-
-    def clean_title(self):
-        title = self.cleaned_data["title"].strip()
-        if not title:
-            raise forms.ValidationError(_("Say what needs deciding."))
-        return title
 
 
 class ResolveForm(forms.Form):
@@ -78,13 +74,12 @@ class ReassignForm(OwnerFields):
         label=_("New due date (business days from now)"),
         help_text=_("Leave empty to keep the current due date."),
     )
-    note = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), max_length=4000, label=_("Why"))
-
-    def clean_note(self):
-        note = self.cleaned_data["note"].strip()
-        if not note:
-            raise forms.ValidationError(_("Say why you are handing this decision on."))
-        return note
+    note = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=4000,
+        label=_("Why"),
+        error_messages={"required": _("Say why you are handing this decision on.")},
+    )
 
     def new_due_at(self):
         days = self.cleaned_data.get("due_in_business_days")
@@ -92,10 +87,9 @@ class ReassignForm(OwnerFields):
 
 
 class CancelForm(forms.Form):
-    note = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), max_length=4000, label=_("Why cancel"))
-
-    def clean_note(self):
-        note = self.cleaned_data["note"].strip()
-        if not note:
-            raise forms.ValidationError(_("Say why the decision is cancelled."))
-        return note
+    note = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=4000,
+        label=_("Why cancel"),
+        error_messages={"required": _("Say why the decision is cancelled.")},
+    )

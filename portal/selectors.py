@@ -23,6 +23,7 @@ def my_work(user: User) -> QuerySet[Decision]:
         Decision.objects.open()
         .owned_by(user)
         .select_related("owner", "raised_by", "subject_type")
+        .prefetch_related("subject")
         .order_by("due_at", "id")
     )
 

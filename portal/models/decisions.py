@@ -133,8 +133,10 @@ class Decision(models.Model):
     @property
     def next_action_url(self) -> str:
         """Where the owner acts: the subject's page if it has one, else this decision's page."""
-        subject = self.subject if self.subject_type_id else None
-        if subject is not None and hasattr(subject, "get_absolute_url") and self.kind != DecisionKind.REQUEST:
+        if self.kind == DecisionKind.REQUEST or not self.subject_type_id:
+            return self.get_absolute_url()
+        subject = self.subject
+        if subject is not None and hasattr(subject, "get_absolute_url"):
             return subject.get_absolute_url()
         return self.get_absolute_url()
 

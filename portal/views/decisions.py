@@ -45,7 +45,12 @@ class MyWorkView(FilterView):
         scope = self.scope()
         if scope == "mine":
             return my_work(user)
-        base = decisions_for_user(user).open().select_related("owner", "raised_by", "subject_type")
+        base = (
+            decisions_for_user(user)
+            .open()
+            .select_related("owner", "raised_by", "subject_type")
+            .prefetch_related("subject")
+        )
         if scope == "raised":
             base = base.filter(raised_by=user)
         return base.order_by("due_at", "id")

@@ -1,0 +1,101 @@
+"""Every page issues a bounded number of SQL queries: the same with 10x the data."""
+
+from datetime import timedelta
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from portal.choices import DecisionKind, Outcome, Role
+from portal.models import Notification
+from portal.services.decisions import raise_decision, reassign_decision
+from tests.factories import HiringPlanFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+# Upper bounds per page; the test also checks that 10x the data costs no extra query.
+BOUNDS = {"my_work": 16, "notifications": 10, "decision_detail": 16, "request_create": 10, "decision_reassign": 10}
+
+
+def _queries(client, url):
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.get(url)
+    assert response.status_code == 200
+    return len(ctx.captured_queries)
+
+
+def _fill(user, n, raisers):
+    plans = [HiringPlanFactory(period=f"2027-Q{1 + i % 4}") for i in range(2)]
+    for i in range(n):
+        raise_decision(
+            kind=DecisionKind.REQUEST,
+            title=f"Decision {i}",
+            owner=user if i % 3 else None,
+            owner_role="" if i % 3 else Role.FINANCE,
+            subject=plans[i % 2],
+            by=raisers[i % len(raisers)],
+            due_at=timezone.now() + timedelta(days=(i % 9) - 4),
+        )
+
+
+@pytest.mark.parametrize("page_name", ["my_work", "notifications"])
+def test_list_pages_cost_the_same_with_ten_times_the_data(client, finance, page_name):
+    raisers = [UserFactory(username=f"raiser{i}") for i in range(5)]
+    client.force_login(finance)
+    url = reverse(f"portal:{page_name}")
+
+    _fill(finance, 3, raisers)
+    small = _queries(client, url)
+    _fill(finance, 27, raisers)
+    large = _queries(client, url)
+
+    assert small == large
+    assert large <= BOUNDS[page_name]
+
+
+def test_decision_detail_costs_the_same_with_a_long_history(client, finance, hr, hiring_manager):
+    decision = raise_decision(kind=DecisionKind.REQUEST, title="Confirm", owner=finance, by=hiring_manager)
+    reassign_decision(decision=decision, by=hiring_manager, owner=hr, note="first hand-off")
+    client.force_login(hiring_manager)
+    url = decision.get_absolute_url()
+
+    small = _queries(client, url)
+    for i in range(10):
+        owner = finance if i % 2 == 0 else hr
+        reassign_decision(decision=decision, by=hiring_manager, owner=owner, note=f"hand-off {i}")
+    large = _queries(client, url)
+
+    assert small == large
+    assert large <= BOUNDS["decision_detail"]
+
+
+@pytest.mark.parametrize("page_name", ["request_create", "decision_reassign"])
+def test_form_pages_are_bounded(client, finance, hiring_manager, page_name):
+    decision = raise_decision(kind=DecisionKind.REQUEST, title="Confirm", owner=finance, by=hiring_manager)
+    client.force_login(finance)
+    url = (
+        reverse("portal:request_create")
+        if page_name == "request_create"
+        else reverse(f"portal:{page_name}", args=[decision.pk])
+    )
+
+    small = _queries(client, url)
+    for i in range(30):
+        UserFactory(username=f"extra{i}", roles=[Role.RECRUITER])
+    large = _queries(client, url)
+
+    assert small == large
+    assert large <= BOUNDS[page_name]
+
+
+def test_resolved_decisions_do_not_count_in_my_work(client, finance):
+    from portal.services.decisions import resolve_decision
+
+    decision = raise_decision(kind=DecisionKind.REQUEST, title="Done soon", owner=finance)
+    resolve_decision(decision=decision, outcome=Outcome.DONE, by=finance)
+    client.force_login(finance)
+
+    assert client.get("/").context["counts"]["total"] == 0
+    assert Notification.objects.filter(user=finance).count() == 1
