@@ -1,0 +1,102 @@
+import io
+
+import pytest
+from django.contrib.auth.models import Group
+from django.core.management import call_command
+
+from portal.choices import Role
+from portal.exceptions import PortalError
+from portal.models import AccessLog, CostCenter
+from portal.permissions import has_perm
+from portal.roles import ROLE_PERMISSIONS, apply_roles, group_name
+from portal.services.access import grant_object_permission, revoke_object_permission
+from portal.services.users import set_roles
+from tests.factories import CostCenterFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def _perms(role):
+    group = Group.objects.get(name=group_name(role))
+    return sorted(f"{p.content_type.app_label}.{p.codename}" for p in group.permissions.select_related("content_type"))
+
+
+def test_every_role_is_a_group_holding_exactly_its_permissions():
+    for role, models in ROLE_PERMISSIONS.items():
+        expected = sorted(
+            f"{label.split('.')[0]}.{a}_{label.split('.')[1]}" for label, actions in models.items() for a in actions
+        )
+        assert _perms(role) == expected
+
+
+def test_setup_roles_is_idempotent_and_repairs_drift():
+    expected = {role: _perms(role) for role in ROLE_PERMISSIONS}
+    finance = Group.objects.get(name=group_name(Role.FINANCE))
+    finance.permissions.clear()
+    finance.permissions.add(*Group.objects.get(name=group_name(Role.ADMIN)).permissions.all())  # drift: too much
+
+    call_command("setup_roles", stdout=io.StringIO())
+    once = {role: _perms(role) for role in ROLE_PERMISSIONS}
+    apply_roles()
+    twice = {role: _perms(role) for role in ROLE_PERMISSIONS}
+
+    assert once == twice == expected
+    assert Group.objects.filter(name__in=[group_name(r) for r in Role.values]).count() == len(Role.values)
+
+
+def test_a_person_may_hold_several_roles():
+    person = UserFactory(username="both", roles=[Role.RECRUITER, Role.HR])
+    assert person.roles == {Role.RECRUITER, Role.HR}
+    assert person.has_perm("portal.view_hiringplan")  # from HR, not from recruiter
+
+
+def test_only_admins_change_roles(admin_user, recruiter):
+    target = UserFactory(username="target")
+
+    with pytest.raises(PortalError, match="Only an admin"):
+        set_roles(user=target, roles=[Role.ADMIN], by=recruiter)
+    set_roles(user=target, roles=[Role.FINANCE], by=admin_user)
+
+    target.refresh_from_db()
+    assert target.roles == {Role.FINANCE}
+
+
+def test_unknown_roles_are_refused(admin_user):
+    with pytest.raises(PortalError, match="Unknown roles: emperor"):
+        set_roles(user=UserFactory(username="t"), roles=["emperor"], by=admin_user)
+
+
+def test_has_perm_checks_the_role_and_the_object(hiring_manager, admin_user):
+    cc = CostCenterFactory()
+    other = CostCenterFactory()
+    assert not has_perm(hiring_manager, "portal.change_costcenter", cc)
+
+    grant_object_permission(perm="portal.change_costcenter", user=hiring_manager, obj=cc, by=admin_user, reason="owner")
+
+    # guardian's row answers for that object only; the role answers globally.
+    assert has_perm(hiring_manager, "portal.change_costcenter", cc)
+    assert not has_perm(hiring_manager, "portal.change_costcenter", other)
+    assert has_perm(hiring_manager, "portal.view_costcenter", other)
+    assert has_perm(admin_user, "portal.change_costcenter", other)
+
+
+def test_grants_and_revocations_are_logged(hiring_manager, admin_user):
+    cc = CostCenterFactory()
+    grant_object_permission(perm="portal.change_costcenter", user=hiring_manager, obj=cc, by=admin_user, reason="owner")
+    revoke_object_permission(
+        perm="portal.change_costcenter", user=hiring_manager, obj=cc, by=admin_user, reason="moved"
+    )
+
+    fresh = type(hiring_manager).objects.get(pk=hiring_manager.pk)  # no permission cache
+    assert not has_perm(fresh, "portal.change_costcenter", cc)
+    rows = list(AccessLog.objects.order_by("at", "id").values_list("action", "permission", "object_id", "by", "reason"))
+    assert rows == [
+        ("granted", "portal.change_costcenter", str(cc.pk), admin_user.pk, "owner"),
+        ("revoked", "portal.change_costcenter", str(cc.pk), admin_user.pk, "moved"),
+    ]
+
+
+def test_a_deactivated_person_has_no_permission(finance):
+    finance.is_active = False
+    finance.save()
+    assert not has_perm(finance, "portal.view_costcenter", CostCenter())
