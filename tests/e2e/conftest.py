@@ -4,7 +4,9 @@ import os
 
 import pytest
 
-# Playwright's sync API runs an event loop; the ORM calls made by these tests are still synchronous.
+# Playwright's sync API keeps an event loop running in the main thread for the whole session,
+# so every later ORM call in this process would be refused without this. Subprocesses that
+# must look like production (manage.py check --deploy) drop it from their environment.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 
