@@ -13,9 +13,10 @@ from portal.roles import apply_roles
 
 
 def after_migrate(sender, app_config=None, using="default", **kwargs):
-    # post_migrate is sent once per installed app, in order; on the last one every app's
-    # tables and permissions exist.
-    if app_config is None or app_config is not list(apps.get_app_configs())[-1]:
+    # post_migrate is sent once per installed app that has models, in order (also after a test
+    # flush); on the last of them every app's tables and permissions exist.
+    with_models = [config for config in apps.get_app_configs() if config.models_module is not None]
+    if app_config is None or app_config is not with_models[-1]:
         return
     apply_roles(using=using)
     audit.install_history_guard(using=using)

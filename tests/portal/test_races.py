@@ -25,8 +25,8 @@ def _race(decision_id, users):
             barrier.wait()
             resolve_decision(decision=Decision.objects.get(pk=decision_id), outcome=Outcome.DONE, by=user)
             outcome = "won"
-        except DecisionError:
-            outcome = "lost"
+        except DecisionError as exc:
+            outcome = "lost" if "already closed" in str(exc) else f"refused: {exc}"
         finally:
             connection.close()
         with lock:

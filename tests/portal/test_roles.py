@@ -100,3 +100,11 @@ def test_a_deactivated_person_has_no_permission(finance):
     finance.is_active = False
     finance.save()
     assert not has_perm(finance, "portal.view_costcenter", CostCenter())
+
+
+@pytest.mark.django_db(transaction=True)
+def test_role_groups_come_back_after_a_database_flush():
+    call_command("flush", interactive=False, verbosity=0)
+
+    assert sorted(Group.objects.values_list("name", flat=True)) == sorted(group_name(r) for r in Role.values)
+    assert _perms(Role.FINANCE) != []
