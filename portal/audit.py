@@ -90,12 +90,20 @@ def history_entries(obj, *, limit: int = 50) -> list[HistoryEntry]:
         HistoryEntry(
             at=record.history_date,
             who=str(record.history_user) if record.history_user_id else "system",
-            action=ACTIONS.get(record.history_type, record.history_type),
+            action=_describe(record),
             reason=record.history_change_reason or "",
             changes=[_change(obj, c.field, c.old, c.new, names) for c in changed],
         )
         for record, changed in deltas
     ]
+
+
+def _describe(record) -> str:
+    """ "Resolved" from the action code "portal.decision.resolved"; "Created"/"Changed" without one."""
+    code = record.history_change_reason or ""
+    if code.count(".") == 2:
+        return code.rsplit(".", 1)[1].replace("_", " ").capitalize()
+    return ACTIONS.get(record.history_type, record.history_type).capitalize()
 
 
 def _related_names(obj, changes) -> dict[tuple[str, object], str]:

@@ -299,7 +299,7 @@ def _raise_once(key, title, owner, due_in, people, raiser, rng) -> int:
     due_day = calendar.add_business_days(today, due_in) if due_in >= 0 else calendar.escalation_cutoff(today, -due_in)
     due_at = timezone.make_aware(datetime.combine(due_day, time(hour=17)))
     raised_at = min(timezone.now(), due_at - timedelta(days=rng.randint(2, 6), hours=rng.randint(0, 6)))
-    person = people.get(owner)
+    person = None if isinstance(owner, Role) else people[owner]  # "finance" is a login and a role
     raise_decision(
         kind=DecisionKind.REQUEST,
         title=title,

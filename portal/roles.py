@@ -11,63 +11,34 @@ from portal.choices import Role
 VIEW = ("view",)
 ALL = ("add", "change", "delete", "view")
 
+# Reference data every office role reads (interviewers see no cost centers, bands or plans).
+REFERENCE = {
+    f"portal.{model}": VIEW for model in ("department", "costcenter", "location", "rolefamily", "level", "compband")
+}
+WORKFLOW = {"portal.decision": ("add", "view")}
+
 # app_label.model -> actions, per role. Later modules add their models here.
 ROLE_PERMISSIONS: dict[str, dict[str, tuple[str, ...]]] = {
-    Role.RECRUITER: {
-        "portal.department": VIEW,
-        "portal.costcenter": VIEW,
-        "portal.location": VIEW,
-        "portal.rolefamily": VIEW,
-        "portal.level": VIEW,
-        "portal.compband": VIEW,
-        "portal.decision": ("add", "view"),
-    },
-    Role.HIRING_MANAGER: {
-        "portal.department": VIEW,
-        "portal.costcenter": VIEW,
-        "portal.location": VIEW,
-        "portal.rolefamily": VIEW,
-        "portal.level": VIEW,
-        "portal.compband": VIEW,
-        "portal.hiringplan": VIEW,
-        "portal.decision": ("add", "view"),
-    },
-    Role.INTERVIEWER: {
-        "portal.department": VIEW,
-        "portal.location": VIEW,
-        "portal.rolefamily": VIEW,
-        "portal.level": VIEW,
-    },
-    Role.FINANCE: {
-        "portal.department": VIEW,
-        "portal.costcenter": VIEW,
-        "portal.location": VIEW,
-        "portal.rolefamily": VIEW,
-        "portal.level": VIEW,
-        "portal.compband": VIEW,
-        "portal.hiringplan": VIEW,
-        "portal.decision": ("add", "view"),
-    },
-    Role.HR: {
-        "portal.department": VIEW,
-        "portal.costcenter": VIEW,
-        "portal.location": VIEW,
-        "portal.rolefamily": VIEW,
-        "portal.level": VIEW,
-        "portal.compband": VIEW,
-        "portal.hiringplan": VIEW,
-        "portal.decision": ("add", "view"),
-    },
+    Role.RECRUITER: {**REFERENCE, **WORKFLOW},
+    Role.HIRING_MANAGER: {**REFERENCE, "portal.hiringplan": VIEW, **WORKFLOW},
+    Role.INTERVIEWER: {f"portal.{model}": VIEW for model in ("department", "location", "rolefamily", "level")},
+    Role.FINANCE: {**REFERENCE, "portal.hiringplan": VIEW, **WORKFLOW},
+    Role.HR: {**REFERENCE, "portal.hiringplan": VIEW, **WORKFLOW},
     Role.ADMIN: {
-        "portal.user": ALL,
-        "portal.department": ALL,
-        "portal.costcenter": ALL,
-        "portal.location": ALL,
-        "portal.rolefamily": ALL,
-        "portal.level": ALL,
-        "portal.compband": ALL,
-        "portal.hiringplan": ALL,
-        "portal.holiday": ALL,
+        **{
+            f"portal.{model}": ALL
+            for model in (
+                "user",
+                "department",
+                "costcenter",
+                "location",
+                "rolefamily",
+                "level",
+                "compband",
+                "hiringplan",
+                "holiday",
+            )
+        },
         "portal.decision": ("add", "change", "view"),
         "portal.notification": VIEW,
         "portal.reminderlog": VIEW,

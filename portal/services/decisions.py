@@ -71,6 +71,8 @@ def raise_decision(
         key=key,
         created_at=raised_at or timezone.now(),
     )
+    if raised_at is not None:
+        decision._history_date = raised_at  # the history row keeps the original time too
     if subject is not None:
         decision.subject_type = ContentType.objects.get_for_model(subject)
         decision.subject_id = subject.pk

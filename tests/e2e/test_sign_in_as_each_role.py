@@ -16,6 +16,14 @@ def demo(transactional_db):
     call_command("seed_demo", stdout=io.StringIO())
 
 
+def _sign_in(page, live_server, username):
+    page.goto(f"{live_server.url}/accounts/login/")
+    page.get_by_label("Username").fill(username)
+    page.get_by_label("Password").fill(DEMO_PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_url(f"{live_server.url}/")
+
+
 def test_each_demo_role_signs_in_and_sees_my_work(demo, live_server, page):
     errors = []
     page.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" else None)
@@ -36,11 +44,7 @@ def test_each_demo_role_signs_in_and_sees_my_work(demo, live_server, page):
 
 
 def test_a_filter_change_updates_the_table_in_place(demo, live_server, page):
-    page.goto(f"{live_server.url}/accounts/login/")
-    page.get_by_label("Username").fill("finance")
-    page.get_by_label("Password").fill(DEMO_PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    page.wait_for_url(f"{live_server.url}/")
+    _sign_in(page, live_server, "finance")
     all_rows = page.locator("table.decision-table tbody tr").count()
 
     page.get_by_label("Due").select_option("overdue")
@@ -52,11 +56,7 @@ def test_a_filter_change_updates_the_table_in_place(demo, live_server, page):
 
 
 def test_a_request_is_decided_in_the_browser(demo, live_server, page):
-    page.goto(f"{live_server.url}/accounts/login/")
-    page.get_by_label("Username").fill("hr")
-    page.get_by_label("Password").fill(DEMO_PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    page.wait_for_url(f"{live_server.url}/")
+    _sign_in(page, live_server, "hr")
     before = int(page.get_by_test_id("count-open").inner_text())
 
     page.locator("table.decision-table tbody tr").first.get_by_role("link", name="Decide").click()

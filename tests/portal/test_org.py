@@ -34,9 +34,9 @@ def test_a_band_with_minimum_above_maximum_is_refused(admin_user):
     assert CompBand.objects.count() == 1
 
 
-def test_overlapping_band_dates_are_refused(admin_user):
-    first = CompBandFactory(effective_from=date(2026, 1, 1), effective_to=date(2026, 12, 31))
-    clash = CompBand(
+def _band_like(first, **dates):
+    """A second band for the same role family, level, place and currency as `first`."""
+    return CompBand(
         role_family=first.role_family,
         level=first.level,
         location=first.location,
@@ -44,8 +44,13 @@ def test_overlapping_band_dates_are_refused(admin_user):
         minimum=1,
         midpoint=2,
         maximum=3,
-        effective_from=date(2026, 6, 1),
+        **dates,
     )
+
+
+def test_overlapping_band_dates_are_refused(admin_user):
+    first = CompBandFactory(effective_from=date(2026, 1, 1), effective_to=date(2026, 12, 31))
+    clash = _band_like(first, effective_from=date(2026, 6, 1))
 
     with pytest.raises(ValidationError) as exc:
         save_org_record(record=clash, by=admin_user)
@@ -55,32 +60,14 @@ def test_overlapping_band_dates_are_refused(admin_user):
 
 def test_back_to_back_bands_are_fine(admin_user):
     first = CompBandFactory(effective_from=date(2026, 1, 1), effective_to=date(2026, 12, 31))
-    following = CompBand(
-        role_family=first.role_family,
-        level=first.level,
-        location=first.location,
-        currency=first.currency,
-        minimum=1,
-        midpoint=2,
-        maximum=3,
-        effective_from=date(2027, 1, 1),
-    )
+    following = _band_like(first, effective_from=date(2027, 1, 1))
     save_org_record(record=following, by=admin_user)
     assert following.history.first().history_user == admin_user
 
 
 def test_an_open_ended_band_overlaps_everything_after_it(admin_user):
     first = CompBandFactory(effective_from=date(2026, 1, 1), effective_to=None)
-    later = CompBand(
-        role_family=first.role_family,
-        level=first.level,
-        location=first.location,
-        currency=first.currency,
-        minimum=1,
-        midpoint=2,
-        maximum=3,
-        effective_from=date(2030, 1, 1),
-    )
+    later = _band_like(first, effective_from=date(2030, 1, 1))
     with pytest.raises(ValidationError):
         save_org_record(record=later, by=admin_user)
 
