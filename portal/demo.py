@@ -14,7 +14,7 @@ import holidays as holiday_calendars
 from django.db import transaction
 from django.utils import timezone
 
-from portal import calendar
+from portal import calendar, clock
 from portal.choices import DecisionKind, Outcome, Role
 from portal.models import (
     CompBand,
@@ -300,15 +300,15 @@ def _raise_once(key, title, owner, due_in, people, raiser, rng) -> int:
     due_at = timezone.make_aware(datetime.combine(due_day, time(hour=17)))
     raised_at = min(timezone.now(), due_at - timedelta(days=rng.randint(2, 6), hours=rng.randint(0, 6)))
     person = None if isinstance(owner, Role) else people[owner]  # "finance" is a login and a role
-    raise_decision(
-        kind=DecisionKind.REQUEST,
-        title=title,
-        detail="Raised in the demo data so that My work has something to show.",
-        owner=person,
-        owner_role="" if person else owner,
-        due_at=due_at,
-        by=raiser,
-        key=key,
-        raised_at=raised_at,
-    )
+    with clock.frozen(raised_at):
+        raise_decision(
+            kind=DecisionKind.REQUEST,
+            title=title,
+            detail="Raised in the demo data so that My work has something to show.",
+            owner=person,
+            owner_role="" if person else owner,
+            due_at=due_at,
+            by=raiser,
+            key=key,
+        )
     return 1

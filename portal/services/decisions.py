@@ -4,10 +4,9 @@ from datetime import datetime
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import IntegrityError, transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from portal import calendar
+from portal import calendar, clock
 from portal.choices import (
     DECISION_CANCELLED,
     DECISION_RAISED,
@@ -41,13 +40,11 @@ def raise_decision(
     sequence: int | None = None,
     by: User | None = None,
     key: str = "",
-    raised_at: datetime | None = None,
 ) -> Decision:
     """Open a decision for `owner` (a person) or `owner_role` (anyone holding it).
 
     `due_at` defaults to the end of the business day `sla_business_days` from now. With a `key`,
     raising again while a decision with that key is open returns the open one unchanged.
-    `raised_at` keeps the original time of a decision brought in from elsewhere (imports, demo data).
     The owner (or the role's members) is notified once the transaction commits.
     """
     _check_owner(owner, owner_role)
@@ -65,14 +62,12 @@ def raise_decision(
         detail=detail,
         owner=owner,
         owner_role=owner_role,
-        due_at=due_at or calendar.due_at_after(sla_business_days, start=raised_at),
+        due_at=due_at or calendar.due_at_after(sla_business_days, start=clock.now()),
         sequence=sequence,
         raised_by=by,
         key=key,
-        created_at=raised_at or timezone.now(),
+        created_at=clock.now(),
     )
-    if raised_at is not None:
-        decision._history_date = raised_at  # the history row keeps the original time too
     if subject is not None:
         decision.subject_type = ContentType.objects.get_for_model(subject)
         decision.subject_id = subject.pk
@@ -113,7 +108,7 @@ def resolve_decision(*, decision: Decision, outcome: str, by: User | None, note:
         locked.status = DecisionStatus.DONE
         locked.outcome = outcome
         locked.decided_by = by
-        locked.decided_at = timezone.now()
+        locked.decided_at = clock.now()
         locked.note = note.strip()
         _save(locked, by=by, reason=DECISION_RESOLVED)
     if locked.raised_by_id and locked.raised_by_id != getattr(by, "pk", None):
@@ -143,7 +138,7 @@ def reassign_decision(
     _check_owner(owner, owner_role)
     if not note.strip():
         raise DecisionError(_("Say why you are handing this decision on."))
-    if due_at is not None and due_at <= timezone.now():
+    if due_at is not None and due_at <= clock.now():
         raise DecisionError(_("A new due date must be in the future."))
     with transaction.atomic():
         locked = Decision.objects.select_for_update().get(pk=decision.pk)
@@ -175,7 +170,7 @@ def cancel_decision(*, decision: Decision, by: User | None, note: str) -> Decisi
             raise DecisionError(_("You may not cancel this decision."))
         locked.status = DecisionStatus.CANCELLED
         locked.decided_by = by
-        locked.decided_at = timezone.now()
+        locked.decided_at = clock.now()
         locked.note = note.strip()
         _save(locked, by=by, reason=DECISION_CANCELLED)
     return locked
@@ -193,6 +188,7 @@ def _check_owner(owner: User | None, owner_role: str) -> None:
 
 
 def _save(decision: Decision, *, by: User | None, reason: str) -> None:
+    clock.stamp_history(decision)
     decision._history_user = by
     decision._change_reason = reason
     decision.save()
