@@ -71,11 +71,12 @@ class HistoryEntry:
 ACTIONS = {"+": "created", "~": "changed", "-": "deleted"}
 
 
-def history_entries(obj, *, limit: int = 50) -> list[HistoryEntry]:
+def history_entries(obj, *, limit: int = 50, hidden_fields=()) -> list[HistoryEntry]:
     """The newest `limit` changes of `obj`, each with who, when, why and the fields it changed.
 
     A bounded number of queries whatever the length: the history rows with their users, then
-    one query per foreign-key field that changed, to name the related objects.
+    one query per foreign-key field that changed, to name the related objects. Changes to
+    `hidden_fields` are left out (a role that may not see costs sees no cost diffs).
     """
     records = list(obj.history.select_related("history_user").order_by("-history_date", "-history_id")[: limit + 1])
     deltas = []
@@ -83,7 +84,8 @@ def history_entries(obj, *, limit: int = 50) -> list[HistoryEntry]:
         previous = records[index + 1] if index + 1 < len(records) else None
         changed = []
         if previous is not None and record.history_type == "~":
-            changed = record.diff_against(previous, foreign_keys_are_objs=False).changes
+            delta = record.diff_against(previous, foreign_keys_are_objs=False)
+            changed = [c for c in delta.changes if c.field not in hidden_fields]
         deltas.append((record, changed))
     names = _related_names(obj, [c for _, changed in deltas for c in changed])
     return [

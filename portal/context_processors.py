@@ -12,4 +12,6 @@ def shell(request):
         "unread_notifications": unread_notification_count(user),
         "user_role_labels": sorted(str(Role(r).label) for r in user.roles),
         "is_portal_admin": user.is_portal_admin,
+        # Anyone who may approve something: hiring managers (as managers, department heads), finance, HR, admins.
+        "show_approvals": user.has_role(Role.HIRING_MANAGER, Role.FINANCE, Role.HR, Role.ADMIN),
     }

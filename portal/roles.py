@@ -11,6 +11,9 @@ from portal.choices import Role
 VIEW = ("view",)
 ALL = ("add", "change", "delete", "view")
 
+# Row-level grants (django-guardian) add to these: a hiring manager or recruiter gets view and
+# change on the requisitions they run, an approver view on what they must approve.
+
 # Reference data every office role reads (interviewers see no cost centers, bands or plans).
 REFERENCE = {
     f"portal.{model}": VIEW for model in ("department", "costcenter", "location", "rolefamily", "level", "compband")
@@ -19,11 +22,11 @@ WORKFLOW = {"portal.decision": ("add", "view")}
 
 # app_label.model -> actions, per role. Later modules add their models here.
 ROLE_PERMISSIONS: dict[str, dict[str, tuple[str, ...]]] = {
-    Role.RECRUITER: {**REFERENCE, **WORKFLOW},
-    Role.HIRING_MANAGER: {**REFERENCE, "portal.hiringplan": VIEW, **WORKFLOW},
+    Role.RECRUITER: {**REFERENCE, "portal.hiringplan": VIEW, **WORKFLOW, "requisitions.requisition": ("add",)},
+    Role.HIRING_MANAGER: {**REFERENCE, "portal.hiringplan": VIEW, **WORKFLOW, "requisitions.requisition": ("add",)},
     Role.INTERVIEWER: {f"portal.{model}": VIEW for model in ("department", "location", "rolefamily", "level")},
-    Role.FINANCE: {**REFERENCE, "portal.hiringplan": VIEW, **WORKFLOW},
-    Role.HR: {**REFERENCE, "portal.hiringplan": VIEW, **WORKFLOW},
+    Role.FINANCE: {**REFERENCE, "portal.hiringplan": VIEW, **WORKFLOW, "requisitions.requisition": VIEW},
+    Role.HR: {**REFERENCE, "portal.hiringplan": VIEW, **WORKFLOW, "requisitions.requisition": VIEW},
     Role.ADMIN: {
         **{
             f"portal.{model}": ALL
@@ -43,6 +46,9 @@ ROLE_PERMISSIONS: dict[str, dict[str, tuple[str, ...]]] = {
         "portal.notification": VIEW,
         "portal.reminderlog": VIEW,
         "portal.accesslog": VIEW,
+        "requisitions.requisition": ("add", "change", "view"),
+        "requisitions.approvalrule": ALL,
+        "requisitions.requisitionexport": VIEW,
     },
 }
 

@@ -107,3 +107,35 @@ class DecisionFactory(factory.django.DjangoModelFactory):
     title = factory.Sequence(lambda n: f"Decide thing {n}")
     owner = factory.SubFactory(UserFactory)
     due_at = factory.LazyFunction(lambda: timezone.now() + timedelta(days=3))
+
+
+def requisition_fields(**overrides):
+    """A complete, submittable set of intake fields (creates the org records it needs)."""
+    from portal.choices import Role
+
+    cost_center = overrides.pop("cost_center", None) or CostCenterFactory()
+    plan = overrides.pop("hiring_plan", None) or HiringPlanFactory(
+        cost_center=cost_center, approved_headcount=10, approved_budget=Decimal("2000000")
+    )
+    band = overrides.pop("band", None) or CompBandFactory(effective_from=date(2020, 1, 1))  # 80,000-110,000
+    fields = {
+        "title": "Backend Developer",
+        "role_family": band.role_family,
+        "level": band.level,
+        "department": cost_center.department,
+        "cost_center": cost_center,
+        "location": band.location,
+        "employment_type": "full_time",
+        "openings": 1,
+        "recruiter": UserFactory(username="req_recruiter", roles=[Role.RECRUITER]),
+        "target_start_date": timezone.localdate() + timedelta(days=60),
+        "hiring_plan": plan,
+        "is_backfill": False,
+        "business_case": "Platform on-call load doubled this year.",
+        "base_min": Decimal("90000"),
+        "base_max": Decimal("105000"),
+        "bonus_pct": Decimal("10"),
+        "benefits_load_pct": Decimal("20"),
+    }
+    fields.update(overrides)
+    return fields

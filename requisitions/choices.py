@@ -1,0 +1,100 @@
+"""Requisition statuses and their transitions, employment types, approval policy vocabulary, audit codes."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Status(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    PENDING_APPROVAL = "pending_approval", _("Pending approval")
+    SENT_BACK = "sent_back", _("Sent back for changes")
+    APPROVED = "approved", _("Approved")
+    OPEN = "open", _("Open")
+    ON_HOLD = "on_hold", _("On hold")
+    FILLED = "filled", _("Filled")
+    CANCELLED = "cancelled", _("Cancelled")
+    REJECTED = "rejected", _("Rejected")
+
+
+# The only moves a requisition can make. Services refuse anything else.
+TRANSITIONS: dict[str, set[str]] = {
+    Status.DRAFT: {Status.PENDING_APPROVAL, Status.CANCELLED},
+    Status.SENT_BACK: {Status.DRAFT, Status.PENDING_APPROVAL, Status.CANCELLED},
+    Status.PENDING_APPROVAL: {Status.APPROVED, Status.REJECTED, Status.SENT_BACK, Status.CANCELLED},
+    Status.APPROVED: {Status.OPEN, Status.CANCELLED},
+    Status.OPEN: {Status.ON_HOLD, Status.FILLED, Status.CANCELLED},
+    Status.ON_HOLD: {Status.OPEN, Status.CANCELLED},
+    Status.FILLED: set(),
+    Status.CANCELLED: set(),
+    Status.REJECTED: set(),
+}
+
+EDITABLE = {Status.DRAFT, Status.SENT_BACK}
+# Requisitions that hold a place in their hiring plan (headcount and budget).
+COUNTS_AGAINST_PLAN = {Status.PENDING_APPROVAL, Status.APPROVED, Status.OPEN, Status.ON_HOLD, Status.FILLED}
+CLOSED = {Status.FILLED, Status.CANCELLED, Status.REJECTED}
+
+
+class EmploymentType(models.TextChoices):
+    FULL_TIME = "full_time", _("Full-time")
+    PART_TIME = "part_time", _("Part-time")
+    TEMPORARY = "temporary", _("Temporary")
+    CONTRACT = "contract", _("Contract")
+    CONTRACT_TO_HIRE = "contract_to_hire", _("Contract-to-hire")
+    INTERN = "intern", _("Intern")
+
+
+# Roles billed by the hour through a vendor: a maximum bill rate instead of a salary band.
+CONTRACT_TYPES = {EmploymentType.CONTRACT, EmploymentType.CONTRACT_TO_HIRE}
+
+
+class Condition(models.TextChoices):
+    ALWAYS = "always", _("Every requisition")
+    NET_NEW = "net_new", _("Net-new (not a backfill)")
+    EMPLOYMENT_TYPE = "employment_type", _("Employment type is one of")
+    COST_OVER = "cost_over", _("First-year cost (max) over threshold")
+    BILL_RATE_OVER = "bill_rate_over", _("Contractor max bill rate over threshold")
+    ABOVE_BAND = "above_band", _("Base pay above the compensation band")
+    PLAN_BUDGET_EXCEEDED = "plan_budget_exceeded", _("Hiring plan budget would be exceeded")
+
+
+CONDITIONS_WITH_THRESHOLD = {Condition.COST_OVER, Condition.BILL_RATE_OVER}
+
+
+class Approver(models.TextChoices):
+    HM_MANAGER = "hm_manager", _("Hiring manager's manager")
+    DEPARTMENT_HEAD = "department_head", _("Department head")
+    BUDGET_OWNER = "budget_owner", _("Cost center's budget owner")
+    FINANCE = "finance", _("Finance")
+    HR = "hr", _("HR")
+    USER = "user", _("A named person")
+
+
+class Action(models.TextChoices):
+    """What a person may do to a requisition; also the audit codes' verbs."""
+
+    SUBMIT = "submit", _("Submit for approval")
+    APPROVE = "approve", _("Approve")
+    REJECT = "reject", _("Reject")
+    SEND_BACK = "send_back", _("Send back")
+    OPEN = "open", _("Open for sourcing")
+    HOLD = "hold", _("Put on hold")
+    RESUME = "resume", _("Resume")
+    FILL = "fill", _("Mark filled")
+    CANCEL = "cancel", _("Cancel")
+
+
+# Audit action codes, used as simple-history's change reason.
+CREATED = "requisitions.requisition.created"
+EDITED = "requisitions.requisition.edited"
+SUBMITTED = "requisitions.requisition.submitted"
+APPROVED = "requisitions.requisition.approved"
+STEP_APPROVED = "requisitions.requisition.step_approved"
+REJECTED = "requisitions.requisition.rejected"
+SENT_BACK = "requisitions.requisition.sent_back"
+OPENED = "requisitions.requisition.opened"
+HELD = "requisitions.requisition.held"
+RESUMED = "requisitions.requisition.resumed"
+FILLED = "requisitions.requisition.filled"
+CANCELLED = "requisitions.requisition.cancelled"
+RULE_SAVED = "requisitions.approvalrule.saved"

@@ -1,0 +1,50 @@
+"""The requisition list's filters. Choice lists are narrowed to what the user may see."""
+
+import django_filters
+from django.utils.translation import gettext_lazy as _
+
+from portal.choices import Role
+from portal.models import CostCenter, Department, Location, User
+from portal.roles import group_name
+from requisitions.choices import EmploymentType, Status
+from requisitions.models import Requisition
+
+
+def _people(role):
+    def choices(request):
+        return User.objects.filter(groups__name=group_name(role)).distinct().order_by("first_name", "last_name")
+
+    return choices
+
+
+class RequisitionFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(field_name="title", lookup_expr="icontains", label=_("Search"))
+    status = django_filters.MultipleChoiceFilter(choices=Status.choices, label=_("Status"))
+    department = django_filters.ModelChoiceFilter(queryset=Department.objects.all(), label=_("Department"))
+    cost_center = django_filters.ModelChoiceFilter(queryset=CostCenter.objects.all(), label=_("Cost center"))
+    location = django_filters.ModelChoiceFilter(queryset=Location.objects.all(), label=_("Location"))
+    employment_type = django_filters.ChoiceFilter(choices=EmploymentType.choices, label=_("Employment type"))
+    hiring_manager = django_filters.ModelChoiceFilter(queryset=_people(Role.HIRING_MANAGER), label=_("Hiring manager"))
+    recruiter = django_filters.ModelChoiceFilter(queryset=_people(Role.RECRUITER), label=_("Recruiter"))
+    overdue_approval = django_filters.BooleanFilter(
+        field_name="has_overdue_approval", label=_("Approval overdue"), widget=django_filters.widgets.BooleanWidget()
+    )
+    target_start = django_filters.DateFromToRangeFilter(
+        field_name="target_start_date",
+        label=_("Target start between"),
+        widget=django_filters.widgets.RangeWidget(attrs={"type": "date"}),
+    )
+    sort = django_filters.OrderingFilter(
+        fields=(
+            ("created_at", "created"),
+            ("target_start_date", "start"),
+            ("title", "title"),
+            ("status", "status"),
+            ("openings", "openings"),
+        ),
+        label=_("Sort"),
+    )
+
+    class Meta:
+        model = Requisition
+        fields = []

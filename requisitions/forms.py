@@ -1,0 +1,78 @@
+"""Requisition forms: field validation and narrowed choices; views pass cleaned data to services."""
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from portal.choices import Role
+from portal.models import CostCenter, Department, HiringPlan, Level, Location, RoleFamily, User
+from portal.roles import group_name
+from requisitions.models import Requisition
+from requisitions.services import INTAKE_FIELDS
+
+
+def _people_with(role: str):
+    return (
+        User.objects.filter(is_active=True, groups__name=group_name(role))
+        .distinct()
+        .order_by("first_name", "last_name")
+    )
+
+
+class PlanChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return f"{obj.period} · {obj.cost_center.code} {obj.cost_center.name}"
+
+
+class RequisitionForm(forms.ModelForm):
+    """Intake. Drafts need only a title and a hiring manager; submission checks the rest."""
+
+    hiring_plan = PlanChoiceField(queryset=HiringPlan.objects.none(), required=False, label=_("Hiring plan"))
+
+    class Meta:
+        model = Requisition
+        fields = INTAKE_FIELDS
+        widgets = {
+            "target_start_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "business_case": forms.Textarea(attrs={"rows": 3}),
+            "justification": forms.Textarea(attrs={"rows": 3}),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["hiring_manager"].queryset = _people_with(Role.HIRING_MANAGER)
+        self.fields["recruiter"].queryset = _people_with(Role.RECRUITER)
+        self.fields["budget_owner"].queryset = User.objects.filter(is_active=True).order_by("first_name", "last_name")
+        self.fields["hiring_plan"].queryset = HiringPlan.objects.select_related("cost_center").order_by(
+            "-period", "cost_center__code"
+        )
+        self.fields["role_family"].queryset = RoleFamily.objects.all()
+        self.fields["level"].queryset = Level.objects.all()
+        self.fields["department"].queryset = Department.objects.all()
+        self.fields["cost_center"].queryset = CostCenter.objects.filter(is_active=True)
+        self.fields["location"].queryset = Location.objects.all()
+        self.fields["budget_owner"].help_text = _("Leave empty to use the cost center's budget owner.")
+
+    def intake_data(self) -> dict:
+        return {name: self.cleaned_data[name] for name in INTAKE_FIELDS}
+
+
+class CommentForm(forms.Form):
+    note = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 2}),
+        max_length=4000,
+        required=False,
+        label=_("Comment"),
+    )
+
+
+class IntakeHintsForm(forms.Form):
+    """The fields the intake hints look at; unknown or bad values are simply ignored."""
+
+    role_family = forms.ModelChoiceField(queryset=RoleFamily.objects.all(), required=False)
+    level = forms.ModelChoiceField(queryset=Level.objects.all(), required=False)
+    location = forms.ModelChoiceField(queryset=Location.objects.all(), required=False)
+    department = forms.ModelChoiceField(queryset=Department.objects.all(), required=False)
+    hiring_plan = forms.ModelChoiceField(queryset=HiringPlan.objects.all(), required=False)
+    target_start_date = forms.DateField(required=False)
+    employment_type = forms.CharField(required=False)
+    currency = forms.CharField(required=False)

@@ -1,0 +1,320 @@
+"""The requisition: a business need for one or more people, its cost, its plan and its approval chain."""
+
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import F, Q
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from portal.choices import Currency, Role
+from requisitions.choices import CONTRACT_TYPES, Approver, Condition, EmploymentType, Status
+
+MONEY = {"max_digits": 12, "decimal_places": 2, "validators": [MinValueValidator(0)]}
+PERCENT = {
+    "max_digits": 5,
+    "decimal_places": 2,
+    "default": Decimal("0"),
+    "validators": [MinValueValidator(0), MaxValueValidator(100)],
+}
+
+
+class RequisitionQuerySet(models.QuerySet):
+    def counting_against_plan(self):
+        from requisitions.choices import COUNTS_AGAINST_PLAN
+
+        return self.filter(status__in=COUNTS_AGAINST_PLAN)
+
+    def with_list_relations(self):
+        return self.select_related(
+            "role_family", "level", "department", "cost_center", "location", "hiring_manager", "recruiter"
+        )
+
+
+class Requisition(models.Model):
+    """One approved (or to-be-approved) need to hire `openings` people into one role.
+
+    Written only through requisitions.services. Drafts may be incomplete; submission checks
+    everything and computes the approval chain.
+    """
+
+    title = models.CharField(_("role title"), max_length=160)
+    role_family = models.ForeignKey(
+        "portal.RoleFamily", verbose_name=_("role family"), null=True, blank=True, on_delete=models.PROTECT
+    )
+    level = models.ForeignKey("portal.Level", verbose_name=_("level"), null=True, blank=True, on_delete=models.PROTECT)
+    department = models.ForeignKey(
+        "portal.Department", verbose_name=_("department"), null=True, blank=True, on_delete=models.PROTECT
+    )
+    cost_center = models.ForeignKey(
+        "portal.CostCenter", verbose_name=_("cost center"), null=True, blank=True, on_delete=models.PROTECT
+    )
+    location = models.ForeignKey(
+        "portal.Location", verbose_name=_("location"), null=True, blank=True, on_delete=models.PROTECT
+    )
+    employment_type = models.CharField(
+        _("employment type"), max_length=20, choices=EmploymentType.choices, default=EmploymentType.FULL_TIME
+    )
+    openings = models.PositiveSmallIntegerField(_("openings"), default=1, validators=[MinValueValidator(1)])
+    hiring_manager = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("hiring manager"), on_delete=models.PROTECT, related_name="+"
+    )
+    recruiter = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("recruiter"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    budget_owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("budget owner"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text=_("Defaults to the cost center's budget owner."),
+    )
+    target_start_date = models.DateField(_("target start date"), null=True, blank=True)
+    hiring_plan = models.ForeignKey(
+        "portal.HiringPlan",
+        verbose_name=_("hiring plan"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="requisitions",
+    )
+    is_backfill = models.BooleanField(_("backfill"), default=False, help_text=_("Replaces someone who left."))
+    backfill_for = models.CharField(_("backfill for"), max_length=120, blank=True, help_text=_("Who left."))
+    business_case = models.TextField(_("business case"), blank=True, help_text=_("Required for a net-new role."))
+    justification = models.TextField(
+        _("justification"),
+        blank=True,
+        help_text=_("Required when the pay range is above the band or the plan budget is exceeded."),
+    )
+
+    # Cost: salaried roles give a base range and loads; contract roles a maximum bill rate and hours.
+    currency = models.CharField(_("currency"), max_length=3, choices=Currency.choices, default=Currency.CAD)
+    comp_band = models.ForeignKey(
+        "portal.CompBand",
+        verbose_name=_("compensation band"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    base_min = models.DecimalField(_("base pay minimum (per year)"), null=True, blank=True, **MONEY)
+    base_max = models.DecimalField(_("base pay maximum (per year)"), null=True, blank=True, **MONEY)
+    bonus_pct = models.DecimalField(_("target bonus (% of base)"), **PERCENT)
+    benefits_load_pct = models.DecimalField(_("benefits load (% of base)"), **PERCENT)
+    max_bill_rate = models.DecimalField(_("maximum bill rate (per hour)"), null=True, blank=True, **MONEY)
+    contract_hours = models.PositiveIntegerField(
+        _("contract hours in the first year"), null=True, blank=True, validators=[MaxValueValidator(4000)]
+    )
+    agency_fee = models.DecimalField(_("agency fee"), default=Decimal("0"), **MONEY)
+    signing_bonus = models.DecimalField(_("signing bonus"), default=Decimal("0"), **MONEY)
+    relocation = models.DecimalField(_("relocation"), default=Decimal("0"), **MONEY)
+    equipment = models.DecimalField(_("equipment"), default=Decimal("0"), **MONEY)
+    cost_min = models.DecimalField(
+        _("first-year cost minimum (per opening)"), null=True, blank=True, editable=False, **MONEY
+    )
+    cost_max = models.DecimalField(
+        _("first-year cost maximum (per opening)"), null=True, blank=True, editable=False, **MONEY
+    )
+
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.DRAFT)
+    status_note = models.TextField(
+        _("status note"),
+        blank=True,
+        editable=False,
+        help_text=_("Why it was last sent back, rejected, put on hold or cancelled."),
+    )
+    approval_round = models.PositiveSmallIntegerField(_("approval round"), default=0, editable=False)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", editable=False)
+    created_at = models.DateTimeField(_("created"), editable=False)
+    first_submitted_at = models.DateTimeField(_("first submitted"), null=True, blank=True, editable=False)
+    submitted_at = models.DateTimeField(_("submitted"), null=True, blank=True, editable=False)
+    approved_at = models.DateTimeField(_("approved"), null=True, blank=True, editable=False)
+    opened_at = models.DateTimeField(_("opened"), null=True, blank=True, editable=False)
+    filled_at = models.DateTimeField(_("filled"), null=True, blank=True, editable=False)
+    closed_at = models.DateTimeField(
+        _("closed"), null=True, blank=True, editable=False, help_text=_("Rejected or cancelled.")
+    )
+    history = HistoricalRecords()
+
+    objects = RequisitionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            models.Index(fields=["status", "target_start_date"], name="req_status_start"),
+            models.Index(fields=["hiring_manager", "status"], name="req_hm_status"),
+            models.Index(fields=["recruiter", "status"], name="req_recruiter_status"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(base_min__isnull=True) | Q(base_max__isnull=True) | Q(base_min__lte=F("base_max")),
+                name="req_base_min_le_max",
+                violation_error_message=_("The base pay minimum cannot be above the maximum."),
+            ),
+            models.CheckConstraint(condition=Q(openings__gte=1), name="req_at_least_one_opening"),
+            models.CheckConstraint(
+                condition=Q(cost_min__isnull=True) | Q(cost_max__isnull=True) | Q(cost_min__lte=F("cost_max")),
+                name="req_cost_min_le_max",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.reference} {self.title}"
+
+    def get_absolute_url(self):
+        return reverse("requisitions:detail", args=[self.pk])
+
+    @property
+    def reference(self) -> str:
+        return f"REQ-{self.pk:04d}" if self.pk else "REQ-new"
+
+    @property
+    def is_contract(self) -> bool:
+        return self.employment_type in CONTRACT_TYPES
+
+    @property
+    def one_time_costs(self) -> Decimal:
+        return sum(
+            (self.agency_fee or 0, self.signing_bonus or 0, self.relocation or 0, self.equipment or 0), Decimal("0")
+        )
+
+    @property
+    def total_cost_max(self) -> Decimal | None:
+        """First-year cost of all openings at the top of the range."""
+        return self.cost_max * self.openings if self.cost_max is not None else None
+
+
+class ApprovalRule(models.Model):
+    """One line of the approval policy: when `condition` holds, `approver` approves at `step`.
+
+    Steps run in order; rules that share a step number approve in parallel.
+    """
+
+    name = models.CharField(_("name"), max_length=120)
+    position = models.PositiveSmallIntegerField(_("position"), help_text=_("Rules are evaluated in this order."))
+    is_active = models.BooleanField(_("active"), default=True)
+    condition = models.CharField(_("condition"), max_length=30, choices=Condition.choices)
+    threshold = models.DecimalField(
+        _("threshold"),
+        max_digits=12,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0)],
+        help_text=_("For cost and bill-rate conditions."),
+    )
+    employment_types = models.CharField(
+        _("employment types"),
+        max_length=200,
+        blank=True,
+        help_text=_("For the employment-type condition, comma-separated codes."),
+    )
+    approver = models.CharField(_("approver"), max_length=20, choices=Approver.choices)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("named approver"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    step = models.PositiveSmallIntegerField(_("step"), default=1, validators=[MinValueValidator(1)])
+    sla_business_days = models.PositiveSmallIntegerField(
+        _("SLA (business days)"), default=2, validators=[MinValueValidator(1), MaxValueValidator(30)]
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["position", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(condition__in=["cost_over", "bill_rate_over"]) | Q(threshold__isnull=False),
+                name="rule_threshold_when_needed",
+                violation_error_message=_("Cost and bill-rate conditions need a threshold."),
+            ),
+            models.CheckConstraint(
+                condition=~Q(approver="user") | Q(user__isnull=False),
+                name="rule_user_when_named",
+                violation_error_message=_("Choose the named approver."),
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def clean(self):
+        from django.core.exceptions import ValidationError
+
+        super().clean()
+        if self.condition == Condition.EMPLOYMENT_TYPE:
+            codes = [c.strip() for c in self.employment_types.split(",") if c.strip()]
+            unknown = sorted(set(codes) - set(EmploymentType.values))
+            if not codes or unknown:
+                raise ValidationError(
+                    {
+                        "employment_types": _("List employment types from: %(codes)s.")
+                        % {"codes": ", ".join(EmploymentType.values)}
+                    }
+                )
+
+    def employment_type_list(self) -> list[str]:
+        return [c.strip() for c in self.employment_types.split(",") if c.strip()]
+
+
+class ApprovalStep(models.Model):
+    """One approver's place in a requisition's chain for one approval round.
+
+    Computed at submission with the reason it is there; its Decision is raised when its step
+    number comes up, so a waiting step has no decision yet.
+    """
+
+    requisition = models.ForeignKey(Requisition, on_delete=models.PROTECT, related_name="approval_steps")
+    round = models.PositiveSmallIntegerField()
+    step = models.PositiveSmallIntegerField()
+    approver = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    approver_role = models.CharField(max_length=20, choices=Role.choices, blank=True)
+    reason = models.CharField(max_length=500)
+    sla_business_days = models.PositiveSmallIntegerField(default=2)
+    decision = models.OneToOneField(
+        "portal.Decision", null=True, blank=True, on_delete=models.PROTECT, related_name="approval_step"
+    )
+
+    class Meta:
+        ordering = ["round", "step", "id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(approver__isnull=False) | ~Q(approver_role=""), name="step_has_approver")
+        ]
+
+    def __str__(self):
+        return f"{self.requisition.reference} round {self.round} step {self.step}: {self.approver_display}"
+
+    @property
+    def approver_display(self) -> str:
+        return str(self.approver) if self.approver_id else str(Role(self.approver_role).label)
+
+
+class RequisitionExport(models.Model):
+    """Every CSV export of requisitions: who, when, which filters, how many rows."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField(auto_now_add=True)
+    filters = models.CharField(max_length=1000, blank=True)
+    rows = models.PositiveIntegerField()
+
+    class Meta:
+        ordering = ["-at"]
+
+    def __str__(self):
+        return f"{self.user} exported {self.rows} requisitions"

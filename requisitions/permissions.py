@@ -1,0 +1,59 @@
+"""Predicates for requisitions. The object slice itself comes from selectors.requisitions_for_user."""
+
+from portal.choices import Role
+from portal.models import User
+from portal.permissions import can_take_decision, has_perm
+from requisitions.choices import CLOSED, EDITABLE, Action, Status
+from requisitions.models import Requisition
+
+CHANGE = "requisitions.change_requisition"
+# Roles that may see money: pay ranges, costs, budgets. Interviewers never do.
+COST_ROLES = (Role.HIRING_MANAGER, Role.RECRUITER, Role.FINANCE, Role.HR, Role.ADMIN)
+
+
+def can_create_requisition(user: User) -> bool:
+    return has_perm(user, "requisitions.add_requisition")
+
+
+def can_view_costs(user: User, req: Requisition | None = None) -> bool:
+    return user.is_active and (user.is_superuser or user.has_role(*COST_ROLES))
+
+
+def can_export_requisitions(user: User) -> bool:
+    return can_view_costs(user)
+
+
+def can_edit_requisition(user: User, req: Requisition) -> bool:
+    return req.status in EDITABLE and has_perm(user, CHANGE, req)
+
+
+def can_approve_requisition(user: User, req: Requisition, open_decisions) -> bool:
+    """`open_decisions`: the requisition's open approval decisions (the caller has them already)."""
+    if req.status != Status.PENDING_APPROVAL or req.created_by_id == user.pk:
+        return False
+    return any(can_take_decision(user, decision) for decision in open_decisions)
+
+
+# Moves made by the people who run the requisition (its hiring manager, recruiter, creator, admins).
+MANAGED_MOVES = {
+    Action.OPEN: {Status.APPROVED},
+    Action.HOLD: {Status.OPEN},
+    Action.RESUME: {Status.ON_HOLD},
+    Action.FILL: {Status.OPEN},
+    Action.CANCEL: set(Status.values) - CLOSED,
+}
+
+
+def can_move_requisition(user: User, req: Requisition, action: str) -> bool:
+    return req.status in MANAGED_MOVES.get(action, set()) and has_perm(user, CHANGE, req)
+
+
+def allowed_actions(user: User, req: Requisition, open_decisions) -> list[str]:
+    """The actions to offer `user` on `req`, in the order the page shows them."""
+    actions = []
+    if can_edit_requisition(user, req):
+        actions.append(Action.SUBMIT)
+    if can_approve_requisition(user, req, open_decisions):
+        actions += [Action.APPROVE, Action.SEND_BACK, Action.REJECT]
+    actions += [a for a in MANAGED_MOVES if can_move_requisition(user, req, a)]
+    return actions

@@ -1,0 +1,127 @@
+"""Reads of requisitions: the user's slice, plan capacity, band look-up, similar requisitions."""
+
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Sum
+from django.utils import timezone
+from guardian.shortcuts import get_objects_for_user
+
+from portal.choices import DecisionKind, DecisionStatus
+from portal.models import CompBand, Decision, HiringPlan, User
+from requisitions.choices import CLOSED
+from requisitions.models import ApprovalStep, Requisition
+
+VIEW = "requisitions.view_requisition"
+
+
+def requisitions_for_user(user: User) -> QuerySet[Requisition]:
+    """Every requisition `user` may see: all with the role-wide view permission (finance, HR, admin),
+    otherwise those granted to them one by one (their own, assigned, or awaiting their approval)."""
+    if not user.is_authenticated or not user.is_active:
+        return Requisition.objects.none()
+    if user.has_perm(VIEW):
+        return Requisition.objects.all()
+    return get_objects_for_user(user, VIEW, klass=Requisition, accept_global_perms=False, with_superuser=False)
+
+
+def with_overdue_approval(qs: QuerySet[Requisition]) -> QuerySet[Requisition]:
+    """Annotate `has_overdue_approval`: an open approval decision on it is past due."""
+    overdue = Decision.objects.filter(
+        kind=DecisionKind.REQUISITION_APPROVAL,
+        status=DecisionStatus.OPEN,
+        due_at__lt=timezone.now(),
+        approval_step__requisition=OuterRef("pk"),
+    )
+    return qs.annotate(has_overdue_approval=Exists(overdue))
+
+
+@dataclass(frozen=True)
+class PlanCapacity:
+    plan: HiringPlan
+    headcount: int
+    used_headcount: int
+    budget: Decimal
+    used_budget: Decimal
+
+    @property
+    def remaining_headcount(self) -> int:
+        return self.headcount - self.used_headcount
+
+    @property
+    def remaining_budget(self) -> Decimal:
+        return self.budget - self.used_budget
+
+
+def plan_capacity(plan: HiringPlan, *, excluding: Requisition | None = None) -> PlanCapacity:
+    """Headcount and budget of `plan` taken by requisitions pending, approved, open, on hold or filled.
+
+    Budget taken is each requisition's first-year cost maximum times its openings.
+    """
+    qs = Requisition.objects.counting_against_plan().filter(hiring_plan=plan)
+    if excluding is not None and excluding.pk:
+        qs = qs.exclude(pk=excluding.pk)
+    rows = list(qs.values_list("openings", "cost_max"))
+    used_budget = sum(((cost or Decimal("0")) * openings for openings, cost in rows), Decimal("0"))
+    return PlanCapacity(
+        plan=plan,
+        headcount=plan.approved_headcount,
+        used_headcount=sum(openings for openings, _ in rows),
+        budget=plan.approved_budget,
+        used_budget=used_budget,
+    )
+
+
+def band_for(*, role_family_id, level_id, location_id, on: date | None, currency: str = "CAD") -> CompBand | None:
+    """The compensation band in effect on `on` (default today) for that role family, level and place."""
+    if not (role_family_id and level_id and location_id):
+        return None
+    return (
+        CompBand.objects.effective_on(on or timezone.localdate())
+        .filter(role_family_id=role_family_id, level_id=level_id, location_id=location_id, currency=currency)
+        .order_by("-effective_from")
+        .first()
+    )
+
+
+def similar_requisitions(requisition: Requisition) -> QuerySet[Requisition]:
+    """Other live requisitions for the same role family, level and department (allowed, but worth a look)."""
+    if not (requisition.role_family_id and requisition.level_id and requisition.department_id):
+        return Requisition.objects.none()
+    return (
+        Requisition.objects.filter(
+            role_family_id=requisition.role_family_id,
+            level_id=requisition.level_id,
+            department_id=requisition.department_id,
+        )
+        .exclude(status__in=CLOSED)
+        .exclude(pk=requisition.pk)
+    )
+
+
+def approval_timeline(requisition: Requisition) -> list[ApprovalStep]:
+    """Every approval step of every round, newest round first, with its decision and approver."""
+    return list(
+        requisition.approval_steps.select_related("approver", "decision", "decision__decided_by").order_by(
+            "-round", "step", "id"
+        )
+    )
+
+
+def open_approval_decisions(requisition: Requisition) -> QuerySet[Decision]:
+    return Decision.objects.open().filter(
+        kind=DecisionKind.REQUISITION_APPROVAL, approval_step__requisition=requisition
+    )
+
+
+def is_approver_of(user: User, requisition: Requisition) -> bool:
+    return requisition.approval_steps.filter(Q(approver=user) | Q(decision__decided_by=user)).exists()
+
+
+def status_counts(qs: QuerySet[Requisition]) -> dict[str, int]:
+    return dict(qs.order_by().values_list("status").annotate(n=Count("id")))
+
+
+def openings_and_cost(qs: QuerySet[Requisition]) -> dict:
+    return qs.order_by().aggregate(openings=Sum("openings"), cost=Sum("cost_max"))

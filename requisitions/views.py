@@ -1,0 +1,287 @@
+"""Requisition pages: list (with CSV export), intake, detail with the approval chain, and actions."""
+
+import csv
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+from django_filters.views import FilterView
+
+from portal import audit
+from portal.choices import DecisionKind
+from portal.exceptions import PortalError
+from portal.views.decisions import MyWorkView
+from requisitions import selectors
+from requisitions.choices import Action
+from requisitions.filters import RequisitionFilter
+from requisitions.forms import CommentForm, IntakeHintsForm, RequisitionForm
+from requisitions.models import Requisition, RequisitionExport
+from requisitions.permissions import (
+    allowed_actions,
+    can_create_requisition,
+    can_edit_requisition,
+    can_export_requisitions,
+    can_view_costs,
+)
+from requisitions.services import (
+    RequisitionError,
+    SubmissionRefused,
+    approve_requisition,
+    create_requisition,
+    move_requisition,
+    reject_requisition,
+    send_back_requisition,
+    submit_requisition,
+    update_requisition,
+)
+from requisitions.validation import intake_warnings
+
+# Fields an interviewer (anyone without a cost role) never sees, on pages or in history.
+COST_FIELDS = [
+    "comp_band",
+    "currency",
+    "base_min",
+    "base_max",
+    "bonus_pct",
+    "benefits_load_pct",
+    "max_bill_rate",
+    "contract_hours",
+    "agency_fee",
+    "signing_bonus",
+    "relocation",
+    "equipment",
+    "cost_min",
+    "cost_max",
+    "justification",
+    "hiring_plan",
+]
+
+
+def _visible(request):
+    return selectors.requisitions_for_user(request.user)
+
+
+class RequisitionListView(FilterView):
+    template_name = "requisitions/requisition_list.html"
+    filterset_class = RequisitionFilter
+    paginate_by = 25
+
+    def get_queryset(self):
+        qs = selectors.with_overdue_approval(_visible(self.request).with_list_relations())
+        return qs.order_by("-created_at", "-id")
+
+    def get_template_names(self):
+        return ["requisitions/_requisition_table.html"] if self.request.htmx else [self.template_name]
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        user = self.request.user
+        context.update(
+            show_costs=can_view_costs(user),
+            can_export=can_export_requisitions(user),
+            can_create=can_create_requisition(user),
+            status_counts=selectors.status_counts(self.filterset.qs),
+            query=self.request.GET.urlencode(),
+        )
+        return context
+
+
+# Spreadsheet programs run cells starting with these as formulas.
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\0")
+
+
+def _cell(value) -> str:
+    text = "" if value is None else str(value)
+    return "'" + text if text.startswith(_FORMULA_STARTS) else text
+
+
+@require_GET
+def requisition_export(request):
+    """The filtered list as CSV, for roles that may see costs. Every export is logged."""
+    if not can_export_requisitions(request.user):
+        raise PermissionDenied
+    base = selectors.with_overdue_approval(_visible(request).with_list_relations())
+    rows = list(RequisitionFilter(request.GET, queryset=base, request=request).qs.order_by("pk"))
+    RequisitionExport.objects.create(user=request.user, filters=request.GET.urlencode()[:1000], rows=len(rows))
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="requisitions-{timezone.localdate().isoformat()}.csv"'
+    writer = csv.writer(response)
+    writer.writerow([f"Exported by {request.user.username} at {timezone.localtime():%Y-%m-%d %H:%M} (confidential)"])
+    writer.writerow(
+        ["Reference", "Title", "Status", "Department", "Cost center", "Location", "Employment type", "Openings",
+         "Hiring manager", "Recruiter", "Target start", "First-year cost min", "First-year cost max", "Currency",
+         "Approval overdue"]
+    )  # fmt: skip
+    for r in rows:
+        writer.writerow(
+            [_cell(v) for v in (
+                r.reference, r.title, r.get_status_display(), r.department, r.cost_center, r.location,
+                r.get_employment_type_display(), r.openings, r.hiring_manager, r.recruiter, r.target_start_date,
+                r.cost_min, r.cost_max, r.currency, "yes" if r.has_overdue_approval else "no",
+            )]
+        )  # fmt: skip
+    return response
+
+
+def requisition_create(request):
+    if not can_create_requisition(request.user):
+        raise PermissionDenied
+    form = RequisitionForm(request.POST or None, initial={"hiring_manager": request.user.pk, "openings": 1})
+    if request.method == "POST" and form.is_valid():
+        try:
+            req = create_requisition(by=request.user, **form.intake_data())
+        except PortalError as exc:
+            form.add_error(None, str(exc))
+        else:
+            return _after_save(request, req, form)
+    return render(request, "requisitions/requisition_form.html", {"form": form, "requisition": None})
+
+
+def requisition_edit(request, pk):
+    req = get_object_or_404(_visible(request), pk=pk)
+    if not can_edit_requisition(request.user, req):
+        raise PermissionDenied
+    form = RequisitionForm(request.POST or None, instance=req)
+    if request.method == "POST" and form.is_valid():
+        try:
+            req = update_requisition(requisition=req, by=request.user, **form.intake_data())
+        except PortalError as exc:
+            form.add_error(None, str(exc))
+        else:
+            return _after_save(request, req, form)
+    context = {"form": form, "requisition": req, "warnings": intake_warnings(req)}
+    return render(request, "requisitions/requisition_form.html", context)
+
+
+def _after_save(request, req, form):
+    """Saved as a draft; with "Save and submit" also try to submit, and show what stops it."""
+    if request.POST.get("submit") is None:
+        messages.success(request, _("%(ref)s saved as a draft.") % {"ref": req.reference})
+        return redirect(req)
+    try:
+        submit_requisition(requisition=req, by=request.user)
+    except SubmissionRefused as refused:
+        form = RequisitionForm(instance=Requisition.objects.get(pk=req.pk))
+        for field, problems in refused.problems.items():
+            for problem in problems:
+                form.add_error(field if field in form.fields else None, problem)
+        messages.warning(request, str(refused))
+        context = {"form": form, "requisition": req, "warnings": intake_warnings(req)}
+        return render(request, "requisitions/requisition_form.html", context, status=400)
+    except PortalError as exc:
+        messages.error(request, str(exc))
+        return redirect(req)
+    messages.success(request, _("%(ref)s submitted for approval.") % {"ref": req.reference})
+    return redirect(req)
+
+
+def requisition_detail(request, pk):
+    qs = (
+        _visible(request).with_list_relations().select_related("budget_owner", "hiring_plan", "comp_band", "created_by")
+    )
+    req = get_object_or_404(qs, pk=pk)
+    user = request.user
+    open_decisions = list(selectors.open_approval_decisions(req).select_related("owner"))
+    show_costs = can_view_costs(user, req)
+    context = {
+        "requisition": req,
+        "show_costs": show_costs,
+        "actions": allowed_actions(user, req, open_decisions),
+        "can_edit": can_edit_requisition(user, req),
+        "timeline": selectors.approval_timeline(req),
+        "warnings": intake_warnings(req) if can_edit_requisition(user, req) else [],
+        "history": audit.history_entries(req, hidden_fields=() if show_costs else COST_FIELDS),
+        "comment_form": CommentForm(),
+    }
+    return render(request, "requisitions/requisition_detail.html", context)
+
+
+ACTIONS = {
+    Action.SUBMIT: lambda req, by, note: submit_requisition(requisition=req, by=by),
+    Action.APPROVE: lambda req, by, note: approve_requisition(requisition=req, by=by, note=note),
+    Action.REJECT: lambda req, by, note: reject_requisition(requisition=req, by=by, note=note),
+    Action.SEND_BACK: lambda req, by, note: send_back_requisition(requisition=req, by=by, note=note),
+    **{
+        action: (lambda a: lambda req, by, note: move_requisition(requisition=req, action=a, by=by, note=note))(action)
+        for action in (Action.OPEN, Action.HOLD, Action.RESUME, Action.FILL, Action.CANCEL)
+    },
+}
+
+DONE_MESSAGES = {
+    Action.SUBMIT: _("Submitted for approval."),
+    Action.APPROVE: _("Approval recorded."),
+    Action.REJECT: _("Requisition rejected."),
+    Action.SEND_BACK: _("Sent back for changes."),
+    Action.OPEN: _("Requisition opened for sourcing."),
+    Action.HOLD: _("Requisition put on hold."),
+    Action.RESUME: _("Requisition resumed."),
+    Action.FILL: _("Requisition marked filled."),
+    Action.CANCEL: _("Requisition cancelled."),
+}
+
+
+@require_POST
+def requisition_act(request, pk, action):
+    req = get_object_or_404(_visible(request), pk=pk)
+    open_decisions = list(selectors.open_approval_decisions(req))
+    if action not in allowed_actions(request.user, req, open_decisions):
+        raise PermissionDenied
+    form = CommentForm(request.POST)
+    note = form.cleaned_data["note"] if form.is_valid() else ""
+    try:
+        ACTIONS[action](req, request.user, note)
+    except SubmissionRefused as refused:
+        problems = "; ".join(p for ps in refused.problems.values() for p in ps)
+        messages.error(request, f"{refused} {problems}")
+        return redirect("requisitions:edit", pk=req.pk)
+    except (RequisitionError, PortalError) as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, DONE_MESSAGES[action])
+    return redirect(req)
+
+
+@require_GET
+def intake_hints(request):
+    """htmx partial under the intake form: the band, what the plan has left, similar requisitions."""
+    if not can_create_requisition(request.user):
+        raise PermissionDenied
+    form = IntakeHintsForm(request.GET)
+    form.is_valid()
+    data = form.cleaned_data
+    draft = Requisition(
+        role_family=data.get("role_family"),
+        level=data.get("level"),
+        location=data.get("location"),
+        department=data.get("department"),
+        hiring_plan=data.get("hiring_plan"),
+        target_start_date=data.get("target_start_date"),
+        employment_type=data.get("employment_type") or "full_time",
+    )
+    editing = request.GET.get("requisition", "")
+    if editing.isdigit():
+        draft.pk = int(editing)
+    band = selectors.band_for(
+        role_family_id=draft.role_family_id, level_id=draft.level_id, location_id=draft.location_id,
+        on=draft.target_start_date, currency=data.get("currency") or "CAD",
+    )  # fmt: skip
+    capacity = selectors.plan_capacity(draft.hiring_plan, excluding=draft) if draft.hiring_plan else None
+    similar = list(selectors.similar_requisitions(draft).values_list("pk", "title")[:5])
+    context = {"band": band, "capacity": capacity, "similar": [(f"REQ-{pk:04d}", t) for pk, t in similar]}
+    return render(request, "requisitions/_intake_hints.html", context)
+
+
+class MyApprovalsView(MyWorkView):
+    """My work, narrowed to requisition approvals."""
+
+    template_name = "requisitions/my_approvals.html"
+
+    def get_queryset(self):
+        return super().get_queryset().filter(kind=DecisionKind.REQUISITION_APPROVAL)
+
+    def scope(self) -> str:
+        return "mine"
