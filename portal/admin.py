@@ -9,7 +9,7 @@ from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
-from portal.choices import Role
+from portal.choices import USER_CREATED, Role
 from portal.models import (
     AccessLog,
     CompBand,
@@ -43,6 +43,7 @@ class OrgAdmin(SimpleHistoryAdmin):
 @admin.register(Department)
 class DepartmentAdmin(OrgAdmin):
     list_display = ["name", "code", "head"]
+    list_select_related = ["head"]
     search_fields = ["name", "code"]
     autocomplete_fields = ["head"]
 
@@ -124,6 +125,18 @@ class UserAdmin(BaseUserAdmin, SimpleHistoryAdmin):
     def has_delete_permission(self, request, obj=None):
         return False  # deactivate instead: decisions and history point at people
 
+    def has_change_permission(self, request, obj=None):
+        # Only a superuser may change a superuser (their password, their access).
+        if obj is not None and obj.is_superuser and not request.user.is_superuser:
+            return False
+        return super().has_change_permission(request, obj)
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = list(super().get_readonly_fields(request, obj))
+        if not request.user.is_superuser:
+            fields += ["is_superuser", "is_staff"]  # an Admin cannot make anyone (themselves) a superuser
+        return fields
+
     def formfield_for_manytomany(self, db_field, request, **kwargs):
         if db_field.name == "groups":
             from django.contrib.auth.models import Group
@@ -133,6 +146,7 @@ class UserAdmin(BaseUserAdmin, SimpleHistoryAdmin):
 
     def save_model(self, request, obj, form, change):
         obj._history_user = request.user
+        obj._change_reason = "portal.user.changed" if change else USER_CREATED
         super().save_model(request, obj, form, change)
 
     def save_related(self, request, form, formsets, change):

@@ -47,7 +47,8 @@ class DemoPerson:
 
 PEOPLE = [
     DemoPerson("admin", "Alex", "Morgan", "Portal administrator", (Role.ADMIN,)),
-    DemoPerson("director", "Dana", "Okafor", "VP Engineering", (Role.HIRING_MANAGER,)),
+    DemoPerson("coo", "Jamie", "Roy", "Chief Operating Officer", (Role.HIRING_MANAGER,)),
+    DemoPerson("director", "Dana", "Okafor", "VP Engineering", (Role.HIRING_MANAGER,), manager="coo"),
     DemoPerson("hr", "Casey", "Martin", "HR Business Partner", (Role.HR,)),
     DemoPerson("finance", "Avery", "Singh", "FP&A Manager", (Role.FINANCE,), manager="admin"),
     DemoPerson("recruiter", "Riley", "Chen", "Senior Recruiter", (Role.RECRUITER,), manager="hr"),
@@ -63,7 +64,7 @@ PEOPLE = [
 DEPARTMENTS = [
     ("Engineering", "ENG", "director"),
     ("Customer Support", "SUP", "hiring_manager2"),
-    ("Sales", "SAL", "director"),
+    ("Sales", "SAL", "coo"),
     ("Finance", "FIN", "finance"),
     ("People", "PPL", "hr"),
 ]
@@ -72,7 +73,7 @@ COST_CENTERS = [
     ("CC-4100", "Platform Engineering", "ENG", "director"),
     ("CC-4200", "Product Engineering", "ENG", "hiring_manager"),
     ("CC-5100", "Customer Support", "SUP", "hiring_manager2"),
-    ("CC-6100", "Sales, Central Canada", "SAL", "director"),
+    ("CC-6100", "Sales, Central Canada", "SAL", "coo"),
     ("CC-7100", "People Operations", "PPL", "hr"),
 ]
 
@@ -162,7 +163,7 @@ def seed(*, rng: random.Random, scale: int, log) -> None:
     with transaction.atomic():
         people = _people(log)
         _holidays(log)
-        _org(people, log)
+        _org(people, log, scale)
     _requests(people, rng, scale, log)
 
 
@@ -212,7 +213,7 @@ def _holidays(log) -> None:
         log(f"added {added} Ontario statutory holidays")
 
 
-def _org(people: dict[str, User], log) -> None:
+def _org(people: dict[str, User], log, scale: int = 1) -> None:
     departments = {}
     for name, code, head in DEPARTMENTS:
         departments[code] = _get_or_save(Department, {"code": code}, name=name, head=people[head])
@@ -236,12 +237,12 @@ def _org(people: dict[str, User], log) -> None:
                 )
     for period_offset, period in enumerate(_periods()):
         for index, cc in enumerate(CostCenter.objects.order_by("code")):
-            headcount = 2 + (index * 3 + period_offset) % 7
+            headcount = (4 + (index * 3 + period_offset) % 6) * scale
             _get_or_save(
                 HiringPlan,
                 {"period": period, "cost_center": cc},
                 approved_headcount=headcount,
-                approved_budget=Decimal(headcount * 125_000),
+                approved_budget=Decimal(headcount * 160_000),
             )
     log("org reference data in place")
 

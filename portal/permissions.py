@@ -16,18 +16,13 @@ def has_perm(user, perm: str, obj=None) -> bool:
     return obj is not None and user.has_perm(perm, obj)
 
 
-def can_view_decision(user, decision) -> bool:
-    return (
-        user.is_portal_admin
-        or decision.owner_id == user.pk
-        or decision.raised_by_id == user.pk
-        or (not decision.owner_id and decision.owner_role in user.roles)
-    )
+def is_owners_manager(user, decision) -> bool:
+    return bool(decision.owner_id) and decision.owner.manager_id == user.pk
 
 
 def can_take_decision(user, decision) -> bool:
-    """The owner, or anyone holding the owner role when no person is named."""
-    if not decision.is_open:
+    """The owner, or anyone holding the owner role when no person is named; never whoever raised it."""
+    if not decision.is_open or decision.raised_by_id == user.pk:
         return False
     if decision.owner_id:
         return decision.owner_id == user.pk
@@ -40,7 +35,10 @@ def can_resolve_on_decision_page(user, decision) -> bool:
 
 def can_reassign_decision(user, decision) -> bool:
     return decision.is_open and (
-        can_take_decision(user, decision) or decision.raised_by_id == user.pk or user.is_portal_admin
+        can_take_decision(user, decision)
+        or decision.raised_by_id == user.pk
+        or is_owners_manager(user, decision)
+        or user.is_portal_admin
     )
 
 

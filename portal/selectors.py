@@ -10,11 +10,14 @@ from portal.roles import group_name
 
 
 def decisions_for_user(user: User) -> QuerySet[Decision]:
-    """Every decision `user` may look at: theirs, their role's, the ones they raised; admins see all."""
+    """Every decision `user` may look at: theirs, their role's, their reports' (for escalations),
+    the ones they raised; admins see all."""
     qs = Decision.objects.all()
     if user.is_portal_admin:
         return qs
-    return qs.filter(Q(owner=user) | Q(raised_by=user) | Q(owner__isnull=True, owner_role__in=user.roles))
+    return qs.filter(
+        Q(owner=user) | Q(owner__manager=user) | Q(raised_by=user) | Q(owner__isnull=True, owner_role__in=user.roles)
+    )
 
 
 def my_work(user: User) -> QuerySet[Decision]:
@@ -51,20 +54,25 @@ def role_members(role: str) -> QuerySet[User]:
 
 
 def decision_recipients(decision: Decision) -> list[User]:
-    """Who a decision's reminders go to: its owner, or every active member of its owner role."""
+    """Who a decision's reminders go to: its owner, or every active member of its owner role.
+
+    A decision nobody can take (a deactivated owner, a role with no members) goes to the admins,
+    so it is never silently stuck.
+    """
     if decision.owner_id:
-        return [decision.owner] if decision.owner.is_active else []
-    return list(role_members(decision.owner_role))
+        owners = [decision.owner] if decision.owner.is_active else []
+    else:
+        owners = list(role_members(decision.owner_role))
+    return owners or list(role_members(Role.ADMIN))
 
 
 def escalation_recipients(decision: Decision) -> list[User]:
-    """The owners' managers; when none is recorded, the portal's admins."""
+    """The owner's manager; for a role's decision, or when no manager is recorded, the admins."""
     owners = decision_recipients(decision)
     owner_ids = {u.pk for u in owners}
-    managers = User.objects.filter(is_active=True, reports__in=owners).exclude(pk__in=owner_ids).distinct()
-    found = list(managers)
-    if found:
-        return found
+    manager = decision.owner.manager if decision.owner_id else None
+    if manager is not None and manager.is_active and manager.pk not in owner_ids:
+        return [manager]
     return list(role_members(Role.ADMIN).exclude(pk__in=owner_ids))
 
 

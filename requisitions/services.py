@@ -85,8 +85,8 @@ def create_requisition(*, by: User, **fields) -> Requisition:
     _assign(req, fields)
     with transaction.atomic():
         _derive(req)
-        _save(req, by=by, reason=choices.CREATED)
-        _sync_grants(req, by=by, before={})
+        _save(req, by=by, reason=choices.CREATED, validate=True)
+        _sync_grants(req, by=by, before=None)
     return req
 
 
@@ -104,7 +104,7 @@ def update_requisition(*, requisition: Requisition, by: User, **fields) -> Requi
         if req.status == Status.SENT_BACK:
             _check_move(req, Status.DRAFT)
             req.status = Status.DRAFT
-        _save(req, by=by, reason=choices.EDITED)
+        _save(req, by=by, reason=choices.EDITED, validate=True)
         _sync_grants(req, by=by, before=before)
     return req
 
@@ -147,16 +147,24 @@ def first_year_cost(req: Requisition) -> tuple[Decimal | None, Decimal | None]:
         return cost, cost
     if req.base_min is None or req.base_max is None:
         return None, None
-    load = 1 + (req.bonus_pct or 0) / 100 + (req.benefits_load_pct or 0) / 100
+    load = 1 + Decimal(req.bonus_pct or 0) / 100 + Decimal(req.benefits_load_pct or 0) / 100
     low = (req.base_min * load + one_time).quantize(CENT, ROUND_HALF_UP)
     high = (req.base_max * load + one_time).quantize(CENT, ROUND_HALF_UP)
     return low, high
 
 
-def _sync_grants(req: Requisition, *, by: User, before: dict) -> None:
-    """The creator, hiring manager and recruiter may see and change the requisition; people replaced lose it."""
+def _sync_grants(req: Requisition, *, by: User, before: dict | None) -> None:
+    """The creator, hiring manager and recruiter may see and change the requisition; people replaced lose it.
+
+    `before` holds the hiring manager and recruiter before an edit; None for a new requisition.
+    """
     people = {"creator": req.created_by, "hiring manager": req.hiring_manager, "recruiter": req.recruiter}
     current = {person.pk for person in people.values() if person is not None}
+    if before is None:  # new: nobody holds anything on it yet
+        for why, person in {p.pk: (w, p) for w, p in people.items() if p is not None}.values():
+            for perm in OBJECT_PERMS:
+                grant_object_permission(perm=perm, user=person, obj=req, by=by, reason=why)
+        return
     for field, old in before.items():
         if old is not None and old.pk not in current:
             for perm in OBJECT_PERMS:
@@ -227,7 +235,7 @@ def _raise_next_step(req: Requisition, *, by: User | None) -> bool:
             sla_business_days=step.sla_business_days,
             subject=req,
             sequence=step.step,
-            by=by,
+            by=None,  # the policy raises approvals, not whoever happened to trigger the step
             key=f"requisition:{req.pk}:round:{req.approval_round}:step:{step.pk}",
         )
         step.save(update_fields=["decision"])
@@ -373,11 +381,13 @@ def _move(req: Requisition, to: str, *, by: User | None, reason: str) -> None:
     _save(req, by=by, reason=reason)
 
 
-def _save(req: Requisition, *, by: User | None, reason: str) -> None:
+def _save(req: Requisition, *, by: User | None, reason: str, validate: bool = False) -> None:
+    """Save with its history row. `validate` re-checks every field (after intake edits; moves change none)."""
     clock.stamp_history(req)
     req._history_user = by
     req._change_reason = reason
-    req.full_clean(exclude=["created_by"], validate_unique=False)
+    if validate:
+        req.full_clean(exclude=["created_by"], validate_unique=False)
     req.save()
 
 

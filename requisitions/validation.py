@@ -9,6 +9,7 @@ from decimal import Decimal
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from portal import clock
 from requisitions.models import Requisition
 from requisitions.policy import above_band_reason, plan_budget_reason
 from requisitions.selectors import plan_capacity, similar_requisitions
@@ -42,7 +43,7 @@ def submission_problems(req: Requisition) -> dict[str, list[str]]:
     for name in REQUIRED_TO_SUBMIT:
         if not getattr(req, name if not hasattr(req, f"{name}_id") else f"{name}_id", None):
             problem(name, _("Required to submit."))
-    if req.target_start_date and req.target_start_date <= timezone.localdate():
+    if req.target_start_date and req.target_start_date <= timezone.localtime(clock.now()).date():
         problem("target_start_date", _("The target start date must be in the future."))
     if req.openings is None or req.openings < 1:
         problem("openings", _("At least one opening."))

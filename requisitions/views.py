@@ -7,6 +7,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 from django_filters.views import FilterView
@@ -14,7 +15,7 @@ from django_filters.views import FilterView
 from portal import audit
 from portal.choices import DecisionKind
 from portal.exceptions import PortalError
-from portal.views.decisions import MyWorkView
+from portal.views.decisions import MyWorkView, is_partial_request
 from requisitions import selectors
 from requisitions.choices import Action
 from requisitions.filters import RequisitionFilter
@@ -75,7 +76,12 @@ class RequisitionListView(FilterView):
         return qs.order_by("-created_at", "-id")
 
     def get_template_names(self):
-        return ["requisitions/_requisition_table.html"] if self.request.htmx else [self.template_name]
+        return ["requisitions/_requisition_table.html"] if is_partial_request(self.request) else [self.template_name]
+
+    def render_to_response(self, context, **kwargs):
+        response = super().render_to_response(context, **kwargs)
+        patch_vary_headers(response, ["HX-Request"])
+        return response
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

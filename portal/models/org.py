@@ -127,12 +127,11 @@ class CompBandQuerySet(models.QuerySet):
         return self.filter(Q(effective_to__isnull=True) | Q(effective_to__gte=day), effective_from__lte=day)
 
     def overlapping(self, band: "CompBand"):
-        """Other bands for the same role family, level, location and currency whose dates overlap."""
+        """Other bands for the same role family, level and location (in any currency) whose dates overlap."""
         qs = self.filter(
             role_family_id=band.role_family_id,
             level_id=band.level_id,
             location_id=band.location_id,
-            currency=band.currency,
         ).exclude(pk=band.pk)
         qs = qs.filter(Q(effective_to__isnull=True) | Q(effective_to__gte=band.effective_from))
         if band.effective_to:

@@ -50,15 +50,18 @@ def raise_decision(
     _check_owner(owner, owner_role)
     if kind not in DecisionKind.values:
         raise DecisionError(_("Unknown decision kind: %(kind)s.") % {"kind": kind})
-    if not title.strip():
+    title = " ".join(title.split())  # one line: titles go into email subjects
+    if not title:
         raise DecisionError(_("A decision needs a title."))
+    if by is not None and owner is not None and owner.pk == by.pk:
+        raise DecisionError(_("You cannot ask yourself for a decision: choose someone else."))
     if key:
         existing = Decision.objects.open().filter(key=key).first()
         if existing is not None:
             return existing
     decision = Decision(
         kind=kind,
-        title=title.strip(),
+        title=title,
         detail=detail,
         owner=owner,
         owner_role=owner_role,
@@ -103,6 +106,8 @@ def resolve_decision(*, decision: Decision, outcome: str, by: User | None, note:
             raise DecisionError(
                 _("This decision was already closed (%(status)s).") % {"status": locked.get_status_display()}
             )
+        if by is not None and by.pk == locked.raised_by_id:
+            raise DecisionError(_("You raised this decision, so someone else must take it."))
         if by is not None and not can_take_decision(by, locked):
             raise DecisionError(_("This decision is not yours to take."))
         locked.status = DecisionStatus.DONE
@@ -146,6 +151,8 @@ def reassign_decision(
             raise DecisionError(_("You may not reassign this decision."))
         if locked.owner_id == getattr(owner, "pk", None) and locked.owner_role == owner_role and due_at is None:
             raise DecisionError(_("That is already who owns this decision."))
+        if owner is not None and owner.pk == locked.raised_by_id:
+            raise DecisionError(_("The person who raised a decision cannot also take it."))
         locked.owner = owner
         locked.owner_role = owner_role
         if due_at is not None:

@@ -91,8 +91,11 @@ def _compose(decision: Decision, kind: str, recipient: User) -> tuple[str, str, 
         "kind": kind,
         "label": label,
         "recipient": recipient,
-        "url": settings.PORTAL_BASE_URL + decision.next_action_url,
+        "url": settings.PORTAL_BASE_URL
+        + (decision.get_absolute_url() if kind == ReminderKind.ESCALATION else decision.next_action_url),
         "due": timezone.localtime(decision.due_at),
     }
     body = render_to_string("portal/email/reminder.txt", context)
-    return message, f"[Staffing portal] {message}"[:200], body
+    # One line: a title must never be able to add mail headers.
+    subject = " ".join(f"[Staffing portal] {message}".split())[:200]
+    return message, subject, body

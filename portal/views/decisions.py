@@ -3,6 +3,7 @@
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django_filters.views import FilterView
@@ -23,6 +24,12 @@ from portal.permissions import (
 )
 from portal.selectors import decision_counts, decision_counts_by_kind, decisions_for_user, my_work
 from portal.services.decisions import cancel_decision, raise_decision, reassign_decision, resolve_decision
+
+
+def is_partial_request(request) -> bool:
+    """An htmx swap of a list's table; a history restore (back button) needs the whole page."""
+    return bool(request.htmx) and not request.htmx.history_restore_request
+
 
 SCOPES = {"mine": _("My decisions"), "raised": _("Raised by me"), "all": _("All open decisions")}
 
@@ -56,9 +63,14 @@ class MyWorkView(FilterView):
         return base.order_by("due_at", "id")
 
     def get_template_names(self):
-        if self.request.htmx:
+        if is_partial_request(self.request):
             return ["portal/_decision_table.html"]
         return [self.template_name]
+
+    def render_to_response(self, context, **kwargs):
+        response = super().render_to_response(context, **kwargs)
+        patch_vary_headers(response, ["HX-Request"])
+        return response
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -89,6 +101,11 @@ def decision_detail(request, pk):
 @require_POST
 def decision_resolve(request, pk):
     decision = _decision_for(request, pk)
+    if not decision.is_open:
+        messages.info(
+            request, _("This decision was already closed (%(status)s).") % {"status": decision.get_status_display()}
+        )
+        return redirect(decision)
     if not can_resolve_on_decision_page(request.user, decision):
         raise PermissionDenied
     form = ResolveForm(request.POST, kind=decision.kind)

@@ -172,3 +172,30 @@ def test_admin_saves_reference_data_with_history(client, admin_user):
         admin_user,
         "portal.costcenter.saved",
     )
+
+
+def test_bands_overlap_whatever_their_currency(admin_user):
+    first = CompBandFactory(effective_from=date(2026, 1, 1), currency="CAD")
+    usd = _band_like(first, effective_from=date(2026, 3, 1))
+    usd.currency = "USD"
+
+    with pytest.raises(ValidationError):
+        save_org_record(record=usd, by=admin_user)
+
+
+def test_an_admin_who_is_not_a_superuser_cannot_make_anyone_a_superuser(client, admin_user):
+    client.force_login(admin_user)
+
+    response = client.get(f"/admin/portal/user/{admin_user.pk}/change/")
+    form = response.context["adminform"].form
+
+    assert "is_superuser" not in form.fields and "is_staff" not in form.fields
+    root = type(admin_user).objects.create_superuser("root", "root@example.com", "a long password 123")
+    # A superuser's page is read-only to them: no change, no password reset.
+    assert (
+        client.post(f"/admin/portal/user/{root.pk}/change/", {"username": "root", "email": "x@example.com"}).status_code
+        == 403
+    )
+    assert client.get(f"/admin/portal/user/{root.pk}/password/").status_code == 403
+    root.refresh_from_db()
+    assert root.email == "root@example.com"

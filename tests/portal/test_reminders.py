@@ -162,3 +162,44 @@ def test_a_failed_email_leaves_the_reminder_unclaimed_for_the_next_sweep(owner, 
     monkeypatch.undo()
     _sweep_at(MONDAY_NOON + timedelta(minutes=15))
     assert len(mail.outbox) == 1
+
+
+def test_the_escalation_links_to_the_decision_which_the_manager_may_open(owner, client):
+    decision = _decision(owner, datetime(2027, 1, 8, 17, 0, tzinfo=TORONTO))
+    mail.outbox.clear()
+
+    _sweep_at(datetime(2027, 1, 13, 9, 0, tzinfo=TORONTO))
+
+    escalation = next(m for m in mail.outbox if m.to == ["boss@example.com"])
+    assert escalation.body.count(f"/decisions/{decision.pk}/") == 1
+    client.force_login(owner.manager)
+    assert client.get(decision.get_absolute_url()).status_code == 200
+
+
+def test_a_decision_nobody_can_take_goes_to_the_admins(owner):
+    admin = UserFactory(username="admin1", roles=[Role.ADMIN])
+    with time_machine.travel(MONDAY_NOON - timedelta(days=5)):
+        raise_decision(kind=DecisionKind.REQUEST, title="Orphan", owner_role=Role.HR, due_at=MONDAY_NOON)
+    mail.outbox.clear()
+
+    _sweep_at(MONDAY_NOON + timedelta(hours=1))
+    _sweep_at(MONDAY_NOON + timedelta(hours=2))
+
+    assert [m.to for m in mail.outbox] == [[admin.email]]
+
+
+def test_a_role_owned_decision_escalates_to_the_admins(owner, settings):
+    settings.ESCALATE_AFTER_BUSINESS_DAYS = 1
+    admin = UserFactory(username="admin1", roles=[Role.ADMIN])
+    with time_machine.travel(datetime(2027, 1, 4, 9, 0, tzinfo=TORONTO)):
+        raise_decision(
+            kind=DecisionKind.REQUEST,
+            title="Queue",
+            owner_role=Role.FINANCE,
+            due_at=datetime(2027, 1, 8, 17, 0, tzinfo=TORONTO),
+        )
+    mail.outbox.clear()
+
+    _sweep_at(datetime(2027, 1, 12, 9, 0, tzinfo=TORONTO))
+
+    assert sorted(m.to[0] for m in mail.outbox) == [admin.email, "owner@example.com"]

@@ -55,13 +55,30 @@ def test_my_work_filters_by_due_kind_and_search(client, finance):
     assert _titles(client.get("/", {"kind": DecisionKind.OFFER_APPROVAL})) == []
 
 
-def test_my_work_with_a_bad_filter_value_shows_the_page_not_an_error(client, finance):
+def test_my_work_with_bad_filter_values_explains_and_lists_nothing(client, finance):
     _raise(owner=finance, title="Budget")
     client.force_login(finance)
 
-    response = client.get("/", {"kind": "no-such-kind", "due": "yesterday", "page": "x"})
+    response = client.get("/", {"kind": "no-such-kind", "due": "yesterday"})
 
-    assert response.status_code in (200, 404)  # bad page numbers are a 404, like any missing page
+    assert response.status_code == 200
+    assert response.context["filter"].errors.keys() == {"kind", "due"}
+    assert "Select a valid choice" in response.content.decode() or _titles(response) == []
+
+
+def test_my_work_with_a_page_past_the_end_is_a_404(client, finance):
+    client.force_login(finance)
+    assert client.get("/", {"page": "x"}).status_code == 404
+    assert client.get("/", {"page": "99"}).status_code == 404
+
+
+def test_the_back_button_gets_the_whole_page_not_the_table(client, finance):
+    client.force_login(finance)
+
+    response = client.get("/", HTTP_HX_REQUEST="true", HTTP_HX_HISTORY_RESTORE_REQUEST="true")
+
+    assert response.templates[0].name == "portal/my_work.html"
+    assert "HX-Request" in response["Vary"]
 
 
 def test_my_work_answers_htmx_with_only_the_table(client, finance):
@@ -131,11 +148,12 @@ def test_resolving_twice_says_it_is_already_closed(client, finance):
     client.post(reverse("portal:decision_resolve", args=[decision.pk]), {"outcome": Outcome.DONE})
 
     response = client.post(
-        reverse("portal:decision_resolve", args=[decision.pk]), {"outcome": Outcome.DONE}, follow=True
+        reverse("portal:decision_resolve", args=[decision.pk]), {"outcome": Outcome.DECLINED, "note": "x"}, follow=True
     )
 
-    assert response.status_code == 403  # a closed decision cannot be resolved here any more
-    assert Decision.objects.get(pk=decision.pk).history.count() == 2
+    assert "already closed" in response.content.decode()
+    decision.refresh_from_db()
+    assert (decision.outcome, decision.history.count()) == (Outcome.DONE, 2)
 
 
 def test_handing_a_decision_on_to_a_role_with_a_new_due_date(client, finance, hr):
@@ -281,3 +299,43 @@ def test_the_navigation_follows_the_role(client, interviewer, admin_user):
     client.force_login(admin_user)
     page = client.get("/").content.decode()
     assert "Ask for a decision" in page and "Administration" in page
+
+
+def test_an_escalated_manager_sees_and_can_hand_on_their_reports_decision(client, hiring_manager):
+    boss = UserFactory(username="boss", roles=[Role.HIRING_MANAGER])
+    report = UserFactory(username="report", roles=[Role.FINANCE], manager=boss)
+    decision = _raise(owner=report, by=hiring_manager, due_in_days=-5)
+    client.force_login(boss)
+
+    assert client.get(decision.get_absolute_url()).status_code == 200
+    response = client.post(
+        reverse("portal:decision_reassign", args=[decision.pk]), {"owner_role": Role.FINANCE, "note": "Away this week."}
+    )
+
+    assert response.status_code == 302
+    decision.refresh_from_db()
+    assert (decision.owner, decision.owner_role) == (None, Role.FINANCE)
+
+
+def test_whoever_raised_a_decision_cannot_take_it_by_handing_it_to_themselves(client, finance, hiring_manager):
+    decision = _raise(owner=finance, by=hiring_manager)
+    client.force_login(hiring_manager)
+
+    response = client.post(
+        reverse("portal:decision_reassign", args=[decision.pk]), {"owner": hiring_manager.pk, "note": "I'll do it."}
+    )
+
+    assert "cannot also take it" in response.content.decode()
+    decision.refresh_from_db()
+    assert decision.owner == finance
+
+
+def test_a_title_on_several_lines_is_kept_on_one(client, hiring_manager, finance):
+    client.force_login(hiring_manager)
+
+    client.post(
+        reverse("portal:request_create"),
+        {"title": "Budget\r\nBcc: everyone@example.com", "owner": finance.pk, "business_days": "2"},
+    )
+
+    assert Decision.objects.get().title == "Budget Bcc: everyone@example.com"
