@@ -130,7 +130,9 @@ def requisition_fields(**overrides):
         "recruiter": UserFactory(username="req_recruiter", roles=[Role.RECRUITER]),
         "target_start_date": timezone.localdate() + timedelta(days=60),
         "hiring_plan": plan,
-        "is_backfill": False,
+        # A backfill: the default policy then asks only the hiring manager's manager.
+        "is_backfill": True,
+        "backfill_for": "Sam Jones",
         "business_case": "Platform on-call load doubled this year.",
         "base_min": Decimal("90000"),
         "base_max": Decimal("105000"),

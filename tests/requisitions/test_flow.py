@@ -19,7 +19,7 @@ pytestmark = pytest.mark.django_db
 def test_net_new_over_the_threshold_goes_to_finance_and_is_approved_from_my_work(client, hm, director, finance):
     head = UserFactory(username="head", roles=[Role.HIRING_MANAGER])
     band = CompBandFactory(minimum=120_000, midpoint=135_000, maximum=150_000, effective_from=date(2020, 1, 1))
-    fields = requisition_fields(band=band, base_min=Decimal("130000"), base_max=Decimal("140000"))
+    fields = requisition_fields(band=band, base_min=Decimal("130000"), base_max=Decimal("140000"), is_backfill=False)
     fields["department"].head = head
     fields["department"].save()
     req = create_requisition(by=hm, hiring_manager=hm, **fields)
