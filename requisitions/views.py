@@ -171,7 +171,6 @@ def _after_save(request, req, form):
     try:
         submit_requisition(requisition=req, by=request.user)
     except SubmissionRefused as refused:
-        form = RequisitionForm(instance=Requisition.objects.get(pk=req.pk))
         for field, problems in refused.problems.items():
             for problem in problems:
                 form.add_error(field if field in form.fields else None, problem)

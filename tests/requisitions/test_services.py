@@ -46,19 +46,37 @@ def _problems(hm, **overrides):
 @pytest.mark.parametrize(
     "fields, expected",
     [
-        ({"base_min": "90000", "base_max": "100000", "bonus_pct": "10", "benefits_load_pct": "20"}, ("117000.00", "130000.00")),
-        ({"base_min": "90000", "base_max": "100000", "bonus_pct": "0", "benefits_load_pct": "0"}, ("90000.00", "100000.00")),
         (
-            {"base_min": "90000", "base_max": "100000", "agency_fee": "15000", "signing_bonus": "5000", "relocation": "0", "equipment": "2500"},
+            {"base_min": "90000", "base_max": "100000", "bonus_pct": "10", "benefits_load_pct": "20"},
+            ("117000.00", "130000.00"),
+        ),
+        (
+            {"base_min": "90000", "base_max": "100000", "bonus_pct": "0", "benefits_load_pct": "0"},
+            ("90000.00", "100000.00"),
+        ),
+        (
+            {
+                "base_min": "90000",
+                "base_max": "100000",
+                "agency_fee": "15000",
+                "signing_bonus": "5000",
+                "relocation": "0",
+                "equipment": "2500",
+            },
             ("112500.00", "122500.00"),
         ),
-        ({"employment_type": "contract", "max_bill_rate": "120", "contract_hours": 1500, "equipment": "1000"}, ("181000.00", "181000.00")),
+        (
+            {"employment_type": "contract", "max_bill_rate": "120", "contract_hours": 1500, "equipment": "1000"},
+            ("181000.00", "181000.00"),
+        ),
         ({"employment_type": "contract", "max_bill_rate": None, "contract_hours": 1500}, (None, None)),
         ({"base_min": None, "base_max": "100000"}, (None, None)),
     ],
 )
 def test_first_year_cost(fields, expected):
-    req = Requisition(**{k: (Decimal(v) if isinstance(v, str) and k not in ("employment_type",) else v) for k, v in fields.items()})
+    req = Requisition(
+        **{k: (Decimal(v) if isinstance(v, str) and k not in ("employment_type",) else v) for k, v in fields.items()}
+    )
     low, high = first_year_cost(req)
     assert (str(low) if low is not None else None, str(high) if high is not None else None) == expected
 
@@ -130,7 +148,13 @@ def test_the_plan_headcount_cannot_be_exceeded_by_pending_and_approved(hm):
     plan = fields["hiring_plan"]
     plan.approved_headcount = 3
     plan.save()
-    _submitted(hm, cost_center=fields["cost_center"], hiring_plan=plan, band=CompBandFactory(effective_from=date(2020, 1, 1)), openings=2)
+    _submitted(
+        hm,
+        cost_center=fields["cost_center"],
+        hiring_plan=plan,
+        band=CompBandFactory(effective_from=date(2020, 1, 1)),
+        openings=2,
+    )
 
     problems = _problems(hm, cost_center=fields["cost_center"], hiring_plan=plan, openings=2)
 

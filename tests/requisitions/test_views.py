@@ -1,0 +1,284 @@
+"""Requisition pages as their users meet them: who sees what, forms, exports."""
+
+import csv
+import io
+from decimal import Decimal
+
+import pytest
+from django.urls import reverse
+
+from portal.choices import Role
+from portal.services.access import grant_object_permission
+from requisitions.choices import Status
+from requisitions.models import Requisition, RequisitionExport
+from requisitions.services import create_requisition, submit_requisition
+from tests.factories import UserFactory, requisition_fields
+
+pytestmark = pytest.mark.django_db
+
+# Distinctive figures: if one shows up on a page, that page showed a cost.
+CANARY_BASE_MIN = Decimal("91357")
+CANARY_BASE_MAX = Decimal("104269")
+CANARY_TEXTS = ["91,357", "91357", "104,269", "104269", "135,550", "135549", "118,764"]
+
+
+def _titles(response):
+    return sorted(r.title for r in response.context["object_list"])
+
+
+@pytest.fixture
+def two_teams(hm, other_hiring_manager, recruiter):
+    """A requisition each for two hiring managers; `recruiter` runs only the first."""
+    mine = create_requisition(by=hm, title="Mine", hiring_manager=hm, recruiter=recruiter)
+    theirs = create_requisition(by=other_hiring_manager, title="Theirs", hiring_manager=other_hiring_manager)
+    return mine, theirs
+
+
+def test_each_role_sees_its_slice_of_the_list(
+    client, two_teams, hm, other_hiring_manager, recruiter, finance, hr, interviewer, outsider
+):
+    expected = {
+        hm: ["Mine"],
+        other_hiring_manager: ["Theirs"],
+        recruiter: ["Mine"],
+        finance: ["Mine", "Theirs"],
+        hr: ["Mine", "Theirs"],
+        interviewer: [],
+        outsider: [],
+    }
+    for user, titles in expected.items():
+        client.force_login(user)
+        assert _titles(client.get(reverse("requisitions:list"))) == titles, user.username
+
+
+def test_filters_never_widen_the_slice(client, two_teams, hm, other_hiring_manager):
+    client.force_login(hm)
+    response = client.get(reverse("requisitions:list"), {"hiring_manager": other_hiring_manager.pk})
+    assert _titles(response) == []
+
+
+def test_a_recruiter_granted_another_requisition_sees_it(client, two_teams, recruiter, admin_user):
+    grant_object_permission(perm="requisitions.view_requisition", user=recruiter, obj=two_teams[1], by=admin_user)
+    client.force_login(recruiter)
+    assert _titles(client.get(reverse("requisitions:list"))) == ["Mine", "Theirs"]
+
+
+def test_list_filters_by_status_and_overdue_approval(client, hm, director, finance):
+    submitted = create_requisition(by=hm, hiring_manager=hm, **requisition_fields())
+    submit_requisition(requisition=submitted, by=hm)
+    create_requisition(by=hm, title="Still a draft", hiring_manager=hm)
+    client.force_login(finance)
+
+    assert _titles(client.get(reverse("requisitions:list"), {"status": "pending_approval"})) == ["Backend Developer"]
+    assert _titles(client.get(reverse("requisitions:list"), {"overdue_approval": "false"})) == [
+        "Backend Developer",
+        "Still a draft",
+    ]
+    assert _titles(client.get(reverse("requisitions:list"), {"overdue_approval": "true"})) == []
+    bad = client.get(reverse("requisitions:list"), {"status": "nonsense", "target_start_min": "not a date"})
+    assert bad.status_code == 200
+
+
+@pytest.fixture
+def canary(hm, interviewer):
+    """A submitted requisition with distinctive pay figures that the interviewer was granted sight of."""
+    req = create_requisition(
+        by=hm,
+        hiring_manager=hm,
+        **requisition_fields(base_min=CANARY_BASE_MIN, base_max=CANARY_BASE_MAX, justification="x"),
+    )
+    submit_requisition(requisition=req, by=hm)
+    grant_object_permission(perm="requisitions.view_requisition", user=interviewer, obj=req, by=hm, reason="interviews")
+    return req
+
+
+def test_an_interviewer_never_sees_a_cost_figure(client, canary, interviewer):
+    client.force_login(interviewer)
+    pages = [
+        reverse("requisitions:list"),
+        reverse("requisitions:detail", args=[canary.pk]),
+        reverse("requisitions:approvals"),
+        reverse("portal:my_work"),
+        reverse("portal:notifications"),
+    ]
+    for url in pages:
+        response = client.get(url)
+        assert response.status_code == 200, url
+        body = response.content.decode()
+        assert [c for c in CANARY_TEXTS if c in body] == [], url
+    assert client.get(reverse("requisitions:export")).status_code == 403
+    assert b"Backend Developer" in client.get(reverse("requisitions:detail", args=[canary.pk])).content
+
+
+def test_finance_sees_the_costs(client, canary, finance):
+    client.force_login(finance)
+    body = client.get(reverse("requisitions:detail", args=[canary.pk])).content.decode()
+    assert "91,357" in body and "135,550" in body  # 104,269 × 1.30 = 135,549.70
+
+
+def test_the_export_is_the_filtered_slice_neutralised_and_logged(client, hm, recruiter):
+    create_requisition(by=hm, title='=HYPERLINK("http://evil.example")', hiring_manager=hm, recruiter=recruiter)
+    create_requisition(by=hm, title="@SUM(A1:A9)", hiring_manager=hm)
+    UserFactory(username="elsewhere", roles=[Role.HIRING_MANAGER])
+    client.force_login(hm)
+
+    response = client.get(reverse("requisitions:export"), {"q": "("})
+
+    assert response["Content-Type"].startswith("text/csv")
+    assert "attachment" in response["Content-Disposition"]
+    rows = list(csv.reader(io.StringIO(response.content.decode())))
+    assert rows[0][0].startswith(f"Exported by {hm.username}")
+    titles = sorted(row[1] for row in rows[2:])
+    assert titles == ['\'=HYPERLINK("http://evil.example")', "'@SUM(A1:A9)"]
+    log = RequisitionExport.objects.get()
+    assert (log.user, log.rows, log.filters) == (hm, 2, "q=%28")
+
+
+def test_saving_a_draft_from_the_form(client, hm):
+    client.force_login(hm)
+
+    response = client.post(
+        reverse("requisitions:create"),
+        {
+            "title": "Support Lead",
+            "hiring_manager": hm.pk,
+            "openings": 1,
+            "employment_type": "full_time",
+            "currency": "CAD",
+            "bonus_pct": "0",
+            "benefits_load_pct": "0",
+            "agency_fee": "0",
+            "signing_bonus": "0",
+            "relocation": "0",
+            "equipment": "0",
+        },
+    )
+
+    req = Requisition.objects.get()
+    assert response.status_code == 302 and response["Location"] == req.get_absolute_url()
+    assert (req.title, req.status, req.created_by) == ("Support Lead", Status.DRAFT, hm)
+
+
+def _form_data(fields, **extra):
+    data = {}
+    for name, value in fields.items():
+        if name == "band":
+            continue
+        data[name] = getattr(value, "pk", value)
+        if isinstance(value, bool):
+            data[name] = "on" if value else ""
+    for name in ("agency_fee", "signing_bonus", "relocation", "equipment"):
+        data.setdefault(name, "0")
+    data.setdefault("currency", "CAD")
+    data.update(extra)
+    return {k: v for k, v in data.items() if v not in ("", None)}
+
+
+def test_save_and_submit_from_the_form(client, hm, director):
+    client.force_login(hm)
+    data = _form_data(requisition_fields(), hiring_manager=hm.pk, submit="1")
+
+    response = client.post(reverse("requisitions:create"), data)
+
+    req = Requisition.objects.get()
+    assert response.status_code == 302
+    assert req.status == Status.PENDING_APPROVAL
+
+
+def test_save_and_submit_with_problems_keeps_the_draft_and_shows_them(client, hm):
+    client.force_login(hm)
+    data = _form_data(requisition_fields(), hiring_manager=hm.pk, submit="1", base_max="150000")
+
+    response = client.post(reverse("requisitions:create"), data)
+
+    assert response.status_code == 400
+    assert "Justify the cost" in response.content.decode()
+    req = Requisition.objects.get()
+    assert (req.status, req.base_max) == (Status.DRAFT, Decimal("150000"))
+
+
+@pytest.mark.parametrize(
+    "extra, message",
+    [
+        ({"base_min": "120000", "base_max": "100000"}, "minimum cannot be above the maximum"),
+        ({"openings": "0"}, "greater than or equal to 1"),
+        ({"bonus_pct": "150"}, "less than or equal to 100"),
+        ({"target_start_date": "31/02/2027"}, "Enter a valid date"),
+        ({"base_max": "1e40"}, "Ensure that there are no more than"),
+        ({"hiring_manager": "999999"}, "Select a valid choice"),
+    ],
+)
+def test_bad_input_is_refused_on_the_form_and_nothing_is_saved(client, hm, extra, message):
+    client.force_login(hm)
+    data = _form_data(requisition_fields(), **{"hiring_manager": hm.pk, **extra})
+
+    response = client.post(reverse("requisitions:create"), data)
+
+    assert response.status_code == 200
+    assert message in response.content.decode()
+    assert Requisition.objects.count() == 0
+
+
+def test_posting_protected_fields_changes_nothing(client, hm):
+    req = create_requisition(by=hm, title="Draft", hiring_manager=hm)
+    client.force_login(hm)
+    data = _form_data(
+        requisition_fields(),
+        hiring_manager=hm.pk,
+        status="approved",
+        created_by=1,
+        approved_at="2020-01-01",
+        cost_max="1",
+    )
+
+    client.post(reverse("requisitions:edit", args=[req.pk]), data)
+
+    req.refresh_from_db()
+    assert (req.status, req.created_by, req.approved_at) == (Status.DRAFT, hm, None)
+    assert req.cost_max == Decimal("136500.00")
+
+
+def test_intake_hints_show_band_plan_and_duplicates(client, hm):
+    fields = requisition_fields()
+    create_requisition(by=hm, hiring_manager=hm, **fields)
+    client.force_login(hm)
+
+    response = client.get(
+        reverse("requisitions:intake_hints"),
+        {
+            "role_family": fields["role_family"].pk,
+            "level": fields["level"].pk,
+            "location": fields["location"].pk,
+            "department": fields["department"].pk,
+            "hiring_plan": fields["hiring_plan"].pk,
+            "target_start_date": "not a date",
+        },
+    )
+
+    body = response.content.decode()
+    assert "80,000–110,000 CAD" in body
+    assert "10</strong> of 10 headcount" in body  # drafts hold no place in the plan
+    assert "Backend Developer" in body
+
+
+def test_approving_from_the_page_by_someone_not_on_the_chain_is_refused(client, hm, finance):
+    req = create_requisition(by=hm, hiring_manager=hm, **requisition_fields())
+    submit_requisition(requisition=req, by=hm)
+    client.force_login(finance)
+
+    assert client.post(reverse("requisitions:approve", args=[req.pk])).status_code == 403
+    req.refresh_from_db()
+    assert req.status == Status.PENDING_APPROVAL
+
+
+def test_the_detail_page_shows_the_chain_with_reasons(client, hm, director):
+    req = create_requisition(by=hm, hiring_manager=hm, **requisition_fields())
+    submit_requisition(requisition=req, by=hm)
+    client.force_login(director)
+
+    response = client.get(reverse("requisitions:detail", args=[req.pk]))
+
+    body = response.content.decode()
+    assert response.context["actions"] == ["approve", "send_back", "reject"]
+    assert "Step 1 · " + str(director) in body
+    assert "The hiring manager&#x27;s manager approves every requisition" in body
