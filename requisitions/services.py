@@ -20,7 +20,7 @@ from portal.services.decisions import cancel_decision, raise_decision, resolve_d
 from portal.services.notifications import notify
 from requisitions import choices
 from requisitions.choices import TRANSITIONS, Action, Status
-from requisitions.models import ApprovalStep, Requisition
+from requisitions.models import ApprovalRule, ApprovalStep, Requisition
 from requisitions.permissions import can_create_requisition, can_edit_requisition, can_move_requisition
 from requisitions.policy import compute_chain
 from requisitions.selectors import band_for, open_approval_decisions
@@ -309,7 +309,7 @@ def _decision_for_approver(req: Requisition, by: User):
         )
     if req.created_by_id == by.pk:
         raise RequisitionError(_("You created this requisition, so you may not approve it."))
-    mine = [d for d in open_approval_decisions(req).select_for_update() if can_take_decision(by, d)]
+    mine = [d for d in open_approval_decisions(req).select_for_update(of=("self",)) if can_take_decision(by, d)]
     if not mine:
         raise RequisitionError(_("No approval of this requisition is waiting on you: it may have just been decided."))
     # A person named on a step goes before a role step they could also take.
@@ -364,7 +364,11 @@ def move_requisition(*, requisition: Requisition, action: str, by: User, note: s
 
 
 def _locked(requisition: Requisition) -> Requisition:
-    return Requisition.objects.select_for_update().select_related("hiring_plan", "cost_center").get(pk=requisition.pk)
+    return (
+        Requisition.objects.select_for_update(of=("self",))
+        .select_related("hiring_plan", "cost_center")
+        .get(pk=requisition.pk)
+    )
 
 
 def _check_move(req: Requisition, to: str) -> None:
@@ -413,3 +417,31 @@ def save_approval_rule(*, rule, by: User | None):
         rule._change_reason = choices.RULE_SAVED
         rule.save()
     return rule
+
+
+DEFAULT_POLICY = [
+    # position, name, condition, threshold, approver, step
+    (10, "The hiring manager's manager approves every requisition", "always", None, "hm_manager", 1),
+    (20, "The department head approves net-new roles", "net_new", None, "department_head", 2),
+    (30, "Finance approves a first-year cost over 150,000", "cost_over", Decimal("150000"), "finance", 2),
+    (40, "Finance approves contractor rates over 120/h", "bill_rate_over", Decimal("120"), "finance", 2),
+    (50, "HR approves pay above the band", "above_band", None, "hr", 2),
+    (60, "Finance approves when the plan budget would be exceeded", "plan_budget_exceeded", None, "finance", 2),
+]
+
+
+def install_default_policy() -> int:
+    """Give a new installation the default approval policy. Returns how many rules were created.
+
+    Does nothing once any rule exists or ever existed (its history is kept), so a policy admins
+    emptied on purpose stays empty (requisitions then go to the hiring manager's manager).
+    """
+    if ApprovalRule.objects.exists() or ApprovalRule.history.exists():
+        return 0
+    for position, name, condition, threshold, approver, step in DEFAULT_POLICY:
+        rule = ApprovalRule(
+            name=name, position=position, condition=condition, threshold=threshold, approver=approver, step=step
+        )
+        rule._change_reason = "requisitions.approvalrule.default_policy"
+        rule.save()
+    return len(DEFAULT_POLICY)

@@ -23,6 +23,8 @@ def _queries(client, url):
     with CaptureQueriesContext(connection) as ctx:
         response = client.get(url)
     assert response.status_code == 200
+    if __import__("os").environ.get("SHOW_QUERIES"):
+        print("\n".join(q["sql"][:160] for q in ctx.captured_queries))
     return len(ctx.captured_queries)
 
 
@@ -99,3 +101,58 @@ def test_resolved_decisions_do_not_count_in_my_work(client, finance):
 
     assert client.get("/").context["counts"]["total"] == 0
     assert Notification.objects.filter(user=finance).count() == 1
+
+
+def _requisitions(hm, n, recruiters):
+    from requisitions.services import create_requisition, submit_requisition
+    from tests.factories import requisition_fields
+
+    org = requisition_fields()
+    org["hiring_plan"].approved_headcount = 1000
+    org["hiring_plan"].save()
+    for i in range(n):
+        req = create_requisition(
+            by=hm, hiring_manager=hm, **{**org, "title": f"Role {i}", "recruiter": recruiters[i % len(recruiters)]}
+        )
+        if i % 2:
+            submit_requisition(requisition=req, by=hm)
+
+
+@pytest.mark.parametrize("page_name", ["requisitions:list", "requisitions:approvals", "requisitions:export"])
+def test_requisition_lists_cost_the_same_with_ten_times_the_data(client, finance, page_name):
+    boss = UserFactory(username="boss", roles=[Role.HIRING_MANAGER])
+    hm = UserFactory(username="hm", roles=[Role.HIRING_MANAGER], manager=boss)
+    recruiters = [UserFactory(username=f"rec{i}", roles=[Role.RECRUITER]) for i in range(3)]
+    client.force_login(finance if page_name != "requisitions:approvals" else boss)
+    url = reverse(page_name)
+
+    _requisitions(hm, 2, recruiters)
+    small = _queries(client, url)
+    _requisitions(hm, 20, recruiters)
+    large = _queries(client, url)
+
+    assert small == large
+    assert large <= 16
+
+
+def test_requisition_detail_costs_the_same_with_a_long_chain_and_history(client, finance):
+    from requisitions.models import Requisition
+    from requisitions.services import approve_requisition, send_back_requisition, submit_requisition, update_requisition
+
+    boss = UserFactory(username="boss", roles=[Role.HIRING_MANAGER])
+    hm = UserFactory(username="hm", roles=[Role.HIRING_MANAGER], manager=boss)
+    _requisitions(hm, 2, [UserFactory(username="rec", roles=[Role.RECRUITER])])
+    req = Requisition.objects.filter(status="pending_approval").get()
+    client.force_login(finance)
+    url = reverse("requisitions:detail", args=[req.pk])
+
+    small = _queries(client, url)
+    for round_number in range(4):
+        send_back_requisition(requisition=req, by=boss, note=f"Round {round_number}")
+        update_requisition(requisition=req, by=hm, title=f"Role, take {round_number}")
+        submit_requisition(requisition=req, by=hm)
+    approve_requisition(requisition=req, by=boss)
+    large = _queries(client, url)
+
+    assert small == large
+    assert large <= 22

@@ -108,3 +108,23 @@ def test_rules_refuse_incomplete_settings(admin_user):
     ]:
         with pytest.raises(ValidationError, match=message):
             save_approval_rule(rule=rule, by=admin_user)
+
+
+def test_a_new_installation_gets_the_default_policy_once():
+    from requisitions.services import DEFAULT_POLICY, install_default_policy
+
+    assert ApprovalRule.objects.count() == len(DEFAULT_POLICY)  # installed by migrate
+    assert install_default_policy() == 0
+
+    ApprovalRule.objects.all().delete()  # an admin empties the policy on purpose
+    assert install_default_policy() == 0
+    assert ApprovalRule.objects.count() == 0
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_default_policy_comes_back_after_a_database_flush():
+    from django.core.management import call_command
+
+    call_command("flush", interactive=False, verbosity=0)
+
+    assert ApprovalRule.objects.filter(is_active=True).count() == 6

@@ -1,0 +1,8 @@
+"""Plumbing: after `migrate` (and after a test database flush) make sure a policy exists."""
+
+from requisitions.services import install_default_policy
+
+
+def after_migrate(sender, app_config=None, **kwargs):
+    if app_config is not None and app_config.label == "requisitions":
+        install_default_policy()
