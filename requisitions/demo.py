@@ -21,6 +21,7 @@ from requisitions.choices import Action, Status
 from requisitions.models import Requisition
 from requisitions.selectors import open_approval_decisions, plan_capacity
 from requisitions.services import (
+    SubmissionRefused,
     approve_requisition,
     create_requisition,
     move_requisition,
@@ -150,7 +151,10 @@ def _replay(need: Need, title: str, fate: str, people: dict, rng: random.Random,
             update_requisition(
                 requisition=req, by=creator, justification="Market data for this skill set is above our band."
             )
-        submit_requisition(requisition=req, by=creator)
+        try:
+            submit_requisition(requisition=req, by=creator)
+        except SubmissionRefused:
+            return  # the plan is full at this volume (--scale): it stays a draft, as it would in real life
     moment = _approve_chain(req, moment, people, rng, fate)
     if fate in (Status.PENDING_APPROVAL, Status.SENT_BACK, Status.REJECTED, Status.CANCELLED):
         return
