@@ -135,4 +135,19 @@ def compute_chain(req: Requisition, rules: list[ApprovalRule] | None = None) -> 
         )
         person, role, note = _resolve(default, req)
         planned[(1, None, None)] = PlannedStep(1, person, role, [" ".join(p for p in (default.name, note) if p)])
-    return sorted(planned.values(), key=lambda s: (s.step, s.label))
+    return _once_per_approver(sorted(planned.values(), key=lambda s: (s.step, s.label)))
+
+
+def _once_per_approver(steps: list[PlannedStep]) -> list[PlannedStep]:
+    """Someone asked at several steps approves once, at the first, having seen every reason."""
+    first: dict[tuple, PlannedStep] = {}
+    kept = []
+    for step in steps:
+        who = (getattr(step.approver, "pk", None), step.approver_role)
+        if who in first:
+            first[who].reasons.extend(step.reasons)
+            first[who].sla_business_days = min(first[who].sla_business_days, step.sla_business_days)
+            continue
+        first[who] = step
+        kept.append(step)
+    return kept

@@ -185,20 +185,21 @@ def _after_save(request, req, form):
 
 
 def requisition_detail(request, pk):
-    qs = (
-        _visible(request).with_list_relations().select_related("budget_owner", "hiring_plan", "comp_band", "created_by")
-    )
+    qs = _visible(request).with_list_relations()
+    qs = qs.select_related("budget_owner", "hiring_plan__cost_center", "comp_band", "created_by")
     req = get_object_or_404(qs, pk=pk)
     user = request.user
     open_decisions = list(selectors.open_approval_decisions(req).select_related("owner"))
     show_costs = can_view_costs(user, req)
+    actions = allowed_actions(user, req, open_decisions)
+    can_edit = Action.SUBMIT in actions  # the same rule: the people who run it, while it is a draft
     context = {
         "requisition": req,
         "show_costs": show_costs,
-        "actions": allowed_actions(user, req, open_decisions),
-        "can_edit": can_edit_requisition(user, req),
+        "actions": actions,
+        "can_edit": can_edit,
         "timeline": selectors.approval_timeline(req),
-        "warnings": intake_warnings(req) if can_edit_requisition(user, req) else [],
+        "warnings": intake_warnings(req) if can_edit else [],
         "history": audit.history_entries(req, hidden_fields=() if show_costs else COST_FIELDS),
         "comment_form": CommentForm(),
     }

@@ -128,3 +128,18 @@ def test_the_default_policy_comes_back_after_a_database_flush():
     call_command("flush", interactive=False, verbosity=0)
 
     assert ApprovalRule.objects.filter(is_active=True).count() == 6
+
+
+def test_someone_asked_at_two_steps_approves_once_at_the_first(hm, director):
+    req = _req(hm, is_backfill=False)
+    req.department.head = director
+    chain = _chain(
+        req,
+        _rule(Condition.ALWAYS, Approver.HM_MANAGER, step=1),
+        _rule(Condition.NET_NEW, Approver.DEPARTMENT_HEAD, step=2),
+        _rule(Condition.COST_OVER, Approver.FINANCE, step=2, threshold=Decimal("1")),
+    )
+    assert chain == [
+        (1, str(director), "always → hm_manager; net-new role"),
+        (2, "Finance", "first-year cost 136,500 > 1"),
+    ]
