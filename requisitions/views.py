@@ -17,7 +17,7 @@ from portal.choices import DecisionKind
 from portal.exceptions import PortalError
 from portal.views.decisions import MyWorkView, is_partial_request
 from requisitions import selectors
-from requisitions.choices import Action
+from requisitions.choices import Action, Status
 from requisitions.filters import RequisitionFilter
 from requisitions.forms import CommentForm, IntakeHintsForm, RequisitionForm
 from requisitions.models import Requisition, RequisitionExport
@@ -90,7 +90,9 @@ class RequisitionListView(FilterView):
             show_costs=can_view_costs(user),
             can_export=can_export_requisitions(user),
             can_create=can_create_requisition(user),
-            status_counts=selectors.status_counts(self.filterset.qs),
+            status_counts=[
+                (Status(status).label, n) for status, n in sorted(selectors.status_counts(self.filterset.qs).items())
+            ],
             query=self.request.GET.urlencode(),
         )
         return context
