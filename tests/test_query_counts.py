@@ -156,3 +156,27 @@ def test_requisition_detail_costs_the_same_with_a_long_chain_and_history(client,
 
     assert small == large
     assert large <= 22
+
+
+@pytest.mark.parametrize("page_name", ["requisitions:create", "requisitions:edit", "requisitions:intake_hints"])
+def test_requisition_forms_are_bounded(client, page_name):
+    from requisitions.models import Requisition
+
+    boss = UserFactory(username="boss", roles=[Role.HIRING_MANAGER])
+    hm = UserFactory(username="hm", roles=[Role.HIRING_MANAGER], manager=boss)
+    _requisitions(hm, 1, [UserFactory(username="rec", roles=[Role.RECRUITER])])
+    draft = Requisition.objects.get()
+    client.force_login(hm)
+    args = [draft.pk] if page_name == "requisitions:edit" else []
+    url = reverse(page_name, args=args)
+    if page_name == "requisitions:intake_hints":
+        url += f"?role_family={draft.role_family_id}&level={draft.level_id}&location={draft.location_id}"
+        url += f"&department={draft.department_id}&hiring_plan={draft.hiring_plan_id}"
+    client.get(url)  # warm the process-wide content-type cache
+
+    small = _queries(client, url)
+    _requisitions(hm, 15, [UserFactory(username=f"rec{i}", roles=[Role.RECRUITER]) for i in range(4)])
+    large = _queries(client, url)
+
+    assert small == large
+    assert large <= 20
