@@ -12,7 +12,7 @@ from portal.services.decisions import raise_decision, resolve_decision
 from tests.factories import UserFactory
 
 TRIALS = 20
-RACERS = 4
+RACERS = 8
 
 
 def _race(decision_id, users):
