@@ -43,9 +43,12 @@ def can_reassign_decision(user, decision) -> bool:
 
 
 def can_cancel_decision(user, decision) -> bool:
-    """Requests are cancelled by whoever raised them; workflow decisions by their workflow or an admin."""
-    return decision.is_open and (
-        user.is_portal_admin or (decision.raised_by_id == user.pk and decision.kind == DecisionKind.REQUEST)
+    """Requests are cancelled by whoever raised them, or an admin. Workflow decisions (an approval
+    step, a scorecard) are cancelled only by their workflow, or its chain would be left hanging."""
+    return (
+        decision.is_open
+        and decision.kind == DecisionKind.REQUEST
+        and (user.is_portal_admin or decision.raised_by_id == user.pk)
     )
 
 

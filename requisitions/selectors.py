@@ -18,12 +18,18 @@ VIEW = "requisitions.view_requisition"
 
 def requisitions_for_user(user: User) -> QuerySet[Requisition]:
     """Every requisition `user` may see: all with the role-wide view permission (finance, HR, admin),
-    otherwise those granted to them one by one (their own, assigned, or awaiting their approval)."""
+    otherwise those granted to them one by one (their own, assigned) and those they approve."""
     if not user.is_authenticated or not user.is_active:
         return Requisition.objects.none()
     if user.has_perm(VIEW):
         return Requisition.objects.all()
-    return get_objects_for_user(user, VIEW, klass=Requisition, accept_global_perms=False, with_superuser=False)
+    granted = get_objects_for_user(user, VIEW, klass=Requisition, accept_global_perms=False, with_superuser=False)
+    # Whoever holds or took one of its approval decisions sees it too, even when the decision was
+    # handed to them on the decision page after the chain was computed.
+    approving = ApprovalStep.objects.filter(Q(decision__owner=user) | Q(decision__decided_by=user)).values(
+        "requisition_id"
+    )
+    return Requisition.objects.filter(Q(pk__in=granted.values("pk")) | Q(pk__in=approving))
 
 
 def with_overdue_approval(qs: QuerySet[Requisition]) -> QuerySet[Requisition]:

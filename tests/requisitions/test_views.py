@@ -282,3 +282,35 @@ def test_the_detail_page_shows_the_chain_with_reasons(client, hm, director):
     assert response.context["actions"] == ["approve", "send_back", "reject"]
     assert "Step 1 · " + str(director) in body
     assert "The hiring manager&#x27;s manager approves every requisition" in body
+
+
+def test_an_approval_handed_on_reaches_someone_who_can_see_and_approve_it(client, hm, director):
+    from portal.models import Decision
+    from portal.services.decisions import reassign_decision
+
+    stand_in = UserFactory(username="stand_in", roles=[Role.HIRING_MANAGER])
+    req = create_requisition(by=hm, hiring_manager=hm, **requisition_fields())
+    submit_requisition(requisition=req, by=hm)
+    reassign_decision(decision=Decision.objects.get(), by=director, owner=stand_in, note="On leave this week.")
+    client.force_login(stand_in)
+
+    assert client.get(reverse("requisitions:detail", args=[req.pk])).status_code == 200
+    client.post(reverse("requisitions:approve", args=[req.pk]), {"note": "Approved for Dana."})
+
+    req.refresh_from_db()
+    assert req.status == Status.APPROVED
+
+
+def test_a_workflow_decision_cannot_be_cancelled_from_the_decision_page(client, hm, admin_user):
+    from portal.models import Decision
+
+    req = create_requisition(by=hm, hiring_manager=hm, **requisition_fields())
+    submit_requisition(requisition=req, by=hm)
+    decision = Decision.objects.get()
+    client.force_login(admin_user)
+
+    response = client.post(reverse("portal:decision_cancel", args=[decision.pk]), {"note": "tidy up"})
+
+    assert response.status_code == 403
+    decision.refresh_from_db()
+    assert decision.is_open
