@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import F, Q
+from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -83,7 +84,18 @@ class Location(models.Model):
     class Meta:
         ordering = ["country", "province", "city"]
         constraints = [
-            models.UniqueConstraint(fields=["city", "province", "country"], name="location_unique_place"),
+            models.UniqueConstraint(
+                Lower("city"),
+                "province",
+                "country",
+                name="location_unique_place",
+                violation_error_message=_("This location already exists."),
+            ),
+            models.CheckConstraint(
+                condition=Q(country="CA") | Q(province=""),
+                name="location_province_only_in_canada",
+                violation_error_message=_("Provinces and territories are for locations in Canada."),
+            ),
             models.CheckConstraint(
                 condition=~Q(country="CA") | ~Q(province=""),
                 name="location_canada_needs_province",

@@ -199,3 +199,12 @@ def test_an_admin_who_is_not_a_superuser_cannot_make_anyone_a_superuser(client, 
     assert client.get(f"/admin/portal/user/{root.pk}/password/").status_code == 403
     root.refresh_from_db()
     assert root.email == "root@example.com"
+
+
+def test_a_location_is_one_place_whatever_its_spelling_case(admin_user):
+    save_org_record(record=Location(city="Toronto", province="ON", country="CA"), by=admin_user)
+
+    with pytest.raises(ValidationError, match="already exists"):
+        save_org_record(record=Location(city="toronto", province="ON", country="CA"), by=admin_user)
+    with pytest.raises(ValidationError, match="for locations in Canada"):
+        save_org_record(record=Location(city="Boston", province="ON", country="US"), by=admin_user)
