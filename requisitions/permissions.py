@@ -7,6 +7,26 @@ from requisitions.choices import CLOSED, EDITABLE, Action, Status
 from requisitions.models import Requisition
 
 CHANGE = "requisitions.change_requisition"
+# Fields only cost roles see, on pages, in history and in exports (one list, used everywhere).
+COST_FIELDS = [
+    "comp_band",
+    "currency",
+    "base_min",
+    "base_max",
+    "bonus_pct",
+    "benefits_load_pct",
+    "max_bill_rate",
+    "contract_hours",
+    "agency_fee",
+    "signing_bonus",
+    "relocation",
+    "equipment",
+    "cost_min",
+    "cost_max",
+    "justification",
+    "hiring_plan",
+]
+
 # Roles that may see money: pay ranges, costs, budgets. Interviewers never do.
 COST_ROLES = (Role.HIRING_MANAGER, Role.RECRUITER, Role.FINANCE, Role.HR, Role.ADMIN)
 

@@ -22,6 +22,7 @@ from requisitions.filters import RequisitionFilter
 from requisitions.forms import CommentForm, IntakeHintsForm, RequisitionForm
 from requisitions.models import Requisition, RequisitionExport
 from requisitions.permissions import (
+    COST_FIELDS,
     allowed_actions,
     can_create_requisition,
     can_edit_requisition,
@@ -40,26 +41,6 @@ from requisitions.services import (
     update_requisition,
 )
 from requisitions.validation import intake_warnings
-
-# Fields an interviewer (anyone without a cost role) never sees, on pages or in history.
-COST_FIELDS = [
-    "comp_band",
-    "currency",
-    "base_min",
-    "base_max",
-    "bonus_pct",
-    "benefits_load_pct",
-    "max_bill_rate",
-    "contract_hours",
-    "agency_fee",
-    "signing_bonus",
-    "relocation",
-    "equipment",
-    "cost_min",
-    "cost_max",
-    "justification",
-    "hiring_plan",
-]
 
 
 def _visible(request):
