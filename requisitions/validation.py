@@ -104,14 +104,30 @@ def _check_plan(req: Requisition, problem) -> None:
         )
 
 
-def intake_warnings(req: Requisition) -> list[str]:
-    """Allowed, but someone should know: duplicates, a missing band, budget overrun, quarter mismatch."""
+def similar_summary(req: Requisition, visible=None) -> str:
+    """Similar live requisitions, named when `visible` (the reader's slice) holds them, else only counted."""
+    similar = similar_requisitions(req)
+    shown = list(
+        (similar.filter(pk__in=visible.values("pk")) if visible is not None else similar).values_list("pk", "title")[:5]
+    )
+    hidden = similar.exclude(pk__in=visible.values("pk")).count() if visible is not None else 0
+    parts = [f"REQ-{pk:04d} {title}" for pk, title in shown]
+    if hidden:
+        parts.append(_("%(n)d more run by other teams") % {"n": hidden})
+    return "; ".join(parts)
+
+
+def intake_warnings(req: Requisition, visible=None) -> list[str]:
+    """Allowed, but someone should know: duplicates, a missing band, budget overrun, quarter mismatch.
+
+    `visible` is the reader's slice of requisitions: others' similar requisitions are counted, not named.
+    """
     warnings = []
-    similar = list(similar_requisitions(req).values_list("pk", "title")[:5])
+    similar = similar_summary(req, visible)
     if similar:
-        refs = ", ".join(f"REQ-{pk:04d} {title}" for pk, title in similar)
         warnings.append(
-            _("Similar requisitions are already live for this role, level and department: %(refs)s.") % {"refs": refs}
+            _("Similar requisitions are already live for this role, level and department: %(refs)s.")
+            % {"refs": similar}
         )
     if not req.is_contract and req.role_family_id and req.level_id and req.location_id and req.comp_band_id is None:
         warnings.append(_("No compensation band is on file for this role family, level and location."))

@@ -4,7 +4,7 @@ import csv
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import HttpResponse
+from django.http import HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.cache import patch_vary_headers
@@ -40,7 +40,7 @@ from requisitions.services import (
     submit_requisition,
     update_requisition,
 )
-from requisitions.validation import intake_warnings
+from requisitions.validation import intake_warnings, similar_summary
 
 
 def _visible(request):
@@ -94,7 +94,13 @@ def requisition_export(request):
     if not can_export_requisitions(request.user):
         raise PermissionDenied
     base = selectors.with_overdue_approval(_visible(request).with_list_relations())
-    rows = list(RequisitionFilter(request.GET, queryset=base, request=request).qs.order_by("pk"))
+    filterset = RequisitionFilter(request.GET, queryset=base, request=request)
+    if not filterset.is_valid():
+        # Never export more than was asked for: a bad filter is an error, not "everything".
+        return HttpResponseBadRequest(
+            _("These filters are not valid: %(fields)s.") % {"fields": ", ".join(filterset.errors)}
+        )
+    rows = list(filterset.qs.order_by("pk"))
     RequisitionExport.objects.create(user=request.user, filters=request.GET.urlencode()[:1000], rows=len(rows))
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="requisitions-{timezone.localdate().isoformat()}.csv"'
@@ -142,7 +148,7 @@ def requisition_edit(request, pk):
             form.add_error(None, str(exc))
         else:
             return _after_save(request, req, form)
-    context = {"form": form, "requisition": req, "warnings": intake_warnings(req)}
+    context = {"form": form, "requisition": req, "warnings": intake_warnings(req, _visible(request))}
     return render(request, "requisitions/requisition_form.html", context)
 
 
@@ -158,7 +164,7 @@ def _after_save(request, req, form):
             for problem in problems:
                 form.add_error(field if field in form.fields else None, problem)
         messages.warning(request, str(refused))
-        context = {"form": form, "requisition": req, "warnings": intake_warnings(req)}
+        context = {"form": form, "requisition": req, "warnings": intake_warnings(req, _visible(request))}
         return render(request, "requisitions/requisition_form.html", context, status=400)
     except PortalError as exc:
         messages.error(request, str(exc))
@@ -182,7 +188,7 @@ def requisition_detail(request, pk):
         "actions": actions,
         "can_edit": can_edit,
         "timeline": selectors.approval_timeline(req),
-        "warnings": intake_warnings(req) if can_edit else [],
+        "warnings": intake_warnings(req, _visible(request)) if can_edit else [],
         "history": audit.history_entries(req, hidden_fields=() if show_costs else COST_FIELDS),
         "comment_form": CommentForm(),
     }
@@ -259,8 +265,7 @@ def intake_hints(request):
         on=draft.target_start_date, currency=data.get("currency") or "CAD",
     )  # fmt: skip
     capacity = selectors.plan_capacity(draft.hiring_plan, excluding=draft) if draft.hiring_plan else None
-    similar = list(selectors.similar_requisitions(draft).values_list("pk", "title")[:5])
-    context = {"band": band, "capacity": capacity, "similar": [(f"REQ-{pk:04d}", t) for pk, t in similar]}
+    context = {"band": band, "capacity": capacity, "similar": similar_summary(draft, _visible(request))}
     return render(request, "requisitions/_intake_hints.html", context)
 
 

@@ -314,3 +314,23 @@ def test_a_workflow_decision_cannot_be_cancelled_from_the_decision_page(client, 
     assert response.status_code == 403
     decision.refresh_from_db()
     assert decision.is_open
+
+
+def test_similar_requisitions_of_other_teams_are_counted_not_named(client, hm, other_hiring_manager):
+    fields = requisition_fields()
+    theirs = {**fields, "title": "Their secret role"}
+    create_requisition(by=other_hiring_manager, hiring_manager=other_hiring_manager, **theirs)
+    mine = create_requisition(by=hm, hiring_manager=hm, **fields)
+    client.force_login(hm)
+
+    body = client.get(reverse("requisitions:detail", args=[mine.pk])).content.decode()
+
+    assert "1 more run by other teams" in body
+    assert "Their secret role" not in body
+
+
+def test_an_export_with_a_bad_filter_is_refused_not_widened(client, hm):
+    client.force_login(hm)
+    response = client.get(reverse("requisitions:export"), {"status": "nonsense"})
+    assert response.status_code == 400
+    assert RequisitionExport.objects.count() == 0
