@@ -13,7 +13,8 @@ from simple_history.models import HistoricalRecords
 from portal.choices import Currency, Role
 from requisitions.choices import CONTRACT_TYPES, Approver, Condition, EmploymentType, Status
 
-MONEY = {"max_digits": 12, "decimal_places": 2, "validators": [MinValueValidator(0)]}
+# Caps keep every derived figure within its column (cost = base × up to 3 + one-time costs).
+MONEY = {"max_digits": 12, "decimal_places": 2, "validators": [MinValueValidator(0), MaxValueValidator(5_000_000)]}
 PERCENT = {
     "max_digits": 5,
     "decimal_places": 2,
@@ -111,7 +112,14 @@ class Requisition(models.Model):
     base_max = models.DecimalField(_("base pay maximum (per year)"), null=True, blank=True, **MONEY)
     bonus_pct = models.DecimalField(_("target bonus (% of base)"), **PERCENT)
     benefits_load_pct = models.DecimalField(_("benefits load (% of base)"), **PERCENT)
-    max_bill_rate = models.DecimalField(_("maximum bill rate (per hour)"), null=True, blank=True, **MONEY)
+    max_bill_rate = models.DecimalField(
+        _("maximum bill rate (per hour)"),
+        null=True,
+        blank=True,
+        max_digits=8,
+        decimal_places=2,
+        validators=[MinValueValidator(0), MaxValueValidator(5_000)],
+    )
     contract_hours = models.PositiveIntegerField(
         _("contract hours in the first year"), null=True, blank=True, validators=[MaxValueValidator(4000)]
     )
@@ -120,10 +128,20 @@ class Requisition(models.Model):
     relocation = models.DecimalField(_("relocation"), default=Decimal("0"), **MONEY)
     equipment = models.DecimalField(_("equipment"), default=Decimal("0"), **MONEY)
     cost_min = models.DecimalField(
-        _("first-year cost minimum (per opening)"), null=True, blank=True, editable=False, **MONEY
+        _("first-year cost minimum (per opening)"),
+        null=True,
+        blank=True,
+        editable=False,
+        max_digits=12,
+        decimal_places=2,
     )
     cost_max = models.DecimalField(
-        _("first-year cost maximum (per opening)"), null=True, blank=True, editable=False, **MONEY
+        _("first-year cost maximum (per opening)"),
+        null=True,
+        blank=True,
+        editable=False,
+        max_digits=12,
+        decimal_places=2,
     )
 
     status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.DRAFT)

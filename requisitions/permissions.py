@@ -5,6 +5,7 @@ from portal.models import User
 from portal.permissions import can_take_decision, has_perm
 from requisitions.choices import CLOSED, EDITABLE, Action, Status
 from requisitions.models import Requisition
+from requisitions.selectors import approved_this_round
 
 CHANGE = "requisitions.change_requisition"
 # Fields only cost roles see, on pages, in history and in exports (one list, used everywhere).
@@ -51,7 +52,8 @@ def can_approve_requisition(user: User, req: Requisition, open_decisions) -> boo
     """`open_decisions`: the requisition's open approval decisions (the caller has them already)."""
     if req.status != Status.PENDING_APPROVAL or req.created_by_id == user.pk:
         return False
-    return any(can_take_decision(user, decision) for decision in open_decisions)
+    mine = [decision for decision in open_decisions if can_take_decision(user, decision)]
+    return bool(mine) and not approved_this_round(req, user)
 
 
 # Moves made by the people who run the requisition (its hiring manager, recruiter, creator, admins).

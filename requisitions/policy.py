@@ -49,12 +49,12 @@ def why_rule_applies(rule: ApprovalRule, req: Requisition) -> str | None:
             return _("employment type %(type)s") % {"type": EmploymentType(req.employment_type).label}
         return None
     if rule.condition == Condition.COST_OVER:
-        if req.cost_max is not None and req.cost_max > rule.threshold:
-            return _("first-year cost %(cost)s > %(limit)s") % {
-                "cost": _money(req.cost_max),
-                "limit": _money(rule.threshold),
-            }
-        return None
+        # All openings together: ten hires at 149,000 are a 1.49M commitment.
+        total = req.total_cost_max
+        if total is None or total <= rule.threshold:
+            return None
+        cost = _money(total) if req.openings == 1 else f"{req.openings} × {_money(req.cost_max)} = {_money(total)}"
+        return _("first-year cost %(cost)s > %(limit)s") % {"cost": cost, "limit": _money(rule.threshold)}
     if rule.condition == Condition.BILL_RATE_OVER:
         if req.is_contract and req.max_bill_rate is not None and req.max_bill_rate > rule.threshold:
             return _("max bill rate %(rate)s/h > %(limit)s/h") % {
@@ -101,7 +101,8 @@ def _resolve(rule: ApprovalRule, req: Requisition) -> tuple[User | None, str, st
     person = {
         Approver.HM_MANAGER: req.hiring_manager.manager if req.hiring_manager_id else None,
         Approver.DEPARTMENT_HEAD: req.department.head if req.department_id else None,
-        Approver.BUDGET_OWNER: req.budget_owner,
+        # The cost center's owner, not the requisition's field: the requester must not pick their approver.
+        Approver.BUDGET_OWNER: req.cost_center.budget_owner if req.cost_center_id else None,
         Approver.USER: rule.user,
     }[Approver(rule.approver)]
     if person is None or not person.is_active:

@@ -131,3 +131,24 @@ def status_counts(qs: QuerySet[Requisition]) -> dict[str, int]:
 
 def openings_and_cost(qs: QuerySet[Requisition]) -> dict:
     return qs.order_by().aggregate(openings=Sum("openings"), cost=Sum("cost_max"))
+
+
+def approved_this_round(requisition: Requisition, user: User) -> bool:
+    """`user` already took an approval of the current round (one person, one approval per round)."""
+    return requisition.approval_steps.filter(round=requisition.approval_round, decision__decided_by=user).exists()
+
+
+def bands_on_file(requisition: Requisition) -> set[str]:
+    """Currencies of the bands in effect for the requisition's role family, level and place (salaried roles)."""
+    if requisition.is_contract or not (requisition.role_family_id and requisition.level_id and requisition.location_id):
+        return set()
+    on = requisition.target_start_date or timezone.localdate()
+    return set(
+        CompBand.objects.effective_on(on)
+        .filter(
+            role_family_id=requisition.role_family_id,
+            level_id=requisition.level_id,
+            location_id=requisition.location_id,
+        )
+        .values_list("currency", flat=True)
+    )

@@ -11,9 +11,9 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from portal import clock
-from portal.choices import DecisionKind, Outcome
+from portal.choices import DecisionKind, Outcome, Role
 from portal.exceptions import PortalError
-from portal.models import User
+from portal.models import HiringPlan, User
 from portal.permissions import can_take_decision
 from portal.services.access import grant_object_permission, revoke_object_permission
 from portal.services.decisions import cancel_decision, raise_decision, resolve_decision
@@ -23,7 +23,7 @@ from requisitions.choices import TRANSITIONS, Action, Status
 from requisitions.models import ApprovalRule, ApprovalStep, Requisition
 from requisitions.permissions import can_create_requisition, can_edit_requisition, can_move_requisition
 from requisitions.policy import compute_chain
-from requisitions.selectors import band_for, open_approval_decisions
+from requisitions.selectors import approved_this_round, band_for, open_approval_decisions
 from requisitions.validation import submission_problems
 
 CENT = Decimal("0.01")
@@ -193,6 +193,9 @@ def submit_requisition(*, requisition: Requisition, by: User) -> Requisition:
                 _("Only a draft or a requisition sent back can be submitted, by the people who run it.")
             )
         _derive(req)
+        if req.hiring_plan_id:
+            # Lock the plan: two submissions at once must not both take its last headcount.
+            HiringPlan.objects.select_for_update().get(pk=req.hiring_plan_id)
         problems = submission_problems(req)
         if problems:
             raise SubmissionRefused(problems)
@@ -226,10 +229,18 @@ def _raise_next_step(req: Requisition, *, by: User | None) -> bool:
         return False
     current = waiting[0].step
     for step in (s for s in waiting if s.step == current):
+        if step.approver is not None and not step.approver.is_active:
+            # Deactivated since the chain was computed: the admins stand in, and the reason says so.
+            step.reason = (
+                step.reason + " " + _("(%(who)s was deactivated: routed to admins)") % {"who": step.approver}
+            )[:500]
+            step.approver, step.approver_role = None, Role.ADMIN
         step.decision = raise_decision(
             kind=DecisionKind.REQUISITION_APPROVAL,
             title=_("Approve %(ref)s %(title)s") % {"ref": req.reference, "title": req.title},
-            detail=f"{step.approver_display}: {step.reason}",
+            # The reasons can name costs: they stay on the requisition page, where cost roles see them.
+            detail=_("Step %(step)d of the approval chain. The requisition page shows why this step is yours.")
+            % {"step": step.step},
             owner=step.approver,
             owner_role=step.approver_role,
             sla_business_days=step.sla_business_days,
@@ -238,7 +249,7 @@ def _raise_next_step(req: Requisition, *, by: User | None) -> bool:
             by=None,  # the policy raises approvals, not whoever happened to trigger the step
             key=f"requisition:{req.pk}:round:{req.approval_round}:step:{step.pk}",
         )
-        step.save(update_fields=["decision"])
+        step.save(update_fields=["decision", "approver", "approver_role", "reason"])
         if step.approver is not None and not step.approver.has_perm("requisitions.view_requisition", req):
             grant_object_permission(
                 perm="requisitions.view_requisition", user=step.approver, obj=req, by=by, reason="approver"
@@ -309,6 +320,8 @@ def _decision_for_approver(req: Requisition, by: User):
         )
     if req.created_by_id == by.pk:
         raise RequisitionError(_("You created this requisition, so you may not approve it."))
+    if approved_this_round(req, by):
+        raise RequisitionError(_("You already approved this round: another person must take the remaining steps."))
     mine = [d for d in open_approval_decisions(req).select_for_update(of=("self",)) if can_take_decision(by, d)]
     if not mine:
         raise RequisitionError(_("No approval of this requisition is waiting on you: it may have just been decided."))

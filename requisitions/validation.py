@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from portal import clock
 from requisitions.models import Requisition
 from requisitions.policy import above_band_reason, plan_budget_reason
-from requisitions.selectors import plan_capacity, similar_requisitions
+from requisitions.selectors import bands_on_file, plan_capacity, similar_requisitions
 
 REQUIRED_TO_SUBMIT = [
     "title",
@@ -66,6 +66,13 @@ def submission_problems(req: Requisition) -> dict[str, list[str]]:
 
 
 def _check_cost(req: Requisition, problem) -> None:
+    band_currencies = bands_on_file(req)
+    if band_currencies and req.currency not in band_currencies:
+        problem(
+            "currency",
+            _("The band for this role is in %(currencies)s: state the pay in that currency so it can be compared.")
+            % {"currencies": ", ".join(sorted(band_currencies))},
+        )
     if req.is_contract:
         if req.max_bill_rate is None:
             problem("max_bill_rate", _("A contract role needs a maximum bill rate."))
@@ -84,6 +91,8 @@ def _check_plan(req: Requisition, problem) -> None:
     plan = req.hiring_plan if req.hiring_plan_id else None
     if plan is None:
         return
+    if plan.currency != req.currency:
+        problem("currency", _("The plan is in %(plan)s: state the cost in %(plan)s too.") % {"plan": plan.currency})
     if req.cost_center_id and plan.cost_center_id != req.cost_center_id:
         problem(
             "hiring_plan",

@@ -72,7 +72,7 @@ class RequisitionListView(FilterView):
             can_export=can_export_requisitions(user),
             can_create=can_create_requisition(user),
             status_counts=[
-                (Status(status).label, n) for status, n in sorted(selectors.status_counts(self.filterset.qs).items())
+                (Status(status).label, n) for status, n in sorted(selectors.status_counts(self.object_list).items())
             ],
             query=self.request.GET.urlencode(),
         )
@@ -226,7 +226,10 @@ def requisition_act(request, pk, action):
     if action not in allowed_actions(request.user, req, open_decisions):
         raise PermissionDenied
     form = CommentForm(request.POST)
-    note = form.cleaned_data["note"] if form.is_valid() else ""
+    if not form.is_valid():
+        messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
+        return redirect(req)
+    note = form.cleaned_data["note"]
     try:
         ACTIONS[action](req, request.user, note)
     except SubmissionRefused as refused:
@@ -258,7 +261,7 @@ def intake_hints(request):
         employment_type=data.get("employment_type") or "full_time",
     )
     editing = request.GET.get("requisition", "")
-    if editing.isdigit():
+    if editing.isascii() and editing.isdigit() and len(editing) < 12:
         draft.pk = int(editing)
     band = selectors.band_for(
         role_family_id=draft.role_family_id, level_id=draft.level_id, location_id=draft.location_id,

@@ -345,3 +345,65 @@ def test_target_start_in_the_past_is_fine_once_approved(hm, director):
     Requisition.objects.filter(pk=req.pk).update(target_start_date=timezone.localdate() - timedelta(days=3))
     move_requisition(requisition=req, action=Action.FILL, by=hm)
     assert Requisition.objects.get(pk=req.pk).status == Status.FILLED
+
+
+# --- Guards found in review ------------------------------------------------------------------------
+
+
+def test_a_cost_in_another_currency_than_the_plan_and_band_is_refused(hm):
+    problems = _problems(hm, currency="USD", base_max=Decimal("200000"))
+    assert "The plan is in CAD" in " ".join(problems["currency"])
+    assert "band for this role is in CAD" in " ".join(problems["currency"])
+
+
+def test_budget_owner_approvals_go_to_the_cost_centers_owner_not_the_requesters_pick(hm):
+    ApprovalRule.objects.update(is_active=False)
+    ApprovalRule.objects.create(name="Budget owner", position=1, condition="always", approver="budget_owner", step=1)
+    fields = requisition_fields()
+    req = create_requisition(by=hm, hiring_manager=hm, **{**fields, "budget_owner": hm})
+    submit_requisition(requisition=req, by=hm)
+
+    assert req.approval_steps.get().approver == fields["cost_center"].budget_owner
+
+
+def test_a_later_approver_deactivated_before_their_turn_is_replaced_by_the_admins(hm, director, finance):
+    named = UserFactory(username="named", roles=[Role.FINANCE])
+    ApprovalRule.objects.create(name="Named", position=99, condition="always", approver="user", user=named, step=3)
+    req = _submitted(hm)
+    named.is_active = False
+    named.save()
+
+    approve_requisition(requisition=req, by=director)
+
+    step = req.approval_steps.get(approver_role=Role.ADMIN)
+    assert "was deactivated: routed to admins" in step.reason
+    assert step.decision.owner_role == Role.ADMIN
+
+
+def test_one_person_takes_one_approval_per_round(hm):
+    both = UserFactory(username="both", roles=[Role.HIRING_MANAGER, Role.FINANCE])
+    ApprovalRule.objects.update(is_active=False)
+    ApprovalRule.objects.create(name="Named", position=1, condition="always", approver="user", user=both, step=1)
+    ApprovalRule.objects.create(name="Finance", position=2, condition="always", approver="finance", step=1)
+    req = _submitted(hm)
+
+    approve_requisition(requisition=req, by=both)
+    with pytest.raises(RequisitionError, match="already approved this round"):
+        approve_requisition(requisition=req, by=both)
+
+    assert Decision.objects.open().count() == 1
+
+
+def test_the_cost_threshold_counts_every_opening(hm):
+    from requisitions.policy import compute_chain
+
+    req = create_requisition(by=hm, hiring_manager=hm, **requisition_fields(openings=3))
+    finance_steps = [s for s in compute_chain(req) if s.approver_role == Role.FINANCE]
+    assert finance_steps[0].reason == "first-year cost 3 × 136,500 = 409,500 > 150,000"
+
+
+def test_the_approval_decision_carries_no_cost_figure(hm, finance):
+    ApprovalRule.objects.filter(condition="cost_over").update(threshold=Decimal("1"), step=1)
+    _submitted(hm)
+    for decision in Decision.objects.all():
+        assert "136,500" not in decision.title + decision.detail

@@ -334,3 +334,62 @@ def test_an_export_with_a_bad_filter_is_refused_not_widened(client, hm):
     response = client.get(reverse("requisitions:export"), {"status": "nonsense"})
     assert response.status_code == 400
     assert RequisitionExport.objects.count() == 0
+
+
+def test_a_refused_submit_then_a_fixed_one_makes_one_requisition(client, hm):
+    client.force_login(hm)
+    data = _form_data(requisition_fields(), hiring_manager=hm.pk, submit="1", base_max="150000")
+    refused = client.post(reverse("requisitions:create"), data)
+    draft = Requisition.objects.get()
+    assert f'action="/requisitions/{draft.pk}/edit/"' in refused.content.decode()
+
+    client.post(reverse("requisitions:edit", args=[draft.pk]), {**data, "justification": "Market rate."})
+
+    assert list(Requisition.objects.values_list("pk", "status")) == [(draft.pk, Status.PENDING_APPROVAL)]
+
+
+def test_absurd_amounts_are_refused_on_the_form_not_a_500(client, hm):
+    client.force_login(hm)
+    data = _form_data(requisition_fields(), hiring_manager=hm.pk, base_max="9999999999", bonus_pct="100")
+
+    response = client.post(reverse("requisitions:create"), data)
+
+    assert response.status_code == 200
+    assert "less than or equal to 5000000" in response.content.decode().replace(",", "")
+    assert Requisition.objects.count() == 0
+
+
+def test_intake_hints_ignore_an_odd_requisition_number(client, hm):
+    client.force_login(hm)
+    assert client.get(reverse("requisitions:intake_hints"), {"requisition": "²"}).status_code == 200
+
+
+def test_an_over_long_comment_is_refused_not_dropped(client, hm, director):
+    req = create_requisition(by=hm, hiring_manager=hm, **requisition_fields())
+    submit_requisition(requisition=req, by=hm)
+    client.force_login(director)
+
+    response = client.post(reverse("requisitions:reject", args=[req.pk]), {"note": "x" * 4001}, follow=True)
+
+    assert "at most 4000 characters" in response.content.decode()
+    req.refresh_from_db()
+    assert req.status == Status.PENDING_APPROVAL
+
+
+def test_an_interviewer_managing_an_approver_sees_no_cost_on_the_decision(client, hm, interviewer):
+    from portal.models import Decision
+    from portal.services.decisions import reassign_decision
+    from requisitions.models import ApprovalRule
+
+    ApprovalRule.objects.filter(condition="cost_over").update(threshold=Decimal("1"), step=1)
+    approver = UserFactory(username="approver", roles=[Role.HIRING_MANAGER], manager=interviewer)
+    req = create_requisition(by=hm, hiring_manager=hm, **requisition_fields())
+    submit_requisition(requisition=req, by=hm)
+    decision = Decision.objects.filter(owner__isnull=False).first()
+    reassign_decision(decision=decision, by=decision.owner, owner=approver, note="Yours.")
+    client.force_login(interviewer)
+
+    body = client.get(reverse("portal:decision_detail", args=[decision.pk])).content.decode()
+
+    assert "Approve REQ" in body
+    assert "136,500" not in body and "150,000" not in body
