@@ -19,7 +19,7 @@ from portal.permissions import can_take_decision
 from portal.selectors import role_members
 from requisitions.choices import Action, Status
 from requisitions.models import Requisition
-from requisitions.selectors import open_approval_decisions, plan_capacity
+from requisitions.selectors import open_approval_decisions, plan_capacity, steps_approved_by
 from requisitions.services import (
     SubmissionRefused,
     approve_requisition,
@@ -156,8 +156,9 @@ def _replay(need: Need, title: str, fate: str, people: dict, rng: random.Random,
         except SubmissionRefused:
             return  # the plan is full at this volume (--scale): it stays a draft, as it would in real life
     moment = _approve_chain(req, moment, people, rng, fate)
-    if fate in (Status.PENDING_APPROVAL, Status.SENT_BACK, Status.REJECTED, Status.CANCELLED):
-        return
+    req.refresh_from_db()
+    if req.status != Status.APPROVED:
+        return  # refused, cancelled, or still waiting on an approver
     for action, gap, note in _moves_after_approval(fate):
         moment = _later(moment, rng, hours=gap)
         if moment > timezone.now():
@@ -167,6 +168,7 @@ def _replay(need: Need, title: str, fate: str, people: dict, rng: random.Random,
 
 
 def _approve_chain(req, moment, people, rng, fate):
+    req.refresh_from_db()  # the services worked on their own copy
     last_step = req.approval_steps.filter(round=req.approval_round).aggregate(Max("step"))["step__max"] or 1
     refusing_step = rng.randint(1, last_step)
     for step_number in range(1, 5):
@@ -177,6 +179,8 @@ def _approve_chain(req, moment, people, rng, fate):
             break  # leave this step in flight
         for decision in decisions:
             approver = _approver_for(decision, req)
+            if approver is None:
+                continue  # taken already, or one person holds both hats: that approval waits
             moment = _later(moment, rng, hours=(3, 40))
             with clock.frozen(moment):
                 if fate == Status.SENT_BACK and step_number == refusing_step:
@@ -203,11 +207,16 @@ def _approve_chain(req, moment, people, rng, fate):
     return moment
 
 
-def _approver_for(decision, req) -> User:
+def _approver_for(decision, req) -> User | None:
+    """Who takes `decision` in the demo: its owner, or a role member free to take it (None: nobody is)."""
+    decision.refresh_from_db()
+    if not decision.is_open:
+        return None
     if decision.owner_id:
-        return decision.owner
+        return decision.owner if decision.sequence not in steps_approved_by(req, decision.owner) else None
     members = [u for u in role_members(decision.owner_role).order_by("username") if u.pk != req.created_by_id]
-    return next(u for u in members if can_take_decision(u, decision))
+    free = [u for u in members if can_take_decision(u, decision) and decision.sequence not in steps_approved_by(req, u)]
+    return free[0] if free else None
 
 
 def _moves_after_approval(fate):
@@ -217,7 +226,7 @@ def _moves_after_approval(fate):
         Status.ON_HOLD: [(Action.OPEN, (4, 30), ""), (Action.HOLD, (72, 200), "Budget review for the quarter.")],
         Status.FILLED: [(Action.OPEN, (4, 30), ""), (Action.FILL, (200, 500), "")],
     }
-    return moves[fate]
+    return moves.get(fate, [])
 
 
 def _fields(need, title, hm, people, rng, moment) -> dict:

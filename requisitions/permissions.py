@@ -5,7 +5,7 @@ from portal.models import User
 from portal.permissions import can_take_decision, has_perm
 from requisitions.choices import CLOSED, EDITABLE, Action, Status
 from requisitions.models import Requisition
-from requisitions.selectors import approved_this_round
+from requisitions.selectors import steps_approved_by
 
 CHANGE = "requisitions.change_requisition"
 # Fields only cost roles see, on pages, in history and in exports (one list, used everywhere).
@@ -53,7 +53,10 @@ def can_approve_requisition(user: User, req: Requisition, open_decisions) -> boo
     if req.status != Status.PENDING_APPROVAL or req.created_by_id == user.pk:
         return False
     mine = [decision for decision in open_decisions if can_take_decision(user, decision)]
-    return bool(mine) and not approved_this_round(req, user)
+    if not mine:
+        return False
+    taken = steps_approved_by(req, user)
+    return any(decision.sequence not in taken for decision in mine)
 
 
 # Moves made by the people who run the requisition (its hiring manager, recruiter, creator, admins).

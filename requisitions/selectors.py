@@ -133,9 +133,16 @@ def openings_and_cost(qs: QuerySet[Requisition]) -> dict:
     return qs.order_by().aggregate(openings=Sum("openings"), cost=Sum("cost_max"))
 
 
-def approved_this_round(requisition: Requisition, user: User) -> bool:
-    """`user` already took an approval of the current round (one person, one approval per round)."""
-    return requisition.approval_steps.filter(round=requisition.approval_round, decision__decided_by=user).exists()
+def steps_approved_by(requisition: Requisition, user: User) -> set[int]:
+    """Step numbers of the current round where `user` already took a decision.
+
+    Parallel approvals in one step are meant to be independent: one person takes one of them.
+    """
+    return set(
+        requisition.approval_steps.filter(round=requisition.approval_round, decision__decided_by=user).values_list(
+            "step", flat=True
+        )
+    )
 
 
 def bands_on_file(requisition: Requisition) -> set[str]:

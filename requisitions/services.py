@@ -23,7 +23,7 @@ from requisitions.choices import TRANSITIONS, Action, Status
 from requisitions.models import ApprovalRule, ApprovalStep, Requisition
 from requisitions.permissions import can_create_requisition, can_edit_requisition, can_move_requisition
 from requisitions.policy import compute_chain
-from requisitions.selectors import approved_this_round, band_for, open_approval_decisions
+from requisitions.selectors import band_for, open_approval_decisions, steps_approved_by
 from requisitions.validation import submission_problems
 
 CENT = Decimal("0.01")
@@ -320,9 +320,11 @@ def _decision_for_approver(req: Requisition, by: User):
         )
     if req.created_by_id == by.pk:
         raise RequisitionError(_("You created this requisition, so you may not approve it."))
-    if approved_this_round(req, by):
-        raise RequisitionError(_("You already approved this round: another person must take the remaining steps."))
     mine = [d for d in open_approval_decisions(req).select_for_update(of=("self",)) if can_take_decision(by, d)]
+    taken = steps_approved_by(req, by)
+    if mine and all(d.sequence in taken for d in mine):
+        raise RequisitionError(_("You already approved this step: another person must take its other approval."))
+    mine = [d for d in mine if d.sequence not in taken]
     if not mine:
         raise RequisitionError(_("No approval of this requisition is waiting on you: it may have just been decided."))
     # A person named on a step goes before a role step they could also take.

@@ -380,7 +380,7 @@ def test_a_later_approver_deactivated_before_their_turn_is_replaced_by_the_admin
     assert step.decision.owner_role == Role.ADMIN
 
 
-def test_one_person_takes_one_approval_per_round(hm):
+def test_one_person_takes_one_of_the_parallel_approvals_of_a_step(hm):
     both = UserFactory(username="both", roles=[Role.HIRING_MANAGER, Role.FINANCE])
     ApprovalRule.objects.update(is_active=False)
     ApprovalRule.objects.create(name="Named", position=1, condition="always", approver="user", user=both, step=1)
@@ -388,7 +388,7 @@ def test_one_person_takes_one_approval_per_round(hm):
     req = _submitted(hm)
 
     approve_requisition(requisition=req, by=both)
-    with pytest.raises(RequisitionError, match="already approved this round"):
+    with pytest.raises(RequisitionError, match="already approved this step"):
         approve_requisition(requisition=req, by=both)
 
     assert Decision.objects.open().count() == 1
