@@ -76,3 +76,17 @@ class IntakeHintsForm(forms.Form):
     target_start_date = forms.DateField(required=False)
     employment_type = forms.CharField(required=False)
     currency = forms.CharField(required=False)
+
+
+class ShareForm(forms.Form):
+    user = forms.ModelChoiceField(queryset=None, label=_("Share with"))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["user"].queryset = (
+            User.objects.filter(
+                is_active=True, groups__name__in=[group_name(Role.RECRUITER), group_name(Role.HIRING_MANAGER)]
+            )
+            .distinct()
+            .order_by("first_name", "last_name")
+        )

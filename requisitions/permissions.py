@@ -84,3 +84,8 @@ def allowed_actions(user: User, req: Requisition, open_decisions) -> list[str]:
     if may_change:
         actions += [a for a, states in MANAGED_MOVES.items() if req.status in states]
     return actions
+
+
+def can_share_requisition(user: User, req: Requisition) -> bool:
+    """The people who run a requisition (and admins) may let other recruiters and hiring managers see it."""
+    return req.status not in CLOSED and has_perm(user, CHANGE, req)

@@ -4,8 +4,10 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
+from django.contrib.contenttypes.models import ContentType
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Sum
 from django.utils import timezone
+from guardian.models import UserObjectPermission
 from guardian.shortcuts import get_objects_for_user
 
 from portal.choices import DecisionKind, DecisionStatus
@@ -158,4 +160,17 @@ def bands_on_file(requisition: Requisition) -> set[str]:
             location_id=requisition.location_id,
         )
         .values_list("currency", flat=True)
+    )
+
+
+def shared_with(requisition: Requisition) -> list[User]:
+    """People granted sight of the requisition one by one, beyond those who run it."""
+    runners = {requisition.created_by_id, requisition.hiring_manager_id, requisition.recruiter_id}
+    user_ids = UserObjectPermission.objects.filter(
+        content_type=ContentType.objects.get_for_model(Requisition),
+        object_pk=str(requisition.pk),
+        permission__codename="view_requisition",
+    ).values_list("user_id", flat=True)
+    return list(
+        User.objects.filter(pk__in=user_ids).exclude(pk__in=runners - {None}).order_by("first_name", "last_name")
     )

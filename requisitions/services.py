@@ -14,7 +14,7 @@ from portal import clock
 from portal.choices import DecisionKind, Outcome, Role
 from portal.exceptions import PortalError
 from portal.models import HiringPlan, User
-from portal.permissions import can_take_decision
+from portal.permissions import can_take_decision, has_perm
 from portal.services.access import grant_object_permission, revoke_object_permission
 from portal.services.decisions import cancel_decision, raise_decision, resolve_decision
 from portal.services.notifications import notify
@@ -460,3 +460,30 @@ def install_default_policy() -> int:
         rule._change_reason = "requisitions.approvalrule.default_policy"
         rule.save()
     return len(DEFAULT_POLICY)
+
+
+# --- Sharing ---------------------------------------------------------------------------------------
+
+SHAREABLE_ROLES = (Role.RECRUITER, Role.HIRING_MANAGER)
+
+
+def share_requisition(*, requisition: Requisition, user: User, by: User, reason: str = "") -> None:
+    """Let another recruiter or hiring manager see the requisition (view only), logged in AccessLog."""
+    if not has_perm(by, "requisitions.change_requisition", requisition):
+        raise RequisitionError(_("Only the people who run a requisition may share it."))
+    if not user.is_active or not user.has_role(*SHAREABLE_ROLES):
+        raise RequisitionError(_("Requisitions are shared with active recruiters and hiring managers."))
+    if user.has_perm("requisitions.view_requisition", requisition):
+        raise RequisitionError(_("%(user)s can already see this requisition.") % {"user": user})
+    grant_object_permission(
+        perm="requisitions.view_requisition", user=user, obj=requisition, by=by, reason=reason or "shared"
+    )
+
+
+def unshare_requisition(*, requisition: Requisition, user: User, by: User) -> None:
+    """Take back a share. The people who run the requisition keep their access."""
+    if not has_perm(by, "requisitions.change_requisition", requisition):
+        raise RequisitionError(_("Only the people who run a requisition may stop sharing it."))
+    if user.pk in {requisition.created_by_id, requisition.hiring_manager_id, requisition.recruiter_id}:
+        raise RequisitionError(_("%(user)s runs this requisition and keeps access.") % {"user": user})
+    revoke_object_permission(perm="requisitions.view_requisition", user=user, obj=requisition, by=by, reason="unshared")

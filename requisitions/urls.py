@@ -13,6 +13,8 @@ urlpatterns = [
     path("intake-hints/", views.intake_hints, name="intake_hints"),
     path("<int:pk>/", views.requisition_detail, name="detail"),
     path("<int:pk>/edit/", views.requisition_edit, name="edit"),
+    path("<int:pk>/share/", views.requisition_share, name="share"),
+    path("<int:pk>/share/<int:user_pk>/remove/", views.requisition_unshare, name="unshare"),
     *[
         path(
             f"<int:pk>/{action.value.replace('_', '-')}/",

@@ -4,7 +4,7 @@ import csv
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import HttpResponse, HttpResponseBadRequest
+from django.http import Http404, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.cache import patch_vary_headers
@@ -19,7 +19,7 @@ from portal.views.decisions import MyWorkView, is_partial_request
 from requisitions import selectors
 from requisitions.choices import Action, Status
 from requisitions.filters import RequisitionFilter
-from requisitions.forms import CommentForm, IntakeHintsForm, RequisitionForm
+from requisitions.forms import CommentForm, IntakeHintsForm, RequisitionForm, ShareForm
 from requisitions.models import Requisition, RequisitionExport
 from requisitions.permissions import (
     COST_FIELDS,
@@ -27,6 +27,7 @@ from requisitions.permissions import (
     can_create_requisition,
     can_edit_requisition,
     can_export_requisitions,
+    can_share_requisition,
     can_view_costs,
 )
 from requisitions.services import (
@@ -37,7 +38,9 @@ from requisitions.services import (
     move_requisition,
     reject_requisition,
     send_back_requisition,
+    share_requisition,
     submit_requisition,
+    unshare_requisition,
     update_requisition,
 )
 from requisitions.validation import intake_warnings, similar_summary
@@ -191,6 +194,9 @@ def requisition_detail(request, pk):
         "warnings": intake_warnings(req, _visible(request)) if can_edit else [],
         "history": audit.history_entries(req, hidden_fields=() if show_costs else COST_FIELDS),
         "comment_form": CommentForm(),
+        "can_share": can_share_requisition(user, req),
+        "shared_with": selectors.shared_with(req),
+        "share_form": ShareForm(),
     }
     return render(request, "requisitions/requisition_detail.html", context)
 
@@ -282,3 +288,38 @@ class MyApprovalsView(MyWorkView):
 
     def scope(self) -> str:
         return "mine"
+
+
+@require_POST
+def requisition_share(request, pk):
+    req = get_object_or_404(_visible(request), pk=pk)
+    if not can_share_requisition(request.user, req):
+        raise PermissionDenied
+    form = ShareForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Choose an active recruiter or hiring manager to share with."))
+        return redirect(req)
+    try:
+        share_requisition(requisition=req, user=form.cleaned_data["user"], by=request.user)
+    except RequisitionError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, _("Shared with %(user)s.") % {"user": form.cleaned_data["user"]})
+    return redirect(req)
+
+
+@require_POST
+def requisition_unshare(request, pk, user_pk):
+    req = get_object_or_404(_visible(request), pk=pk)
+    if not can_share_requisition(request.user, req):
+        raise PermissionDenied
+    person = {u.pk: u for u in selectors.shared_with(req)}.get(user_pk)
+    if person is None:
+        raise Http404
+    try:
+        unshare_requisition(requisition=req, user=person, by=request.user)
+    except RequisitionError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, _("%(user)s no longer sees this requisition.") % {"user": person})
+    return redirect(req)

@@ -90,6 +90,14 @@ ROUTES: dict[str, list[Case]] = {
         f"requisitions:{action}": [case("POST", scope="other", default=404, finance=403, hr=403, admin_user=403)]
         for action in ("approve", "reject", "send_back", "open", "hold", "resume", "fill")
     },
+    "requisitions:share": [
+        case("POST", scope="own", default=403, recruiter=302, hiring_manager=302, admin_user=302, outsider=404),
+        case("POST", scope="other", default=404, finance=403, hr=403, admin_user=302),
+    ],
+    "requisitions:unshare": [
+        case("POST", scope="own", default=403, recruiter=302, hiring_manager=302, admin_user=302, outsider=404),
+        case("POST", scope="other", default=404, finance=403, hr=403, admin_user=302),
+    ],
     "requisitions:cancel": [
         case(
             "POST",
@@ -168,7 +176,10 @@ def requisitions_world(personas):
         perm="requisitions.view_requisition", user=personas["interviewer"], obj=own["interviewer"], by=None
     )
     other = draft("A requisition of someone else", stranger_hm, stranger_hm, stranger_recruiter)
-    return {"own": own, "other": other}
+    shared = UserFactory(username="shared_recruiter", roles=[Role.RECRUITER])
+    for req in [*own.values(), other]:
+        grant_object_permission(perm="requisitions.view_requisition", user=shared, obj=req, by=None)
+    return {"own": own, "other": other, "shared": shared}
 
 
 def _url(name, scope, persona, world):
@@ -176,7 +187,8 @@ def _url(name, scope, persona, world):
         return reverse(name)
     if name.startswith("requisitions:"):
         req = world["requisitions"]["own"].get(persona) if scope == "own" else world["requisitions"]["other"]
-        return reverse(name, args=[req.pk if req else 999999])
+        extra = [world["requisitions"]["shared"].pk] if name == "requisitions:unshare" else []
+        return reverse(name, args=[req.pk if req else 999999, *extra])
     if name.startswith("portal:notification"):
         note = world["own_notes"].get(persona) if scope == "own" else world["other_note"]
         return reverse(name, args=[note.pk if note else 999999])

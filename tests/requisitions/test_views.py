@@ -393,3 +393,38 @@ def test_an_interviewer_managing_an_approver_sees_no_cost_on_the_decision(client
 
     assert "Approve REQ" in body
     assert "136,500" not in body and "150,000" not in body
+
+
+def test_sharing_a_requisition_with_another_recruiter_and_taking_it_back(client, hm):
+    from portal.models import AccessLog
+
+    other = UserFactory(username="other_recruiter", roles=[Role.RECRUITER])
+    req = create_requisition(by=hm, title="Shared role", hiring_manager=hm)
+    client.force_login(hm)
+
+    client.post(reverse("requisitions:share", args=[req.pk]), {"user": other.pk})
+    client.force_login(other)
+    assert _titles(client.get(reverse("requisitions:list"))) == ["Shared role"]
+    assert client.get(reverse("requisitions:edit", args=[req.pk])).status_code == 403  # sees, does not run
+
+    client.force_login(hm)
+    assert [u.username for u in client.get(reverse("requisitions:detail", args=[req.pk])).context["shared_with"]] == [
+        "other_recruiter"
+    ]
+    client.post(reverse("requisitions:unshare", args=[req.pk, other.pk]))
+    client.force_login(other)
+    assert _titles(client.get(reverse("requisitions:list"))) == []
+    assert list(AccessLog.objects.filter(user=other).order_by("at", "id").values_list("action", "by__username")) == [
+        ("granted", "hm"),
+        ("revoked", "hm"),
+    ]
+
+
+def test_a_requisition_is_shared_only_with_recruiters_and_hiring_managers(client, hm, interviewer):
+    req = create_requisition(by=hm, title="Shared role", hiring_manager=hm)
+    client.force_login(hm)
+
+    response = client.post(reverse("requisitions:share", args=[req.pk]), {"user": interviewer.pk}, follow=True)
+
+    assert "Choose an active recruiter or hiring manager" in response.content.decode()
+    assert not interviewer.has_perm("requisitions.view_requisition", req)
