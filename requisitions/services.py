@@ -250,10 +250,6 @@ def _raise_next_step(req: Requisition, *, by: User | None) -> bool:
             key=f"requisition:{req.pk}:round:{req.approval_round}:step:{step.pk}",
         )
         step.save(update_fields=["decision", "approver", "approver_role", "reason"])
-        if step.approver is not None and not step.approver.has_perm("requisitions.view_requisition", req):
-            grant_object_permission(
-                perm="requisitions.view_requisition", user=step.approver, obj=req, by=by, reason="approver"
-            )
     return True
 
 

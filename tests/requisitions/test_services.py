@@ -259,12 +259,15 @@ def test_approval_walks_the_steps_in_order(hm, director, finance):
     assert req.status == Status.APPROVED
 
 
-def test_a_named_approver_is_granted_sight_of_the_requisition(hm, director):
-    req = _submitted(hm)
+def test_a_named_approver_sees_the_requisition_while_and_after_approving(hm, director):
+    from requisitions.selectors import requisitions_for_user
 
-    assert director.has_perm("requisitions.view_requisition", req)
+    req = _submitted(hm)
+    assert list(requisitions_for_user(director)) == [req]
     assert not director.has_perm("requisitions.change_requisition", req)
-    assert AccessLog.objects.filter(user=director, reason="approver").exists()
+
+    approve_requisition(requisition=req, by=director)
+    assert list(requisitions_for_user(director)) == [req]
 
 
 # --- After approval ----------------------------------------------------------------------------
