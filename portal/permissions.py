@@ -58,7 +58,3 @@ def can_raise_request(user) -> bool:
 
 def can_see_all_decisions(user) -> bool:
     return user.is_portal_admin
-
-
-def is_admin(user) -> bool:
-    return user.is_authenticated and user.is_portal_admin

@@ -1,6 +1,5 @@
 """Reads of the core app: user-scoped querysets and the figures pages show."""
 
-from django.contrib.auth.models import Group
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
@@ -86,7 +85,3 @@ def unread_notification_count(user: User) -> int:
 
 def assignable_users() -> QuerySet[User]:
     return User.objects.filter(is_active=True).order_by("first_name", "last_name", "username")
-
-
-def role_groups() -> QuerySet[Group]:
-    return Group.objects.filter(name__in=[group_name(r) for r in Role.values])

@@ -5,7 +5,7 @@ from datetime import date
 from decimal import Decimal
 
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Sum
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 from guardian.models import UserObjectPermission
 from guardian.shortcuts import get_objects_for_user
@@ -123,16 +123,8 @@ def open_approval_decisions(requisition: Requisition) -> QuerySet[Decision]:
     )
 
 
-def is_approver_of(user: User, requisition: Requisition) -> bool:
-    return requisition.approval_steps.filter(Q(approver=user) | Q(decision__decided_by=user)).exists()
-
-
 def status_counts(qs: QuerySet[Requisition]) -> dict[str, int]:
     return dict(qs.order_by().values_list("status").annotate(n=Count("id")))
-
-
-def openings_and_cost(qs: QuerySet[Requisition]) -> dict:
-    return qs.order_by().aggregate(openings=Sum("openings"), cost=Sum("cost_max"))
 
 
 def steps_approved_by(requisition: Requisition, user: User) -> set[int]:
