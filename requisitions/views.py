@@ -7,7 +7,6 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
-from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 from django_filters.views import FilterView
@@ -15,7 +14,8 @@ from django_filters.views import FilterView
 from portal import audit
 from portal.choices import DecisionKind
 from portal.exceptions import PortalError
-from portal.views.decisions import MyWorkView, is_partial_request
+from portal.views.decisions import MyWorkView
+from portal.views.lists import PartialListMixin
 from requisitions import selectors
 from requisitions.choices import Action, Status
 from requisitions.filters import RequisitionFilter
@@ -50,22 +50,15 @@ def _visible(request):
     return selectors.requisitions_for_user(request.user)
 
 
-class RequisitionListView(FilterView):
+class RequisitionListView(PartialListMixin, FilterView):
     template_name = "requisitions/requisition_list.html"
+    partial_template_name = "requisitions/_requisition_table.html"
     filterset_class = RequisitionFilter
     paginate_by = 25
 
     def get_queryset(self):
         qs = selectors.with_overdue_approval(_visible(self.request).with_list_relations())
         return qs.order_by("-created_at", "-id")
-
-    def get_template_names(self):
-        return ["requisitions/_requisition_table.html"] if is_partial_request(self.request) else [self.template_name]
-
-    def render_to_response(self, context, **kwargs):
-        response = super().render_to_response(context, **kwargs)
-        patch_vary_headers(response, ["HX-Request"])
-        return response
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

@@ -3,7 +3,6 @@
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django_filters.views import FilterView
@@ -24,20 +23,16 @@ from portal.permissions import (
 )
 from portal.selectors import decision_counts, decision_counts_by_kind, decisions_for_user, my_work
 from portal.services.decisions import cancel_decision, raise_decision, reassign_decision, resolve_decision
-
-
-def is_partial_request(request) -> bool:
-    """An htmx swap of a list's table; a history restore (back button) needs the whole page."""
-    return bool(request.htmx) and not request.htmx.history_restore_request
-
+from portal.views.lists import PartialListMixin
 
 SCOPES = {"mine": _("My decisions"), "raised": _("Raised by me"), "all": _("All open decisions")}
 
 
-class MyWorkView(FilterView):
+class MyWorkView(PartialListMixin, FilterView):
     """Open decisions the user (or one of their roles) must take, overdue first."""
 
     template_name = "portal/my_work.html"
+    partial_template_name = "portal/_decision_table.html"
     filterset_class = DecisionFilter
     paginate_by = 25
 
@@ -61,16 +56,6 @@ class MyWorkView(FilterView):
         if scope == "raised":
             base = base.filter(raised_by=user)
         return base.order_by("due_at", "id")
-
-    def get_template_names(self):
-        if is_partial_request(self.request):
-            return ["portal/_decision_table.html"]
-        return [self.template_name]
-
-    def render_to_response(self, context, **kwargs):
-        response = super().render_to_response(context, **kwargs)
-        patch_vary_headers(response, ["HX-Request"])
-        return response
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

@@ -1,15 +1,14 @@
 """Approvals raced on PostgreSQL: one winner per step, one approval per requisition."""
 
-import threading
 from decimal import Decimal
 
 import pytest
-from django.db import connection
 
 from portal.choices import Role
 from requisitions.choices import Status
 from requisitions.models import ApprovalRule, Requisition
 from requisitions.services import RequisitionError, approve_requisition, create_requisition, submit_requisition
+from tests.concurrency import race
 from tests.factories import UserFactory, requisition_fields
 
 TRIALS = 15
@@ -18,28 +17,11 @@ RACERS = 8
 
 def _race(requisition_id, approvers):
     """Release `approvers` at once on one requisition; returns their outcomes, sorted, and the losers' reasons."""
-    barrier = threading.Barrier(len(approvers))
-    results, reasons, lock = [], [], threading.Lock()
 
     def approve(user):
-        try:
-            barrier.wait()
-            approve_requisition(requisition=Requisition.objects.get(pk=requisition_id), by=user)
-            outcome = "won"
-        except RequisitionError as exc:
-            outcome = "lost"
-            reasons.append(f"{user.username}: {exc}")
-        finally:
-            connection.close()
-        with lock:
-            results.append(outcome)
+        approve_requisition(requisition=Requisition.objects.get(pk=requisition_id), by=user)
 
-    threads = [threading.Thread(target=approve, args=(u,)) for u in approvers]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    return sorted(results), reasons
+    return race(approve, approvers, losing=RequisitionError)
 
 
 @pytest.mark.django_db(transaction=True)
