@@ -12,8 +12,11 @@ from simple_history.admin import SimpleHistoryAdmin
 from portal.choices import USER_CREATED, Role
 from portal.models import (
     AccessLog,
+    ApprovalChain,
+    ApprovalRule,
     CompBand,
     CostCenter,
+    CostEvent,
     Decision,
     Department,
     HiringPlan,
@@ -25,6 +28,7 @@ from portal.models import (
     User,
 )
 from portal.roles import group_name
+from portal.services.approvals import save_approval_rule
 from portal.services.org import save_org_record
 from portal.services.users import set_roles
 
@@ -188,3 +192,46 @@ class AccessLogAdmin(ReadOnlyAdmin):
     list_display = ["at", "action", "permission", "user", "object_type", "object_id", "by", "reason"]
     list_filter = ["action", "permission"]
     list_select_related = ["user", "by", "object_type"]
+
+
+@admin.register(ApprovalRule)
+class ApprovalRuleAdmin(SimpleHistoryAdmin):
+    """The approval policies: each module's rules over the facts its subjects supply (history-tracked)."""
+
+    list_display = ["policy", "position", "name", "condition", "fact", "threshold", "approver", "step", "is_active"]
+    list_display_links = ["name"]
+    list_filter = ["policy", "is_active", "condition", "approver"]
+    list_select_related = ["user"]
+    autocomplete_fields = ["user"]
+    fields = [
+        "policy",
+        "name",
+        "position",
+        "is_active",
+        "condition",
+        "fact",
+        "threshold",
+        "values",
+        "approver",
+        "approver_role",
+        "user",
+        "step",
+        "sla_business_days",
+    ]
+
+    def save_model(self, request, obj, form, change):
+        save_approval_rule(rule=obj, by=request.user)
+
+
+@admin.register(ApprovalChain)
+class ApprovalChainAdmin(ReadOnlyAdmin):
+    list_display = ["policy", "subject_type", "subject_id", "round", "status", "submitted_by", "submitted_at"]
+    list_filter = ["policy", "status"]
+    list_select_related = ["subject_type", "submitted_by"]
+
+
+@admin.register(CostEvent)
+class CostEventAdmin(ReadOnlyAdmin):
+    list_display = ["month", "cost_center", "kind", "category", "amount", "currency", "need", "memo", "recorded_at"]
+    list_filter = ["kind", "category", "currency", "cost_center"]
+    list_select_related = ["cost_center", "need"]

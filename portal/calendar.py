@@ -42,6 +42,19 @@ def add_business_days(start: date, days: int) -> date:
     return day
 
 
+def business_day_before(day: date, days: int) -> date:
+    """The business day `days` business days before `day` (always a business day, never a weekend)."""
+    if days < 1:
+        raise ValueError("days must be 1 or more")
+    holidays = holidays_between(day - timedelta(days=_LOOKAHEAD_DAYS), day)
+    counted = 0
+    while counted < days:
+        day -= timedelta(days=1)
+        if is_business_day(day, holidays):
+            counted += 1
+    return day
+
+
 def business_days_between(start: date, end: date) -> int:
     """Business days after `start` up to and including `end` (0 when end <= start)."""
     if end <= start:

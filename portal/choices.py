@@ -15,17 +15,8 @@ class Role(models.TextChoices):
     ADMIN = "admin", _("Admin")
 
 
-class DecisionKind(models.TextChoices):
-    """What a decision is about. Each workflow raises its own kinds; see docs/architecture.md."""
-
-    REQUEST = "request", _("Request")
-    REQUISITION_APPROVAL = "requisition_approval", _("Requisition approval")
-    SCORECARD_DUE = "scorecard_due", _("Scorecard due")
-    DEBRIEF = "debrief", _("Debrief")
-    OFFER_APPROVAL = "offer_approval", _("Offer approval")
-    OFFER_RESPONSE = "offer_response", _("Offer response")
-    PREBOARDING_ITEM = "preboarding_item", _("Pre-boarding item")
-    CONTRACT_RENEWAL = "contract_renewal", _("Contract renewal")
+# The core's own decision kind; every module registers its kinds in portal.registry.
+REQUEST = "request"
 
 
 class DecisionStatus(models.TextChoices):
@@ -48,14 +39,38 @@ class Outcome(models.TextChoices):
     BLOCKED = "blocked", _("Blocked")
 
 
-# The outcomes a person may choose on the decision page itself, by kind. Kinds missing here
-# are resolved on their subject's page (a requisition's approve button, a scorecard form...).
-OUTCOMES_ON_DECISION_PAGE = {
-    DecisionKind.REQUEST: [Outcome.DONE, Outcome.DECLINED],
-}
-
 # Outcomes that need a written reason.
 OUTCOMES_NEEDING_NOTE = {Outcome.REJECTED, Outcome.SENT_BACK, Outcome.DECLINED, Outcome.BLOCKED}
+
+
+class ChainStatus(models.TextChoices):
+    OPEN = "open", _("In approval")
+    APPROVED = "approved", _("Approved")
+    REJECTED = "rejected", _("Rejected")
+    SENT_BACK = "sent_back", _("Sent back")
+    CANCELLED = "cancelled", _("Cancelled")
+
+
+class CostKind(models.TextChoices):
+    """Where money stands: expected (forecast), promised (committed: an accepted offer, a signed
+    engagement) or spent (actual: payroll, an approved invoice)."""
+
+    FORECAST = "forecast", _("Forecast")
+    COMMITTED = "committed", _("Committed")
+    ACTUAL = "actual", _("Actual")
+
+
+class CostCategory(models.TextChoices):
+    BASE_SALARY = "base_salary", _("Base salary")
+    BONUS = "bonus", _("Bonus")
+    BENEFITS = "benefits", _("Benefits")
+    SIGNING_BONUS = "signing_bonus", _("Signing bonus")
+    RELOCATION = "relocation", _("Relocation")
+    AGENCY_FEE = "agency_fee", _("Agency fee")
+    CONTRACTOR_LABOUR = "contractor_labour", _("Contractor labour")
+    EQUIPMENT = "equipment", _("Equipment")
+    BACKGROUND_CHECK = "background_check", _("Background check")
+    OTHER = "other", _("Other")
 
 
 class ReminderKind(models.TextChoices):
@@ -96,5 +111,8 @@ DECISION_RESOLVED = "portal.decision.resolved"
 DECISION_REASSIGNED = "portal.decision.reassigned"
 DECISION_CANCELLED = "portal.decision.cancelled"
 ORG_RECORD_SAVED = "portal.{model}.saved"
+RULE_SAVED = "portal.approvalrule.saved"
+COST_RECORDED = "portal.costevent.recorded"
+COST_REVERSED = "portal.costevent.reversed"
 USER_ROLES_CHANGED = "portal.user.roles_changed"
 USER_CREATED = "portal.user.created"

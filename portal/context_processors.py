@@ -1,7 +1,26 @@
-"""What the signed-in layout needs on every page: navigation by role and the unread count."""
+"""What the signed-in layout needs on every page: the navigation contributed by each module, and the unread count."""
 
+from django.urls import reverse
+
+from portal import registry
 from portal.choices import Role
 from portal.selectors import unread_notification_count
+
+
+def navigation(request, user) -> list[dict]:
+    """The entries `user` may see, in order; the one whose address is the longest prefix of the page is current."""
+    entries = [
+        {"key": entry.key, "label": entry.label, "url": reverse(entry.url_name)}
+        for entry in registry.nav_entries()
+        if entry.visible(user)
+    ]
+    matches = [
+        e for e in entries if request.path == e["url"] or (e["url"] != "/" and request.path.startswith(e["url"]))
+    ]
+    current = max(matches, key=lambda e: len(e["url"]), default=None)
+    for entry in entries:
+        entry["current"] = entry is current
+    return entries
 
 
 def shell(request):
@@ -12,6 +31,5 @@ def shell(request):
         "unread_notifications": unread_notification_count(user),
         "user_role_labels": sorted(str(Role(r).label) for r in user.roles),
         "is_portal_admin": user.is_portal_admin,
-        # Anyone who may approve something: hiring managers (as managers, department heads), finance, HR, admins.
-        "show_approvals": user.has_role(Role.HIRING_MANAGER, Role.FINANCE, Role.HR, Role.ADMIN),
+        "nav": navigation(request, user),
     }

@@ -15,7 +15,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from portal import calendar, clock
-from portal.choices import DecisionKind, Outcome, Role
+from portal.choices import REQUEST, Outcome, Role
 from portal.models import (
     CompBand,
     CostCenter,
@@ -297,13 +297,13 @@ def _raise_once(key, title, owner, due_in, people, raiser, rng) -> int:
     if Decision.objects.filter(key=key).exists():
         return 0
     today = timezone.localdate()
-    due_day = calendar.add_business_days(today, due_in) if due_in >= 0 else calendar.escalation_cutoff(today, -due_in)
+    due_day = calendar.add_business_days(today, due_in) if due_in >= 0 else calendar.business_day_before(today, -due_in)
     due_at = timezone.make_aware(datetime.combine(due_day, time(hour=17)))
     raised_at = min(timezone.now(), due_at - timedelta(days=rng.randint(2, 6), hours=rng.randint(0, 6)))
     person = None if isinstance(owner, Role) else people[owner]  # "finance" is a login and a role
     with clock.frozen(raised_at):
         raise_decision(
-            kind=DecisionKind.REQUEST,
+            kind=REQUEST,
             title=title,
             detail="Raised in the demo data so that My work has something to show.",
             owner=person,

@@ -4,8 +4,10 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from portal import calendar
-from portal.choices import OUTCOMES_NEEDING_NOTE, OUTCOMES_ON_DECISION_PAGE, DecisionKind, Outcome, Role
+from portal import calendar, registry
+from portal.choices import OUTCOMES_NEEDING_NOTE, Outcome, Role
+from portal.models.decisions import TEXT_LIMIT
+from portal.permissions import hold_rule
 from portal.selectors import assignable_users
 
 MAX_SLA_BUSINESS_DAYS = 60
@@ -51,12 +53,14 @@ class RequestForm(OwnerFields):
 
 class ResolveForm(forms.Form):
     outcome = forms.ChoiceField(choices=(), label=_("Outcome"))
-    note = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), required=False, max_length=4000, label=_("Note"))
+    note = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 3}), required=False, max_length=TEXT_LIMIT, label=_("Note")
+    )
 
     def __init__(self, *args, kind: str, **kwargs):
         super().__init__(*args, **kwargs)
-        allowed = OUTCOMES_ON_DECISION_PAGE.get(DecisionKind(kind), [])
-        self.fields["outcome"].choices = [(o.value, o.label) for o in allowed]
+        allowed = registry.decision_kind(kind).page_outcomes
+        self.fields["outcome"].choices = [(o, Outcome(o).label) for o in allowed]
 
     def clean(self):
         cleaned = super().clean()
@@ -67,6 +71,14 @@ class ResolveForm(forms.Form):
 
 
 class ReassignForm(OwnerFields):
+    """Hand a decision on: only to the people and roles its kind lets hold it (the service checks the same rule)."""
+
+    def __init__(self, *args, decision, **kwargs):
+        super().__init__(*args, **kwargs)
+        rule = hold_rule(decision)
+        self.fields["owner"].queryset = rule.people()
+        self.fields["owner_role"].choices = [("", "—"), *rule.role_choices()]
+
     due_in_business_days = forms.IntegerField(
         min_value=1,
         max_value=MAX_SLA_BUSINESS_DAYS,
@@ -76,7 +88,7 @@ class ReassignForm(OwnerFields):
     )
     note = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 3}),
-        max_length=4000,
+        max_length=TEXT_LIMIT,
         label=_("Why"),
         error_messages={"required": _("Say why you are handing this decision on.")},
     )
@@ -89,7 +101,7 @@ class ReassignForm(OwnerFields):
 class CancelForm(forms.Form):
     note = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 3}),
-        max_length=4000,
+        max_length=TEXT_LIMIT,
         label=_("Why cancel"),
         error_messages={"required": _("Say why the decision is cancelled.")},
     )

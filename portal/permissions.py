@@ -1,6 +1,6 @@
 """Predicates: may this user do this to this object? Lists are selectors, not here."""
 
-from portal.choices import OUTCOMES_ON_DECISION_PAGE, DecisionKind
+from portal.registry import HoldRule
 
 
 def has_perm(user, perm: str, obj=None) -> bool:
@@ -20,36 +20,54 @@ def is_owners_manager(user, decision) -> bool:
     return bool(decision.owner_id) and decision.owner.manager_id == user.pk
 
 
-def can_take_decision(user, decision) -> bool:
-    """The owner, or anyone holding the owner role when no person is named; never whoever raised it."""
-    if not decision.is_open or decision.raised_by_id == user.pk:
-        return False
+def hold_rule(decision) -> HoldRule:
+    """Who may own and take `decision`: its kind's rule, and never whoever raised it."""
+    return decision.kind_spec.hold_rule(decision).without(decision.raised_by_id)
+
+
+def is_addressed_to(user, decision) -> bool:
+    """The decision names the user, or names no one and goes to one of the user's roles."""
     if decision.owner_id:
         return decision.owner_id == user.pk
     return decision.owner_role in user.roles
 
 
+def can_take_decision(user, decision) -> bool:
+    """The one rule for acting on a decision, used by the pages that show a button and by the
+    services that refuse: it is open, it is addressed to the user, and the user may hold its kind
+    (for an approval step: the step's authority, not its subject's creator, one approval a round)."""
+    return decision.is_open and user.is_active and is_addressed_to(user, decision) and hold_rule(decision).allows(user)
+
+
 def can_resolve_on_decision_page(user, decision) -> bool:
-    return decision.kind in OUTCOMES_ON_DECISION_PAGE and can_take_decision(user, decision)
+    return bool(decision.kind_spec.page_outcomes) and can_take_decision(user, decision)
 
 
 def can_reassign_decision(user, decision) -> bool:
+    """Who may hand an open decision on: whoever may take it, whoever raised it, the owner's manager,
+    an admin. The new holder must satisfy the kind's hold rule (see reassign_decision)."""
     return decision.is_open and (
-        can_take_decision(user, decision)
-        or decision.raised_by_id == user.pk
+        decision.raised_by_id == user.pk
         or is_owners_manager(user, decision)
         or user.is_portal_admin
+        or can_take_decision(user, decision)
     )
 
 
 def can_cancel_decision(user, decision) -> bool:
-    """Requests are cancelled by whoever raised them, or an admin. Workflow decisions (an approval
-    step, a scorecard) are cancelled only by their workflow, or its chain would be left hanging."""
+    """Decisions chosen on their own page (requests) are cancelled by whoever raised them, or an admin.
+    Workflow decisions (an approval step, a revision) are closed only by their workflow, or its chain
+    would be left hanging."""
     return (
         decision.is_open
-        and decision.kind == DecisionKind.REQUEST
+        and bool(decision.kind_spec.page_outcomes)
         and (user.is_portal_admin or decision.raised_by_id == user.pk)
     )
+
+
+def can_see_decision(user, decision) -> bool:
+    """Beyond the slice of decisions_for_user, the kind may narrow who opens it."""
+    return decision.kind_spec.visible_to(user, decision)
 
 
 def can_raise_request(user) -> bool:
@@ -58,3 +76,7 @@ def can_raise_request(user) -> bool:
 
 def can_see_all_decisions(user) -> bool:
     return user.is_portal_admin
+
+
+def can_view_ledger(user) -> bool:
+    return has_perm(user, "portal.view_costevent")

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from portal.views import decisions, notifications
+from portal.views import decisions, ledger, notifications
 
 app_name = "portal"
 
@@ -14,4 +14,6 @@ urlpatterns = [
     path("notifications/", notifications.NotificationListView.as_view(), name="notifications"),
     path("notifications/<int:pk>/open/", notifications.notification_open, name="notification_open"),
     path("notifications/read-all/", notifications.notification_read_all, name="notification_read_all"),
+    path("ledger/", ledger.ledger, name="ledger"),
+    path("ledger/events/", ledger.CostEventListView.as_view(), name="ledger_events"),
 ]

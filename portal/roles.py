@@ -1,18 +1,20 @@
 """Which model permissions each role's group holds, defined in code.
 
-`apply_roles` makes the groups match this table exactly (permissions not listed are removed),
-so it is safe to run any number of times: the data migration, every `migrate` (post_migrate)
-and the `setup_roles` command all call it. Permissions of apps not migrated yet are skipped and
-picked up by the next run.
+The core's own grants are CORE_PERMISSIONS below; every module contributes its own through
+portal.registry.register_role_permissions. `apply_roles` makes the groups match the merged table
+exactly (permissions not listed are removed), so it is safe to run any number of times: the data
+migration, every `migrate` (post_migrate) and the `setup_roles` command all call it. Permissions of
+apps not migrated yet are skipped and picked up by the next run.
 """
 
+from portal import registry
 from portal.choices import Role
 
 VIEW = ("view",)
 ALL = ("add", "change", "delete", "view")
 
-# Row-level grants (django-guardian) add to these: a hiring manager or recruiter gets view and
-# change on the requisitions they run, an approver view on what they must approve.
+# Row-level grants (django-guardian) add to these: modules grant view and change on the single
+# objects a person runs or approves.
 
 # Reference data every office role reads (interviewers see no cost centers, bands or plans).
 REFERENCE = {
@@ -20,13 +22,13 @@ REFERENCE = {
 }
 WORKFLOW = {"portal.decision": ("add", "view")}
 
-# app_label.model -> actions, per role. Later modules add their models here.
-ROLE_PERMISSIONS: dict[str, dict[str, tuple[str, ...]]] = {
-    Role.RECRUITER: {**REFERENCE, "portal.hiringplan": VIEW, **WORKFLOW, "requisitions.requisition": ("add",)},
-    Role.HIRING_MANAGER: {**REFERENCE, "portal.hiringplan": VIEW, **WORKFLOW, "requisitions.requisition": ("add",)},
+# app_label.model -> actions, per role: the core's own models. Modules add theirs through the registry.
+CORE_PERMISSIONS: dict[str, dict[str, tuple[str, ...]]] = {
+    Role.RECRUITER: {**REFERENCE, "portal.hiringplan": VIEW, **WORKFLOW},
+    Role.HIRING_MANAGER: {**REFERENCE, "portal.hiringplan": VIEW, **WORKFLOW},
     Role.INTERVIEWER: {f"portal.{model}": VIEW for model in ("department", "location", "rolefamily", "level")},
-    Role.FINANCE: {**REFERENCE, "portal.hiringplan": VIEW, **WORKFLOW, "requisitions.requisition": VIEW},
-    Role.HR: {**REFERENCE, "portal.hiringplan": VIEW, **WORKFLOW, "requisitions.requisition": VIEW},
+    Role.FINANCE: {**REFERENCE, "portal.hiringplan": VIEW, **WORKFLOW, "portal.costevent": VIEW},
+    Role.HR: {**REFERENCE, "portal.hiringplan": VIEW, **WORKFLOW},
     Role.ADMIN: {
         **{
             f"portal.{model}": ALL
@@ -46,9 +48,9 @@ ROLE_PERMISSIONS: dict[str, dict[str, tuple[str, ...]]] = {
         "portal.notification": VIEW,
         "portal.reminderlog": VIEW,
         "portal.accesslog": VIEW,
-        "requisitions.requisition": ("add", "change", "view"),
-        "requisitions.approvalrule": ALL,
-        "requisitions.requisitionexport": VIEW,
+        "portal.approvalrule": ALL,
+        "portal.approvalchain": VIEW,
+        "portal.costevent": VIEW,
     },
 }
 
@@ -59,7 +61,7 @@ def group_name(role: str) -> str:
 
 
 def apply_roles(apps=None, *, using: str = "default") -> dict[str, int]:
-    """Make every role's group hold exactly the permissions in ROLE_PERMISSIONS.
+    """Make every role's group hold exactly the permissions the registry merges for it.
 
     Takes a migration's `apps` registry or, by default, the real one. Returns the number of
     permissions each group ended with.
@@ -71,7 +73,7 @@ def apply_roles(apps=None, *, using: str = "default") -> dict[str, int]:
     Group = apps.get_model("auth", "Group")
     Permission = apps.get_model("auth", "Permission")
     counts = {}
-    for role, models in ROLE_PERMISSIONS.items():
+    for role, models in registry.role_permissions().items():
         group, _ = Group.objects.using(using).get_or_create(name=group_name(role))
         wanted = [
             (label.split(".")[0], f"{action}_{label.split('.')[1]}")

@@ -1,11 +1,15 @@
 """Reads of the core app: user-scoped querysets and the figures pages show."""
 
-from django.db.models import Count, Q, QuerySet
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+from django.db.models import Count, Q, QuerySet, Sum
 from django.utils import timezone
 
-from portal.choices import Role
-from portal.models import Decision, Notification, User
-from portal.roles import group_name
+from portal.choices import CostKind, Role
+from portal.models import CostCenter, CostEvent, Decision, Notification, User
+from portal.money import rounded
 
 
 def decisions_for_user(user: User) -> QuerySet[Decision]:
@@ -49,7 +53,7 @@ def decision_counts_by_kind(qs: QuerySet[Decision]) -> list[tuple[str, str, int]
 
 
 def role_members(role: str) -> QuerySet[User]:
-    return User.objects.filter(is_active=True, groups__name=group_name(role)).distinct()
+    return User.objects.with_role(role)
 
 
 def decision_recipients(decision: Decision) -> list[User]:
@@ -84,4 +88,66 @@ def unread_notification_count(user: User) -> int:
 
 
 def assignable_users() -> QuerySet[User]:
-    return User.objects.filter(is_active=True).order_by("first_name", "last_name", "username")
+    return User.objects.people().order_by("first_name", "last_name", "username")
+
+
+# --- The spend ledger ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class LedgerRow:
+    cost_center: CostCenter | None  # None: the totals row
+    kind: str
+    cells: list[tuple[date, Decimal]]
+    total: Decimal
+
+    @property
+    def kind_label(self) -> str:
+        return CostKind(self.kind).label
+
+
+def ledger_months(today: date, *, back: int = 12, forward: int = 12) -> list[date]:
+    """First days of the months from `back` months before `today`'s month to `forward` after it."""
+    from portal.services.ledger import add_months
+
+    first = today.replace(day=1)
+    return [add_months(first, offset) for offset in range(-back, forward + 1)]
+
+
+def ledger_grid(*, currency: str, months: list[date]) -> tuple[list[LedgerRow], list[LedgerRow]]:
+    """Forecast, committed and actual money by cost center × month in `currency` (two queries), and
+    the totals of each kind. A cell is the exact sum of the events behind it, rounded to the cent."""
+    sums = (
+        CostEvent.objects.filter(currency=currency, month__gte=months[0], month__lte=months[-1])
+        .values_list("cost_center", "month", "kind")
+        .annotate(total=Sum("amount"))
+        .order_by()
+    )
+    cells = {(center, month, kind): rounded(total) for center, month, kind, total in sums}
+    centers = CostCenter.objects.filter(pk__in={center for center, _, _ in cells}).order_by("code")
+    zero = Decimal("0.00")
+
+    def row(center, kind, amount_of):
+        values = [(month, amount_of(month)) for month in months]
+        return LedgerRow(center, kind, values, sum((v for _, v in values), zero))
+
+    rows = [
+        row(center, kind, lambda month, c=center.pk, k=kind: cells.get((c, month, k), zero))
+        for center in centers
+        for kind in CostKind.values
+    ]
+    totals = [
+        row(
+            None,
+            kind,
+            lambda month, k=kind: sum((v for (_, m, kk), v in cells.items() if m == month and kk == k), zero),
+        )
+        for kind in CostKind.values
+    ]
+    return rows, totals
+
+
+def cost_events(*, currency: str | None = None) -> QuerySet[CostEvent]:
+    """Ledger events with what a list shows of them (cost center, need, who recorded it)."""
+    qs = CostEvent.objects.select_related("cost_center", "need", "recorded_by", "source_type")
+    return qs.filter(currency=currency) if currency else qs

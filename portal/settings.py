@@ -104,6 +104,10 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "portal.User"
+# The staffing need every ledger event belongs to (portal.CostEvent.need).
+LEDGER_NEED_MODEL = "requisitions.Requisition"
+# The currency finance reports in by default (the ledger page's first view).
+PORTAL_CURRENCY = env.str("PORTAL_CURRENCY", default="CAD")
 
 # --- Authentication -------------------------------------------------------------------------
 AUTHENTICATION_BACKENDS = [
@@ -133,6 +137,8 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_VERBOSE = False
+# No anonymous user row: object permissions are only ever granted to people who sign in.
+ANONYMOUS_USER_NAME = None
 
 # Sessions: idle timeout (no request for this long) and absolute timeout (since login).
 SESSION_IDLE_TIMEOUT = timedelta(minutes=env.int("SESSION_IDLE_MINUTES", default=30))

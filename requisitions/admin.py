@@ -1,45 +1,10 @@
-"""Admin: the approval policy is edited here (history-tracked); requisitions are read-only here."""
+"""Admin: requisitions are read-only here (the approval rules are the core's, under Approval rules)."""
 
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
 from portal.admin import ReadOnlyAdmin
-from requisitions.models import ApprovalRule, Requisition, RequisitionExport
-from requisitions.services import save_approval_rule
-
-
-@admin.register(ApprovalRule)
-class ApprovalRuleAdmin(SimpleHistoryAdmin):
-    list_display = [
-        "position",
-        "name",
-        "condition",
-        "threshold",
-        "approver",
-        "user",
-        "step",
-        "sla_business_days",
-        "is_active",
-    ]
-    list_display_links = ["name"]
-    list_filter = ["is_active", "condition", "approver"]
-    list_select_related = ["user"]
-    autocomplete_fields = ["user"]
-    fields = [
-        "name",
-        "position",
-        "is_active",
-        "condition",
-        "threshold",
-        "employment_types",
-        "approver",
-        "user",
-        "step",
-        "sla_business_days",
-    ]
-
-    def save_model(self, request, obj, form, change):
-        save_approval_rule(rule=obj, by=request.user)
+from requisitions.models import Requisition, RequisitionExport
 
 
 @admin.register(Requisition)

@@ -7,6 +7,7 @@ class RequisitionsConfig(AppConfig):
     def ready(self):
         from django.db.models.signals import post_migrate
 
-        from requisitions import receivers
+        from requisitions import receivers, spine
 
+        spine.register()
         post_migrate.connect(receivers.after_migrate, dispatch_uid="requisitions.after_migrate")

@@ -1,7 +1,12 @@
-"""Requisition statuses and their transitions, employment types, approval policy vocabulary, audit codes."""
+"""Requisition statuses and their transitions, employment types, actions, audit codes."""
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+
+# The approval policy and the decision kinds requisitions register (requisitions/spine.py).
+POLICY = "requisition"
+APPROVAL_KIND = "requisition_approval"
+REVISION_KIND = "requisition_revision"
 
 
 class Status(models.TextChoices):
@@ -30,6 +35,10 @@ TRANSITIONS: dict[str, set[str]] = {
 }
 
 EDITABLE = {Status.DRAFT, Status.SENT_BACK}
+# Submitted and not closed: what "similar requisitions already live" counts (drafts are only ideas).
+LIVE = {Status.PENDING_APPROVAL, Status.SENT_BACK, Status.APPROVED, Status.OPEN, Status.ON_HOLD}
+# Requisitions whose first-year cost stands in the ledger as a forecast.
+FORECAST = {Status.APPROVED, Status.OPEN}
 # Requisitions that hold a place in their hiring plan (headcount and budget).
 COUNTS_AGAINST_PLAN = {Status.PENDING_APPROVAL, Status.APPROVED, Status.OPEN, Status.ON_HOLD, Status.FILLED}
 CLOSED = {Status.FILLED, Status.CANCELLED, Status.REJECTED}
@@ -46,28 +55,6 @@ class EmploymentType(models.TextChoices):
 
 # Roles billed by the hour through a vendor: a maximum bill rate instead of a salary band.
 CONTRACT_TYPES = {EmploymentType.CONTRACT, EmploymentType.CONTRACT_TO_HIRE}
-
-
-class Condition(models.TextChoices):
-    ALWAYS = "always", _("Every requisition")
-    NET_NEW = "net_new", _("Net-new (not a backfill)")
-    EMPLOYMENT_TYPE = "employment_type", _("Employment type is one of")
-    COST_OVER = "cost_over", _("First-year cost (max) over threshold")
-    BILL_RATE_OVER = "bill_rate_over", _("Contractor max bill rate over threshold")
-    ABOVE_BAND = "above_band", _("Base pay above the compensation band")
-    PLAN_BUDGET_EXCEEDED = "plan_budget_exceeded", _("Hiring plan budget would be exceeded")
-
-
-CONDITIONS_WITH_THRESHOLD = {Condition.COST_OVER, Condition.BILL_RATE_OVER}
-
-
-class Approver(models.TextChoices):
-    HM_MANAGER = "hm_manager", _("Hiring manager's manager")
-    DEPARTMENT_HEAD = "department_head", _("Department head")
-    BUDGET_OWNER = "budget_owner", _("Cost center's budget owner")
-    FINANCE = "finance", _("Finance")
-    HR = "hr", _("HR")
-    USER = "user", _("A named person")
 
 
 class Action(models.TextChoices):
@@ -97,4 +84,4 @@ HELD = "requisitions.requisition.held"
 RESUMED = "requisitions.requisition.resumed"
 FILLED = "requisitions.requisition.filled"
 CANCELLED = "requisitions.requisition.cancelled"
-RULE_SAVED = "requisitions.approvalrule.saved"
+FORECAST_RECORDED = "requisitions.requisition.forecast_recorded"

@@ -17,9 +17,10 @@ from portal import calendar, clock
 from portal.models import CostCenter, HiringPlan, Level, Location, RoleFamily, User
 from portal.permissions import can_take_decision
 from portal.selectors import role_members
+from portal.services.approvals import open_chain, open_chain_decisions
 from requisitions.choices import Action, Status
 from requisitions.models import Requisition
-from requisitions.selectors import open_approval_decisions, plan_capacity, steps_approved_by
+from requisitions.selectors import plan_capacity
 from requisitions.services import (
     SubmissionRefused,
     approve_requisition,
@@ -169,10 +170,11 @@ def _replay(need: Need, title: str, fate: str, people: dict, rng: random.Random,
 
 def _approve_chain(req, moment, people, rng, fate):
     req.refresh_from_db()  # the services worked on their own copy
-    last_step = req.approval_steps.filter(round=req.approval_round).aggregate(Max("step"))["step__max"] or 1
+    chain = open_chain(req)
+    last_step = (chain.steps.aggregate(Max("step"))["step__max"] if chain else None) or 1
     refusing_step = rng.randint(1, last_step)
     for step_number in range(1, 5):
-        decisions = list(open_approval_decisions(req).select_related("owner"))
+        decisions = list(open_chain_decisions(req).select_related("owner"))
         if not decisions:
             break
         if fate == Status.PENDING_APPROVAL and (step_number > 1 or rng.random() < 0.5):
@@ -208,15 +210,13 @@ def _approve_chain(req, moment, people, rng, fate):
 
 
 def _approver_for(decision, req) -> User | None:
-    """Who takes `decision` in the demo: its owner, or a role member free to take it (None: nobody is)."""
+    """Who takes `decision` in the demo: its owner, or a role member free to take it (None: nobody is,
+    as when one person holds both hats and already approved in this round)."""
     decision.refresh_from_db()
-    if not decision.is_open:
-        return None
     if decision.owner_id:
-        return decision.owner if decision.sequence not in steps_approved_by(req, decision.owner) else None
-    members = [u for u in role_members(decision.owner_role).order_by("username") if u.pk != req.created_by_id]
-    free = [u for u in members if can_take_decision(u, decision) and decision.sequence not in steps_approved_by(req, u)]
-    return free[0] if free else None
+        return decision.owner if can_take_decision(decision.owner, decision) else None
+    members = role_members(decision.owner_role).order_by("username")
+    return next((user for user in members if can_take_decision(user, decision)), None)
 
 
 def _moves_after_approval(fate):
@@ -287,9 +287,14 @@ def _plan_for(cost_center, start, openings):
 
 
 def _business_moment(when: datetime, rng: random.Random) -> datetime:
-    """The same instant moved onto a business day between 9:00 and 16:00 local time."""
+    """The same day moved onto a business day, between 9:00 and 16:00 local time, never in the future
+    (a moment that would be later than now goes to the business day before)."""
     day = calendar.add_business_days(timezone.localtime(when).date(), 0)
-    return timezone.make_aware(datetime.combine(day, time(hour=rng.randint(9, 16), minute=rng.choice([0, 15, 30, 45]))))
+    at = time(hour=rng.randint(9, 16), minute=rng.choice([0, 15, 30, 45]))
+    moment = timezone.make_aware(datetime.combine(day, at))
+    if moment > timezone.now():
+        moment = timezone.make_aware(datetime.combine(calendar.business_day_before(day, 1), at))
+    return moment
 
 
 def _later(moment: datetime, rng: random.Random, *, hours: tuple[int, int]) -> datetime:

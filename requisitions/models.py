@@ -3,18 +3,37 @@
 from decimal import Decimal
 
 from django.conf import settings
-from django.core.validators import MaxValueValidator, MinValueValidator
+from django.core.validators import MaxLengthValidator, MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from portal.choices import Currency, Role
-from requisitions.choices import CONTRACT_TYPES, Approver, Condition, EmploymentType, Status
+from portal.choices import Currency
+from portal.money import Money, amount_field
+from requisitions.choices import CONTRACT_TYPES, EmploymentType, Status
 
-# Caps keep every derived figure within its column (cost = base × up to 3 + one-time costs).
-MONEY = {"max_digits": 12, "decimal_places": 2, "validators": [MinValueValidator(0), MaxValueValidator(5_000_000)]}
+# Caps keep every derived figure within its column (cost = base × up to 3 + one-time costs) and
+# catch a slipped key: no one pay figure of a single hire is over five million.
+MAX_PAY = 5_000_000
+MAX_BILL_RATE = 5_000
+MAX_CONTRACT_HOURS = 4_000
+MAX_OPENINGS = 100
+# The longest business case, justification or note a requisition keeps (about a page).
+TEXT_LIMIT = 4000
+
+
+def long_text(verbose_name, **kwargs):
+    return models.TextField(
+        verbose_name, blank=True, max_length=TEXT_LIMIT, validators=[MaxLengthValidator(TEXT_LIMIT)], **kwargs
+    )
+
+
+def pay_field(verbose_name, **kwargs):
+    return amount_field(verbose_name, max_value=MAX_PAY, **kwargs)
+
+
 PERCENT = {
     "max_digits": 5,
     "decimal_places": 2,
@@ -59,7 +78,9 @@ class Requisition(models.Model):
     employment_type = models.CharField(
         _("employment type"), max_length=20, choices=EmploymentType.choices, default=EmploymentType.FULL_TIME
     )
-    openings = models.PositiveSmallIntegerField(_("openings"), default=1, validators=[MinValueValidator(1)])
+    openings = models.PositiveSmallIntegerField(
+        _("openings"), default=1, validators=[MinValueValidator(1), MaxValueValidator(MAX_OPENINGS)]
+    )
     hiring_manager = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("hiring manager"), on_delete=models.PROTECT, related_name="+"
     )
@@ -91,11 +112,9 @@ class Requisition(models.Model):
     )
     is_backfill = models.BooleanField(_("backfill"), default=False, help_text=_("Replaces someone who left."))
     backfill_for = models.CharField(_("backfill for"), max_length=120, blank=True, help_text=_("Who left."))
-    business_case = models.TextField(_("business case"), blank=True, help_text=_("Required for a net-new role."))
-    justification = models.TextField(
-        _("justification"),
-        blank=True,
-        help_text=_("Required when the pay range is above the band or the plan budget is exceeded."),
+    business_case = long_text(_("business case"), help_text=_("Required for a net-new role."))
+    justification = long_text(
+        _("justification"), help_text=_("Required when the pay range is above the band or the plan budget is exceeded.")
     )
 
     # Cost: salaried roles give a base range and loads; contract roles a maximum bill rate and hours.
@@ -108,48 +127,27 @@ class Requisition(models.Model):
         on_delete=models.PROTECT,
         related_name="+",
     )
-    base_min = models.DecimalField(_("base pay minimum (per year)"), null=True, blank=True, **MONEY)
-    base_max = models.DecimalField(_("base pay maximum (per year)"), null=True, blank=True, **MONEY)
+    base_min = pay_field(_("base pay minimum (per year)"), null=True, blank=True)
+    base_max = pay_field(_("base pay maximum (per year)"), null=True, blank=True)
     bonus_pct = models.DecimalField(_("target bonus (% of base)"), **PERCENT)
     benefits_load_pct = models.DecimalField(_("benefits load (% of base)"), **PERCENT)
-    max_bill_rate = models.DecimalField(
-        _("maximum bill rate (per hour)"),
-        null=True,
-        blank=True,
-        max_digits=8,
-        decimal_places=2,
-        validators=[MinValueValidator(0), MaxValueValidator(5_000)],
-    )
+    max_bill_rate = amount_field(_("maximum bill rate (per hour)"), max_value=MAX_BILL_RATE, null=True, blank=True)
     contract_hours = models.PositiveIntegerField(
-        _("contract hours in the first year"), null=True, blank=True, validators=[MaxValueValidator(4000)]
-    )
-    agency_fee = models.DecimalField(_("agency fee"), default=Decimal("0"), **MONEY)
-    signing_bonus = models.DecimalField(_("signing bonus"), default=Decimal("0"), **MONEY)
-    relocation = models.DecimalField(_("relocation"), default=Decimal("0"), **MONEY)
-    equipment = models.DecimalField(_("equipment"), default=Decimal("0"), **MONEY)
-    cost_min = models.DecimalField(
-        _("first-year cost minimum (per opening)"),
+        _("contract hours in the first year"),
         null=True,
         blank=True,
-        editable=False,
-        max_digits=12,
-        decimal_places=2,
+        validators=[MinValueValidator(1), MaxValueValidator(MAX_CONTRACT_HOURS)],
     )
-    cost_max = models.DecimalField(
-        _("first-year cost maximum (per opening)"),
-        null=True,
-        blank=True,
-        editable=False,
-        max_digits=12,
-        decimal_places=2,
-    )
+    agency_fee = pay_field(_("agency fee"), default=Decimal("0"))
+    signing_bonus = pay_field(_("signing bonus"), default=Decimal("0"))
+    relocation = pay_field(_("relocation"), default=Decimal("0"))
+    equipment = pay_field(_("equipment"), default=Decimal("0"))
+    cost_min = amount_field(_("first-year cost minimum (per opening)"), null=True, blank=True, editable=False)
+    cost_max = amount_field(_("first-year cost maximum (per opening)"), null=True, blank=True, editable=False)
 
     status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.DRAFT)
-    status_note = models.TextField(
-        _("status note"),
-        blank=True,
-        editable=False,
-        help_text=_("Why it was last sent back, rejected, put on hold or cancelled."),
+    status_note = long_text(
+        _("status note"), editable=False, help_text=_("Why it was last sent back, rejected, put on hold or cancelled.")
     )
     approval_round = models.PositiveSmallIntegerField(_("approval round"), default=0, editable=False)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", editable=False)
@@ -211,116 +209,9 @@ class Requisition(models.Model):
         """First-year cost of all openings at the top of the range."""
         return self.cost_max * self.openings if self.cost_max is not None else None
 
-
-class ApprovalRule(models.Model):
-    """One line of the approval policy: when `condition` holds, `approver` approves at `step`.
-
-    Steps run in order; rules that share a step number approve in parallel.
-    """
-
-    name = models.CharField(_("name"), max_length=120)
-    position = models.PositiveSmallIntegerField(_("position"), help_text=_("Rules are evaluated in this order."))
-    is_active = models.BooleanField(_("active"), default=True)
-    condition = models.CharField(_("condition"), max_length=30, choices=Condition.choices)
-    threshold = models.DecimalField(
-        _("threshold"),
-        max_digits=12,
-        decimal_places=2,
-        null=True,
-        blank=True,
-        validators=[MinValueValidator(0)],
-        help_text=_("For cost and bill-rate conditions."),
-    )
-    employment_types = models.CharField(
-        _("employment types"),
-        max_length=200,
-        blank=True,
-        help_text=_("For the employment-type condition, comma-separated codes."),
-    )
-    approver = models.CharField(_("approver"), max_length=20, choices=Approver.choices)
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("named approver"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
-    step = models.PositiveSmallIntegerField(_("step"), default=1, validators=[MinValueValidator(1)])
-    sla_business_days = models.PositiveSmallIntegerField(
-        _("SLA (business days)"), default=2, validators=[MinValueValidator(1), MaxValueValidator(30)]
-    )
-    history = HistoricalRecords()
-
-    class Meta:
-        ordering = ["position", "id"]
-        constraints = [
-            models.CheckConstraint(
-                condition=~Q(condition__in=["cost_over", "bill_rate_over"]) | Q(threshold__isnull=False),
-                name="rule_threshold_when_needed",
-                violation_error_message=_("Cost and bill-rate conditions need a threshold."),
-            ),
-            models.CheckConstraint(
-                condition=~Q(approver="user") | Q(user__isnull=False),
-                name="rule_user_when_named",
-                violation_error_message=_("Choose the named approver."),
-            ),
-        ]
-
-    def __str__(self):
-        return self.name
-
-    def clean(self):
-        from django.core.exceptions import ValidationError
-
-        super().clean()
-        if self.condition == Condition.EMPLOYMENT_TYPE:
-            codes = [c.strip() for c in self.employment_types.split(",") if c.strip()]
-            unknown = sorted(set(codes) - set(EmploymentType.values))
-            if not codes or unknown:
-                raise ValidationError(
-                    {
-                        "employment_types": _("List employment types from: %(codes)s.")
-                        % {"codes": ", ".join(EmploymentType.values)}
-                    }
-                )
-
-    def employment_type_list(self) -> list[str]:
-        return [c.strip() for c in self.employment_types.split(",") if c.strip()]
-
-
-class ApprovalStep(models.Model):
-    """One approver's place in a requisition's chain for one approval round.
-
-    Computed at submission with the reason it is there; its Decision is raised when its step
-    number comes up, so a waiting step has no decision yet.
-    """
-
-    requisition = models.ForeignKey(Requisition, on_delete=models.PROTECT, related_name="approval_steps")
-    round = models.PositiveSmallIntegerField()
-    step = models.PositiveSmallIntegerField()
-    approver = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
-    approver_role = models.CharField(max_length=20, choices=Role.choices, blank=True)
-    reason = models.CharField(max_length=500)
-    sla_business_days = models.PositiveSmallIntegerField(default=2)
-    decision = models.OneToOneField(
-        "portal.Decision", null=True, blank=True, on_delete=models.PROTECT, related_name="approval_step"
-    )
-
-    class Meta:
-        ordering = ["round", "step", "id"]
-        constraints = [
-            models.CheckConstraint(condition=Q(approver__isnull=False) | ~Q(approver_role=""), name="step_has_approver")
-        ]
-
-    def __str__(self):
-        return f"{self.requisition.reference} round {self.round} step {self.step}: {self.approver_display}"
-
-    @property
-    def approver_display(self) -> str:
-        return str(self.approver) if self.approver_id else str(Role(self.approver_role).label)
+    def money(self, amount) -> Money:
+        """An amount of this requisition as Money, in its currency."""
+        return Money(amount or 0, self.currency)
 
 
 class RequisitionExport(models.Model):

@@ -2,10 +2,10 @@
 
 from portal.choices import Role
 from portal.models import User
-from portal.permissions import can_take_decision, has_perm
+from portal.permissions import has_perm
+from portal.services.approvals import can_decide
 from requisitions.choices import CLOSED, EDITABLE, Action, Status
 from requisitions.models import Requisition
-from requisitions.selectors import steps_approved_by
 
 CHANGE = "requisitions.change_requisition"
 # Fields only cost roles see, on pages, in history and in exports (one list, used everywhere).
@@ -30,6 +30,12 @@ COST_FIELDS = [
 
 # Roles that may see money: pay ranges, costs, budgets. Interviewers never do.
 COST_ROLES = (Role.HIRING_MANAGER, Role.RECRUITER, Role.FINANCE, Role.HR, Role.ADMIN)
+# Roles whose members may own a cost center's budget (and so approve the budget-owner step).
+BUDGET_OWNER_ROLES = (Role.HIRING_MANAGER, Role.FINANCE, Role.HR)
+
+
+def can_own_budget(user: User) -> bool:
+    return user.is_active and user.has_role(*BUDGET_OWNER_ROLES)
 
 
 def can_create_requisition(user: User) -> bool:
@@ -49,14 +55,9 @@ def can_edit_requisition(user: User, req: Requisition) -> bool:
 
 
 def can_approve_requisition(user: User, req: Requisition, open_decisions) -> bool:
-    """`open_decisions`: the requisition's open approval decisions (the caller has them already)."""
-    if req.status != Status.PENDING_APPROVAL or req.created_by_id == user.pk:
-        return False
-    mine = [decision for decision in open_decisions if can_take_decision(user, decision)]
-    if not mine:
-        return False
-    taken = steps_approved_by(req, user)
-    return any(decision.sequence not in taken for decision in mine)
+    """`open_decisions`: the requisition's open approval decisions (the caller has them already).
+    The chain's own rule (can_take_decision) decides: the button shows exactly when approving would succeed."""
+    return req.status == Status.PENDING_APPROVAL and can_decide(user, open_decisions)
 
 
 # Moves made by the people who run the requisition (its hiring manager, recruiter, creator, admins).

@@ -1,72 +1,28 @@
-"""The approval policy: which rules apply to a requisition, and who approves at which step.
+"""How a requisition is approved: the facts its rules test and the people it names as approvers.
 
-`compute_chain` is called at submission. It reads the requisition and the active rules and
-returns the planned steps, each with the reasons it is there ("Finance: first-year cost
-182,000 > 150,000"). It writes nothing.
+The chain itself (steps, parallel approvals, separation of duties, rounds, races) is the core's
+(portal.services.approvals); this module only says what a requisition supplies to it, and installs
+the default rules on a new installation.
 """
 
-from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from portal.choices import Role
-from portal.models import User
-from requisitions.choices import Approver, Condition, EmploymentType
-from requisitions.models import ApprovalRule, Requisition
+from portal.models import ApprovalRule
+from portal.policy import ROLE_APPROVER, ApprovalPolicy, Condition, Fact, FactKind, FactSpec
+from requisitions.choices import APPROVAL_KIND, POLICY, EmploymentType
+from requisitions.models import Requisition
 from requisitions.selectors import plan_capacity
 
-
-@dataclass
-class PlannedStep:
-    step: int
-    approver: User | None
-    approver_role: str
-    reasons: list[str] = field(default_factory=list)
-    sla_business_days: int = 2
-
-    @property
-    def label(self) -> str:
-        return str(self.approver) if self.approver else str(Role(self.approver_role).label)
-
-    @property
-    def reason(self) -> str:
-        return "; ".join(self.reasons)
+# Roles whose members may approve a requisition at all (recruiters and interviewers never do).
+APPROVER_ROLES = frozenset({Role.HIRING_MANAGER, Role.FINANCE, Role.HR, Role.ADMIN})
 
 
 def _money(value) -> str:
     return f"{Decimal(value):,.0f}"
-
-
-def why_rule_applies(rule: ApprovalRule, req: Requisition) -> str | None:
-    """The reason `rule` applies to `req`, or None when it does not."""
-    if rule.condition == Condition.ALWAYS:
-        return rule.name
-    if rule.condition == Condition.NET_NEW:
-        return _("net-new role") if not req.is_backfill else None
-    if rule.condition == Condition.EMPLOYMENT_TYPE:
-        if req.employment_type in rule.employment_type_list():
-            return _("employment type %(type)s") % {"type": EmploymentType(req.employment_type).label}
-        return None
-    if rule.condition == Condition.COST_OVER:
-        # All openings together: ten hires at 149,000 are a 1.49M commitment.
-        total = req.total_cost_max
-        if total is None or total <= rule.threshold:
-            return None
-        cost = _money(total) if req.openings == 1 else f"{req.openings} × {_money(req.cost_max)} = {_money(total)}"
-        return _("first-year cost %(cost)s > %(limit)s") % {"cost": cost, "limit": _money(rule.threshold)}
-    if rule.condition == Condition.BILL_RATE_OVER:
-        if req.is_contract and req.max_bill_rate is not None and req.max_bill_rate > rule.threshold:
-            return _("max bill rate %(rate)s/h > %(limit)s/h") % {
-                "rate": f"{req.max_bill_rate:,.2f}",
-                "limit": f"{rule.threshold:,.2f}",
-            }
-        return None
-    if rule.condition == Condition.ABOVE_BAND:
-        return above_band_reason(req)
-    if rule.condition == Condition.PLAN_BUDGET_EXCEEDED:
-        return plan_budget_reason(req)
-    return None
 
 
 def above_band_reason(req: Requisition) -> str | None:
@@ -92,63 +48,95 @@ def plan_budget_reason(req: Requisition) -> str | None:
     }
 
 
-def _resolve(rule: ApprovalRule, req: Requisition) -> tuple[User | None, str, str]:
-    """(person, role, note) for the rule's approver; a note explains any substitution."""
-    if rule.approver == Approver.FINANCE:
-        return None, Role.FINANCE, ""
-    if rule.approver == Approver.HR:
-        return None, Role.HR, ""
-    person = {
-        Approver.HM_MANAGER: req.hiring_manager.manager if req.hiring_manager_id else None,
-        Approver.DEPARTMENT_HEAD: req.department.head if req.department_id else None,
-        # The cost center's owner, not the requisition's field: the requester must not pick their approver.
-        Approver.BUDGET_OWNER: req.cost_center.budget_owner if req.cost_center_id else None,
-        Approver.USER: rule.user,
-    }[Approver(rule.approver)]
-    if person is None or not person.is_active:
-        return None, Role.ADMIN, _("(%(who)s not on record: routed to admins)") % {"who": Approver(rule.approver).label}
-    if person.pk == req.created_by_id:
-        # Separation of duties: nobody approves a requisition they created.
-        manager = person.manager if person.manager and person.manager.is_active else None
-        if manager is not None and manager.pk != req.created_by_id:
-            return manager, "", _("(%(who)s created it: routed to their manager)") % {"who": person}
-        return None, Role.ADMIN, _("(%(who)s created it: routed to admins)") % {"who": person}
-    return person, "", ""
+def read_facts(req: Requisition) -> dict[str, Fact]:
+    total = req.total_cost_max
+    if total is None or req.openings == 1:
+        cost_text = ""
+    else:
+        # All openings together: ten hires at 149,000 are a 1.49M commitment.
+        cost_text = f"{req.openings} × {_money(req.cost_max)} = {_money(total)}"
+    rate = req.max_bill_rate if req.is_contract else None
+    return {
+        "first_year_cost": Fact(total, cost_text),
+        "bill_rate": Fact(rate),
+        "net_new": Fact(not req.is_backfill, _("net-new role")),
+        "employment_type": Fact(req.employment_type),
+        "above_band": Fact(bool(above_band_reason(req)), above_band_reason(req) or ""),
+        "plan_budget_exceeded": Fact(bool(plan_budget_reason(req)), plan_budget_reason(req) or ""),
+    }
 
 
-def compute_chain(req: Requisition, rules: list[ApprovalRule] | None = None) -> list[PlannedStep]:
-    """The planned approval steps for `req`, ordered by step. Never empty."""
-    if rules is None:
-        rules = list(ApprovalRule.objects.filter(is_active=True).select_related("user").order_by("position", "id"))
-    planned: dict[tuple, PlannedStep] = {}
-    for rule in rules:
-        why = why_rule_applies(rule, req)
-        if why is None:
-            continue
-        person, role, note = _resolve(rule, req)
-        key = (rule.step, getattr(person, "pk", None), role)
-        step = planned.setdefault(key, PlannedStep(rule.step, person, role, sla_business_days=rule.sla_business_days))
-        step.sla_business_days = min(step.sla_business_days, rule.sla_business_days)
-        step.reasons.append(" ".join(part for part in (why, note) if part))
-    if not planned:
-        default = ApprovalRule(
-            name=_("default: no rule matched"), condition=Condition.ALWAYS, approver=Approver.HM_MANAGER
+def read_people(req: Requisition) -> dict:
+    return {
+        "hm_manager": req.hiring_manager.manager if req.hiring_manager_id else None,
+        "department_head": req.department.head if req.department_id else None,
+        # The requisition's budget owner, defaulted from its cost center and chosen only among people
+        # who may own a budget: the person named on the requisition is the person who approves.
+        "budget_owner": req.budget_owner if req.budget_owner_id else None,
+    }
+
+
+REQUISITION_POLICY = ApprovalPolicy(
+    key=POLICY,
+    label=gettext_lazy("Requisition approval"),
+    subject_label=gettext_lazy("requisition"),
+    decision_kind=APPROVAL_KIND,
+    facts=(
+        FactSpec("first_year_cost", gettext_lazy("first-year cost"), FactKind.AMOUNT),
+        FactSpec("bill_rate", gettext_lazy("max bill rate"), FactKind.AMOUNT, unit="/h", places=2),
+        FactSpec("net_new", gettext_lazy("net-new role"), FactKind.FLAG),
+        FactSpec("employment_type", gettext_lazy("employment type"), FactKind.CHOICE, choices=EmploymentType.choices),
+        FactSpec("above_band", gettext_lazy("base pay above the band"), FactKind.FLAG),
+        FactSpec("plan_budget_exceeded", gettext_lazy("hiring plan budget exceeded"), FactKind.FLAG),
+    ),
+    people={
+        "hm_manager": gettext_lazy("Hiring manager's manager"),
+        "department_head": gettext_lazy("Department head"),
+        "budget_owner": gettext_lazy("Budget owner"),
+    },
+    approver_roles=APPROVER_ROLES,
+    read_facts=read_facts,
+    read_people=read_people,
+    creators=lambda req: {req.created_by_id},
+    title=lambda req: _("Approve %(ref)s %(title)s") % {"ref": req.reference, "title": req.title},
+    fallback="hm_manager",
+)
+
+
+# position, name, condition, fact, threshold, approver, role, step
+DEFAULT_POLICY = [
+    (10, "The hiring manager's manager approves every requisition", Condition.ALWAYS, "", None, "hm_manager", "", 1),
+    (20, "The department head approves net-new roles", Condition.FLAG, "net_new", None, "department_head", "", 2),
+    (30, "Finance approves a first-year cost over 150,000", Condition.OVER, "first_year_cost", Decimal("150000"),
+     ROLE_APPROVER, Role.FINANCE, 2),
+    (40, "Finance approves contractor rates over 120/h", Condition.OVER, "bill_rate", Decimal("120"),
+     ROLE_APPROVER, Role.FINANCE, 2),
+    (50, "HR approves pay above the band", Condition.FLAG, "above_band", None, ROLE_APPROVER, Role.HR, 2),
+    (60, "Finance approves when the plan budget would be exceeded", Condition.FLAG, "plan_budget_exceeded", None,
+     ROLE_APPROVER, Role.FINANCE, 2),
+]  # fmt: skip
+
+
+def install_default_policy() -> int:
+    """Give a new installation the default requisition rules. Returns how many were created.
+
+    Does nothing once any requisition rule exists or ever existed (its history is kept), so a
+    policy admins emptied on purpose stays empty (requisitions then go to the hiring manager's manager).
+    """
+    if ApprovalRule.objects.filter(policy=POLICY).exists() or ApprovalRule.history.filter(policy=POLICY).exists():
+        return 0
+    for position, name, condition, fact, threshold, approver, role, step in DEFAULT_POLICY:
+        rule = ApprovalRule(
+            policy=POLICY,
+            name=name,
+            position=position,
+            condition=condition,
+            fact=fact,
+            threshold=threshold,
+            approver=approver,
+            approver_role=role,
+            step=step,
         )
-        person, role, note = _resolve(default, req)
-        planned[(1, None, None)] = PlannedStep(1, person, role, [" ".join(p for p in (default.name, note) if p)])
-    return _once_per_approver(sorted(planned.values(), key=lambda s: (s.step, s.label)))
-
-
-def _once_per_approver(steps: list[PlannedStep]) -> list[PlannedStep]:
-    """Someone asked at several steps approves once, at the first, having seen every reason."""
-    first: dict[tuple, PlannedStep] = {}
-    kept = []
-    for step in steps:
-        who = (getattr(step.approver, "pk", None), step.approver_role)
-        if who in first:
-            first[who].reasons.extend(step.reasons)
-            first[who].sla_business_days = min(first[who].sla_business_days, step.sla_business_days)
-            continue
-        first[who] = step
-        kept.append(step)
-    return kept
+        rule._change_reason = "requisitions.approvalrule.default_policy"
+        rule.save()
+    return len(DEFAULT_POLICY)

@@ -1,6 +1,6 @@
-"""Plumbing: after `migrate` (and after a test database flush) make sure a policy exists."""
+"""Plumbing: after `migrate` (and after a test database flush) make sure the requisition policy exists."""
 
-from requisitions.services import install_default_policy
+from requisitions.policy import install_default_policy
 
 
 def after_migrate(sender, app_config=None, **kwargs):

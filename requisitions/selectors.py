@@ -10,10 +10,10 @@ from django.utils import timezone
 from guardian.models import UserObjectPermission
 from guardian.shortcuts import get_objects_for_user
 
-from portal.choices import DecisionKind, DecisionStatus
+from portal.choices import DecisionStatus
 from portal.models import CompBand, Decision, HiringPlan, User
-from requisitions.choices import CLOSED
-from requisitions.models import ApprovalStep, Requisition
+from requisitions.choices import APPROVAL_KIND, LIVE
+from requisitions.models import Requisition
 
 VIEW = "requisitions.view_requisition"
 
@@ -28,19 +28,22 @@ def requisitions_for_user(user: User) -> QuerySet[Requisition]:
     granted = get_objects_for_user(user, VIEW, klass=Requisition, accept_global_perms=False, with_superuser=False)
     # Whoever holds or took one of its approval decisions sees it too, even when the decision was
     # handed to them on the decision page after the chain was computed.
-    approving = ApprovalStep.objects.filter(Q(decision__owner=user) | Q(decision__decided_by=user)).values(
-        "requisition_id"
-    )
+    approving = Decision.objects.filter(
+        Q(owner=user) | Q(decided_by=user),
+        kind=APPROVAL_KIND,
+        subject_type=ContentType.objects.get_for_model(Requisition),
+    ).values("subject_id")
     return Requisition.objects.filter(Q(pk__in=granted.values("pk")) | Q(pk__in=approving))
 
 
 def with_overdue_approval(qs: QuerySet[Requisition]) -> QuerySet[Requisition]:
     """Annotate `has_overdue_approval`: an open approval decision on it is past due."""
     overdue = Decision.objects.filter(
-        kind=DecisionKind.REQUISITION_APPROVAL,
+        kind=APPROVAL_KIND,
         status=DecisionStatus.OPEN,
         due_at__lt=timezone.now(),
-        approval_step__requisition=OuterRef("pk"),
+        subject_type=ContentType.objects.get_for_model(Requisition),
+        subject_id=OuterRef("pk"),
     )
     return qs.annotate(has_overdue_approval=Exists(overdue))
 
@@ -94,48 +97,26 @@ def band_for(*, role_family_id, level_id, location_id, on: date | None, currency
 
 
 def similar_requisitions(requisition: Requisition) -> QuerySet[Requisition]:
-    """Other live requisitions for the same role family, level and department (allowed, but worth a look)."""
+    """Other live requisitions (submitted, not closed: never drafts) for the same role family, level and
+    department (allowed, but worth a look)."""
     if not (requisition.role_family_id and requisition.level_id and requisition.department_id):
         return Requisition.objects.none()
-    return (
-        Requisition.objects.filter(
-            role_family_id=requisition.role_family_id,
-            level_id=requisition.level_id,
-            department_id=requisition.department_id,
-        )
-        .exclude(status__in=CLOSED)
-        .exclude(pk=requisition.pk)
-    )
-
-
-def approval_timeline(requisition: Requisition) -> list[ApprovalStep]:
-    """Every approval step of every round, newest round first, with its decision and approver."""
-    return list(
-        requisition.approval_steps.select_related("approver", "decision", "decision__decided_by").order_by(
-            "-round", "step", "id"
-        )
-    )
-
-
-def open_approval_decisions(requisition: Requisition) -> QuerySet[Decision]:
-    return Decision.objects.open().filter(
-        kind=DecisionKind.REQUISITION_APPROVAL, approval_step__requisition=requisition
-    )
+    return Requisition.objects.filter(
+        role_family_id=requisition.role_family_id,
+        level_id=requisition.level_id,
+        department_id=requisition.department_id,
+        status__in=LIVE,
+    ).exclude(pk=requisition.pk)
 
 
 def status_counts(qs: QuerySet[Requisition]) -> dict[str, int]:
     return dict(qs.order_by().values_list("status").annotate(n=Count("id")))
 
 
-def steps_approved_by(requisition: Requisition, user: User) -> set[int]:
-    """Step numbers of the current round where `user` already took a decision.
-
-    Parallel approvals in one step are meant to be independent: one person takes one of them.
-    """
-    return set(
-        requisition.approval_steps.filter(round=requisition.approval_round, decision__decided_by=user).values_list(
-            "step", flat=True
-        )
+def drafts_for_user(user: User) -> QuerySet[Requisition]:
+    """Drafts the user manages or started, oldest first: they wait on the user to finish and submit."""
+    return Requisition.objects.filter(Q(hiring_manager=user) | Q(created_by=user), status="draft").order_by(
+        "created_at", "id"
     )
 
 

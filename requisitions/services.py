@@ -5,28 +5,32 @@ one transaction on a locked row, records the move in history, and raises or reso
 Views, admin actions, tasks and the demo seeder all come through here.
 """
 
-from decimal import ROUND_HALF_UP, Decimal
-
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from portal import clock
-from portal.choices import DecisionKind, Outcome, Role
+from portal.choices import CostKind, Outcome, Role
 from portal.exceptions import PortalError
-from portal.models import HiringPlan, User
+from portal.models import Decision, HiringPlan, User
 from portal.permissions import can_take_decision, has_perm
+from portal.services import approvals, ledger
 from portal.services.access import grant_object_permission, revoke_object_permission
 from portal.services.decisions import cancel_decision, raise_decision, resolve_decision
 from portal.services.notifications import notify
 from requisitions import choices
-from requisitions.choices import TRANSITIONS, Action, Status
-from requisitions.models import ApprovalRule, ApprovalStep, Requisition
-from requisitions.permissions import can_create_requisition, can_edit_requisition, can_move_requisition
-from requisitions.policy import compute_chain
-from requisitions.selectors import band_for, open_approval_decisions, steps_approved_by
+from requisitions.choices import POLICY, REVISION_KIND, TRANSITIONS, Action, Status
+from requisitions.costs import first_year_cost, forecast_lines
+from requisitions.models import Requisition
+from requisitions.permissions import (
+    can_create_requisition,
+    can_edit_requisition,
+    can_move_requisition,
+    can_own_budget,
+)
+from requisitions.selectors import band_for
 from requisitions.validation import submission_problems
 
-CENT = Decimal("0.01")
 OBJECT_PERMS = ("requisitions.view_requisition", "requisitions.change_requisition")
 
 # Fields a person may set on a requisition (forms list exactly these); the rest are derived.
@@ -119,7 +123,7 @@ def _assign(req: Requisition, fields: dict) -> None:
 
 def _derive(req: Requisition) -> None:
     """Budget owner from the cost center, the band from role family × level × location, the cost range."""
-    if req.budget_owner_id is None and req.cost_center_id:
+    if req.budget_owner_id is None and req.cost_center_id and can_own_budget(req.cost_center.budget_owner):
         req.budget_owner = req.cost_center.budget_owner
     req.comp_band = None
     if not req.is_contract:
@@ -131,26 +135,6 @@ def _derive(req: Requisition) -> None:
             currency=req.currency,
         )
     req.cost_min, req.cost_max = first_year_cost(req)
-
-
-def first_year_cost(req: Requisition) -> tuple[Decimal | None, Decimal | None]:
-    """(min, max) fully loaded first-year cost of one opening, or (None, None) while unknown.
-
-    Salaried: base × (1 + bonus % + benefits %) + one-time costs. Contract: max bill rate ×
-    first-year hours + one-time costs (a single figure: the bill rate is a ceiling).
-    """
-    one_time = req.one_time_costs
-    if req.is_contract:
-        if req.max_bill_rate is None or not req.contract_hours:
-            return None, None
-        cost = (req.max_bill_rate * req.contract_hours + one_time).quantize(CENT, ROUND_HALF_UP)
-        return cost, cost
-    if req.base_min is None or req.base_max is None:
-        return None, None
-    load = 1 + Decimal(req.bonus_pct or 0) / 100 + Decimal(req.benefits_load_pct or 0) / 100
-    low = (req.base_min * load + one_time).quantize(CENT, ROUND_HALF_UP)
-    high = (req.base_max * load + one_time).quantize(CENT, ROUND_HALF_UP)
-    return low, high
 
 
 def _sync_grants(req: Requisition, *, by: User, before: dict | None) -> None:
@@ -181,10 +165,11 @@ def _sync_grants(req: Requisition, *, by: User, before: dict | None) -> None:
 
 
 def submit_requisition(*, requisition: Requisition, by: User) -> Requisition:
-    """Check everything, compute the approval chain, and raise the first step's decisions.
+    """Check everything, then start a new approval round (the core's chain raises the first step).
 
     Raises SubmissionRefused (with per-field problems) and leaves the draft as it is when
-    anything is missing or wrong.
+    anything is missing or wrong. A requisition sent back is resubmitted the same way; its
+    "revise and resubmit" decision is then done.
     """
     with transaction.atomic():
         req = _locked(requisition)
@@ -200,71 +185,29 @@ def submit_requisition(*, requisition: Requisition, by: User) -> Requisition:
         if problems:
             raise SubmissionRefused(problems)
         now = clock.now()
-        req.approval_round += 1
+        req.approval_round += 1  # the chain's round number: the chains count the same rounds
         req.submitted_at = now
         req.first_submitted_at = req.first_submitted_at or now
         _move(req, Status.PENDING_APPROVAL, by=by, reason=choices.SUBMITTED)
-        for planned in compute_chain(req):
-            ApprovalStep.objects.create(
-                requisition=req,
-                round=req.approval_round,
-                step=planned.step,
-                approver=planned.approver,
-                approver_role=planned.approver_role,
-                reason=planned.reason[:500],
-                sla_business_days=planned.sla_business_days,
-            )
-        _raise_next_step(req, by=by)
+        approvals.start_chain(subject=req, policy_key=POLICY, by=by)
+        _close_revision(req, by=by, note=_("Resubmitted by %(who)s.") % {"who": by})
     return req
 
 
-def _raise_next_step(req: Requisition, *, by: User | None) -> bool:
-    """Raise decisions for the lowest waiting step of the current round. False when none is left."""
-    waiting = list(
-        req.approval_steps.filter(round=req.approval_round, decision__isnull=True)
-        .select_related("approver")
-        .order_by("step", "id")
-    )
-    if not waiting:
-        return False
-    current = waiting[0].step
-    for step in (s for s in waiting if s.step == current):
-        if step.approver is not None and not step.approver.is_active:
-            # Deactivated since the chain was computed: the admins stand in, and the reason says so.
-            step.reason = (
-                step.reason + " " + _("(%(who)s was deactivated: routed to admins)") % {"who": step.approver}
-            )[:500]
-            step.approver, step.approver_role = None, Role.ADMIN
-        step.decision = raise_decision(
-            kind=DecisionKind.REQUISITION_APPROVAL,
-            title=_("Approve %(ref)s %(title)s") % {"ref": req.reference, "title": req.title},
-            # The reasons can name costs: they stay on the requisition page, where cost roles see them.
-            detail=_("Step %(step)d of the approval chain. The requisition page shows why this step is yours.")
-            % {"step": step.step},
-            owner=step.approver,
-            owner_role=step.approver_role,
-            sla_business_days=step.sla_business_days,
-            subject=req,
-            sequence=step.step,
-            by=None,  # the policy raises approvals, not whoever happened to trigger the step
-            key=f"requisition:{req.pk}:round:{req.approval_round}:step:{step.pk}",
-        )
-        step.save(update_fields=["decision", "approver", "approver_role", "reason"])
-    return True
-
-
 def approve_requisition(*, requisition: Requisition, by: User, note: str = "") -> Requisition:
-    """Approve `by`'s open step. When the step's last approval is in, the next step is raised;
-    after the last step the requisition is approved."""
+    """Approve `by`'s open step. After the chain's last step the requisition is approved and its
+    forecast is recorded in the ledger."""
     with transaction.atomic():
-        # Lock the requisition: two approvers at once must not both complete the chain or both take one step.
+        # Lock the requisition, then (in the chain service) its round: two approvers at once must not
+        # both take one step or both complete the chain.
         req = _locked(requisition)
-        decision = _decision_for_approver(req, by)
-        resolve_decision(decision=decision, outcome=Outcome.APPROVED, by=by, note=note)
+        _check_pending(req)
+        chain = approvals.approve(subject=req, by=by, note=note)
         _audit(req, by=by, reason=choices.STEP_APPROVED)
-        if not open_approval_decisions(req).exists() and not _raise_next_step(req, by=by):
+        if not chain.is_open:
             req.approved_at = clock.now()
             _move(req, Status.APPROVED, by=by, reason=choices.APPROVED)
+            _record_forecast(req, by=by, start=req.target_start_date)
             _tell_owners(req, _("%(ref)s %(title)s is approved.") % {"ref": req.reference, "title": req.title}, by)
     return req
 
@@ -274,7 +217,8 @@ def reject_requisition(*, requisition: Requisition, by: User, note: str) -> Requ
 
 
 def send_back_requisition(*, requisition: Requisition, by: User, note: str) -> Requisition:
-    """Return it to its authors for changes; resubmitting computes a new chain."""
+    """Return it to its authors for changes: its hiring manager gets a "revise and resubmit" decision,
+    and resubmitting computes a new chain."""
     return _refuse(
         requisition, by=by, note=note, outcome=Outcome.SENT_BACK, to=Status.SENT_BACK, reason=choices.SENT_BACK
     )
@@ -285,15 +229,14 @@ def _refuse(requisition: Requisition, *, by: User, note: str, outcome: str, to: 
         raise RequisitionError(_("Say why: a comment is required."))
     with transaction.atomic():
         req = _locked(requisition)
-        decision = _decision_for_approver(req, by)
-        resolve_decision(decision=decision, outcome=outcome, by=by, note=note)
-        _cancel_open_steps(
-            req, note=_("Closed: %(who)s chose “%(outcome)s”.") % {"who": by, "outcome": Outcome(outcome).label}
-        )
+        _check_pending(req)
+        approvals.refuse(subject=req, by=by, note=note, outcome=outcome)
         if to == Status.REJECTED:
             req.closed_at = clock.now()
         req.status_note = note.strip()
         _move(req, to, by=by, reason=reason)
+        if to == Status.SENT_BACK:
+            _raise_revision(req, by=by)
         _tell_owners(
             req,
             _("%(ref)s %(title)s: %(outcome)s by %(who)s: %(note)s")
@@ -309,28 +252,69 @@ def _refuse(requisition: Requisition, *, by: User, note: str, outcome: str, to: 
     return req
 
 
-def _decision_for_approver(req: Requisition, by: User):
+def _check_pending(req: Requisition) -> None:
     if req.status != Status.PENDING_APPROVAL:
         raise RequisitionError(
             _("This requisition is not awaiting approval (it is %(status)s).") % {"status": req.get_status_display()}
         )
-    if req.created_by_id == by.pk:
-        raise RequisitionError(_("You created this requisition, so you may not approve it."))
-    mine = [d for d in open_approval_decisions(req).select_for_update(of=("self",)) if can_take_decision(by, d)]
-    taken = steps_approved_by(req, by)
-    if mine and all(d.sequence in taken for d in mine):
-        raise RequisitionError(_("You already approved this step: another person must take its other approval."))
-    mine = [d for d in mine if d.sequence not in taken]
-    if not mine:
-        raise RequisitionError(_("No approval of this requisition is waiting on you: it may have just been decided."))
-    # A person named on a step goes before a role step they could also take.
-    mine.sort(key=lambda d: (d.owner_id != by.pk, d.sequence or 0, d.pk))
-    return mine[0]
 
 
-def _cancel_open_steps(req: Requisition, *, note: str) -> None:
-    for decision in open_approval_decisions(req):
-        cancel_decision(decision=decision, by=None, note=note)
+REVISION_SLA_BUSINESS_DAYS = 5
+
+
+def _raise_revision(req: Requisition, *, by: User) -> None:
+    """A sent-back requisition is a decision for the people who run it: revise and resubmit (or cancel)."""
+    owner = next((p for p in (req.hiring_manager, req.recruiter, req.created_by) if p and p.is_active), None)
+    if owner is None or owner.pk == by.pk:
+        return
+    raise_decision(
+        kind=REVISION_KIND,
+        title=_("Revise and resubmit %(ref)s %(title)s") % {"ref": req.reference, "title": req.title},
+        detail=req.status_note,
+        owner=owner,
+        sla_business_days=REVISION_SLA_BUSINESS_DAYS,
+        subject=req,
+        by=by,
+        key=f"requisition:{req.pk}:revise:{req.approval_round}",
+    )
+
+
+def _close_revision(req: Requisition, *, by: User | None, note: str, cancel: bool = False) -> None:
+    for decision in Decision.objects.open().for_subject(req).filter(kind=REVISION_KIND):
+        if cancel:
+            cancel_decision(decision=decision, by=None, note=note)
+        else:
+            # Whoever resubmits does the revision; the workflow closes it for them when it was not theirs.
+            taker = by if by is not None and can_take_decision(by, decision) else None
+            resolve_decision(decision=decision, outcome=Outcome.DONE, by=taker, note=note)
+
+
+# --- The ledger ----------------------------------------------------------------------------------
+
+
+def _record_forecast(req: Requisition, *, by: User | None, start) -> None:
+    """Record the first-year cost of every opening as a forecast from the start month (or this month,
+    when the start has passed), unless a forecast of it stands already."""
+    if req.cost_center_id is None or ledger.has_outstanding(source=req, kind=CostKind.FORECAST):
+        return
+    this_month = timezone.localtime(clock.now()).date().replace(day=1)
+    first = max(start or this_month, this_month)
+    ledger.record_lines(
+        lines=forecast_lines(req),
+        kind=CostKind.FORECAST,
+        first_month=first,
+        cost_center=req.cost_center,
+        by=by,
+        need=req,
+        source=req,
+        memo=_("%(ref)s approved: first-year cost of %(n)d opening(s)") % {"ref": req.reference, "n": req.openings},
+    )
+
+
+def _reverse_forecast(req: Requisition, *, by: User | None, why: str) -> None:
+    ledger.reverse_outstanding(
+        source=req, kind=CostKind.FORECAST, by=by, memo=_("%(ref)s %(why)s") % {"ref": req.reference, "why": why}
+    )
 
 
 # --- After approval ------------------------------------------------------------------------------
@@ -365,10 +349,30 @@ def move_requisition(*, requisition: Requisition, action: str, by: User, note: s
             req.filled_at = now
         elif action == Action.CANCEL:
             req.closed_at = now
-            _cancel_open_steps(req, note=_("Requisition cancelled by %(who)s.") % {"who": by})
+            cancelled = _("Requisition cancelled by %(who)s.") % {"who": by}
+            approvals.cancel_chain(subject=req, note=cancelled)
+            _close_revision(req, by=by, note=cancelled, cancel=True)
         req.status_note = note.strip()
         _move(req, to, by=by, reason=reason)
+        _keep_forecast_in_step(req, action, by=by, note=note)
     return req
+
+
+# What each move does to the forecast: holding, filling or cancelling takes it out of the ledger
+# (a filled need's cost arrives as commitments from its offers); resuming puts it back.
+FORECAST_REVERSALS = {
+    Action.HOLD: _("put on hold"),
+    Action.FILL: _("filled: the forecast gives way to committed costs"),
+    Action.CANCEL: _("cancelled"),
+}
+
+
+def _keep_forecast_in_step(req: Requisition, action: str, *, by: User, note: str) -> None:
+    if action in FORECAST_REVERSALS:
+        why = FORECAST_REVERSALS[action] + (f": {note.strip()}" if note.strip() else "")
+        _reverse_forecast(req, by=by, why=why)
+    elif action == Action.RESUME:
+        _record_forecast(req, by=by, start=req.target_start_date)
 
 
 # --- Plumbing ------------------------------------------------------------------------------------
@@ -412,50 +416,9 @@ def _audit(req: Requisition, *, by: User, reason: str) -> None:
 
 
 def _tell_owners(req: Requisition, message: str, by: User | None) -> None:
+    """Tell the people who run the requisition, after commit."""
     people = [p for p in (req.hiring_manager, req.created_by, req.recruiter) if p is not None and p != by]
     notify(users=people, message=message, url=req.get_absolute_url())
-
-
-# --- Policy ----------------------------------------------------------------------------------------
-
-
-def save_approval_rule(*, rule, by: User | None):
-    """Validate and save an approval rule with its history row (admins edit the policy in Administration)."""
-    rule.full_clean()
-    with transaction.atomic():
-        clock.stamp_history(rule)
-        rule._history_user = by
-        rule._change_reason = choices.RULE_SAVED
-        rule.save()
-    return rule
-
-
-DEFAULT_POLICY = [
-    # position, name, condition, threshold, approver, step
-    (10, "The hiring manager's manager approves every requisition", "always", None, "hm_manager", 1),
-    (20, "The department head approves net-new roles", "net_new", None, "department_head", 2),
-    (30, "Finance approves a first-year cost over 150,000", "cost_over", Decimal("150000"), "finance", 2),
-    (40, "Finance approves contractor rates over 120/h", "bill_rate_over", Decimal("120"), "finance", 2),
-    (50, "HR approves pay above the band", "above_band", None, "hr", 2),
-    (60, "Finance approves when the plan budget would be exceeded", "plan_budget_exceeded", None, "finance", 2),
-]
-
-
-def install_default_policy() -> int:
-    """Give a new installation the default approval policy. Returns how many rules were created.
-
-    Does nothing once any rule exists or ever existed (its history is kept), so a policy admins
-    emptied on purpose stays empty (requisitions then go to the hiring manager's manager).
-    """
-    if ApprovalRule.objects.exists() or ApprovalRule.history.exists():
-        return 0
-    for position, name, condition, threshold, approver, step in DEFAULT_POLICY:
-        rule = ApprovalRule(
-            name=name, position=position, condition=condition, threshold=threshold, approver=approver, step=step
-        )
-        rule._change_reason = "requisitions.approvalrule.default_policy"
-        rule.save()
-    return len(DEFAULT_POLICY)
 
 
 # --- Sharing ---------------------------------------------------------------------------------------

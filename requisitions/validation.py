@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from portal import clock
 from requisitions.models import Requisition
+from requisitions.permissions import can_own_budget
 from requisitions.policy import above_band_reason, plan_budget_reason
 from requisitions.selectors import bands_on_file, plan_capacity, similar_requisitions
 
@@ -62,6 +63,11 @@ def submission_problems(req: Requisition) -> dict[str, list[str]]:
         person = getattr(req, user_field) if getattr(req, f"{user_field}_id") else None
         if person is not None and not person.is_active:
             problem(user_field, _("%(person)s is deactivated.") % {"person": person})
+    if req.budget_owner_id and req.budget_owner.is_active and not can_own_budget(req.budget_owner):
+        problem(
+            "budget_owner",
+            _("%(person)s cannot own a budget: choose a hiring manager, finance or HR.") % {"person": req.budget_owner},
+        )
     return problems
 
 

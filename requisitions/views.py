@@ -12,12 +12,12 @@ from django.views.decorators.http import require_GET, require_POST
 from django_filters.views import FilterView
 
 from portal import audit
-from portal.choices import DecisionKind
 from portal.exceptions import PortalError
+from portal.services.approvals import chain_timeline, open_chain_decisions
 from portal.views.decisions import MyWorkView
 from portal.views.lists import PartialListMixin
 from requisitions import selectors
-from requisitions.choices import Action, Status
+from requisitions.choices import APPROVAL_KIND, Action, Status
 from requisitions.filters import RequisitionFilter
 from requisitions.forms import CommentForm, IntakeHintsForm, RequisitionForm, ShareForm
 from requisitions.models import Requisition, RequisitionExport
@@ -174,7 +174,7 @@ def requisition_detail(request, pk):
     qs = qs.select_related("budget_owner", "hiring_plan__cost_center", "comp_band", "created_by")
     req = get_object_or_404(qs, pk=pk)
     user = request.user
-    open_decisions = list(selectors.open_approval_decisions(req).select_related("owner"))
+    open_decisions = list(open_chain_decisions(req).select_related("owner"))
     show_costs = can_view_costs(user, req)
     actions = allowed_actions(user, req, open_decisions)
     can_edit = Action.SUBMIT in actions  # the same rule: the people who run it, while it is a draft
@@ -183,7 +183,7 @@ def requisition_detail(request, pk):
         "show_costs": show_costs,
         "actions": actions,
         "can_edit": can_edit,
-        "timeline": selectors.approval_timeline(req),
+        "timeline": chain_timeline(req),
         "warnings": intake_warnings(req, _visible(request)) if can_edit else [],
         "history": audit.history_entries(req, hidden_fields=() if show_costs else COST_FIELDS),
         "comment_form": CommentForm(),
@@ -221,7 +221,7 @@ DONE_MESSAGES = {
 @require_POST
 def requisition_act(request, pk, action):
     req = get_object_or_404(_visible(request), pk=pk)
-    open_decisions = list(selectors.open_approval_decisions(req))
+    open_decisions = list(open_chain_decisions(req))
     if action not in allowed_actions(request.user, req, open_decisions):
         raise PermissionDenied
     form = CommentForm(request.POST)
@@ -277,10 +277,13 @@ class MyApprovalsView(MyWorkView):
     template_name = "requisitions/my_approvals.html"
 
     def get_queryset(self):
-        return super().get_queryset().filter(kind=DecisionKind.REQUISITION_APPROVAL)
+        return super().get_queryset().filter(kind=APPROVAL_KIND)
 
     def scope(self) -> str:
         return "mine"
+
+    def panels(self) -> list[dict]:
+        return []
 
 
 @require_POST

@@ -6,7 +6,7 @@ from decimal import Decimal
 import factory
 from django.utils import timezone
 
-from portal.choices import DecisionKind
+from portal.choices import REQUEST, Role
 from portal.models import CompBand, CostCenter, Decision, Department, HiringPlan, Level, Location, RoleFamily, User
 from portal.services.users import set_roles
 
@@ -46,7 +46,8 @@ class CostCenterFactory(factory.django.DjangoModelFactory):
     code = factory.Sequence(lambda n: f"CC-{1000 + n}")
     name = factory.Sequence(lambda n: f"Cost center {n}")
     department = factory.SubFactory(DepartmentFactory)
-    budget_owner = factory.SubFactory(UserFactory)
+    # Budgets are owned by people who may own one (a hiring manager here).
+    budget_owner = factory.SubFactory(UserFactory, roles=[Role.HIRING_MANAGER])
 
 
 class LocationFactory(factory.django.DjangoModelFactory):
@@ -103,7 +104,7 @@ class DecisionFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Decision
 
-    kind = DecisionKind.REQUEST
+    kind = REQUEST
     title = factory.Sequence(lambda n: f"Decide thing {n}")
     owner = factory.SubFactory(UserFactory)
     due_at = factory.LazyFunction(lambda: timezone.now() + timedelta(days=3))
@@ -111,7 +112,6 @@ class DecisionFactory(factory.django.DjangoModelFactory):
 
 def requisition_fields(**overrides):
     """A complete, submittable set of intake fields (creates the org records it needs)."""
-    from portal.choices import Role
 
     cost_center = overrides.pop("cost_center", None) or CostCenterFactory()
     plan = overrides.pop("hiring_plan", None) or HiringPlanFactory(
@@ -141,3 +141,14 @@ def requisition_fields(**overrides):
     }
     fields.update(overrides)
     return fields
+
+
+def approval_steps(subject):
+    """The approval steps of every round of `subject`'s chains (portal.ApprovalStep), in order."""
+    from django.contrib.contenttypes.models import ContentType
+
+    from portal.models import ApprovalStep
+
+    return ApprovalStep.objects.filter(
+        chain__subject_type=ContentType.objects.get_for_model(subject), chain__subject_id=subject.pk
+    ).order_by("chain__round", "step", "id")

@@ -12,15 +12,28 @@ from django.db import transaction
 from django.urls import URLResolver, get_resolver, reverse
 from django.utils import timezone
 
-from portal.choices import DecisionKind, Outcome, Role
+from portal.choices import REQUEST, Outcome, Role
 from portal.models import Decision, Notification
 from portal.services.decisions import raise_decision
+from tests.commit import committed
 from tests.conftest import PERSONAS
 from tests.factories import UserFactory
 
 ANON = "anonymous"
 EVERYONE = [ANON, *PERSONAS]
 CAN_RAISE = {"recruiter", "hiring_manager", "finance", "hr", "admin_user"}
+DONE = {"outcome": Outcome.DONE}
+WHY = {"note": "Raised in error."}
+# The role each persona's "role" decision goes to (the role-less outsider gets one of a role it lacks).
+PERSONA_ROLE = {
+    "recruiter": Role.RECRUITER,
+    "hiring_manager": Role.HIRING_MANAGER,
+    "interviewer": Role.INTERVIEWER,
+    "finance": Role.FINANCE,
+    "hr": Role.HR,
+    "admin_user": Role.ADMIN,
+    "outsider": Role.FINANCE,
+}
 
 
 @dataclass(frozen=True)
@@ -52,17 +65,36 @@ ROUTES: dict[str, list[Case]] = {
     "healthz": [Case(expect={ANON: 200})],
     "portal:my_work": [case()],
     "portal:request_create": [case(default=403, **dict.fromkeys(CAN_RAISE, 200))],
-    "portal:decision_detail": [case(scope="own"), case(scope="other", default=404, admin_user=200)],
-    "portal:decision_reassign": [case(scope="own"), case(scope="other", default=404, admin_user=200)],
+    # Decisions, by who the persona is to the decision: its owner ("own"), whoever raised it ("raised"),
+    # the owner's manager ("report"), a member of the role that owns it ("role"), or nobody ("other").
+    # docs/roles-and-permissions.md states the same table.
+    **{
+        name: [
+            case(scope="own"),
+            case(scope="raised"),
+            case(scope="report"),
+            case(scope="role", outsider=404),
+            case(scope="other", default=404, admin_user=200),
+        ]
+        for name in ("portal:decision_detail", "portal:decision_reassign")
+    },
     "portal:decision_resolve": [
         case(scope="own", default=405),
-        case("POST", scope="own", default=302, data={"outcome": Outcome.DONE}),
-        case("POST", scope="other", default=404, admin_user=403, data={"outcome": Outcome.DONE}),
+        case("POST", scope="own", default=302, data=DONE),
+        case("POST", scope="raised", default=403, data=DONE),
+        case("POST", scope="report", default=403, data=DONE),
+        case("POST", scope="role", default=302, outsider=404, data=DONE),
+        case("POST", scope="other", default=404, admin_user=403, data=DONE),
     ],
     "portal:decision_cancel": [
-        case("POST", scope="own", default=403, admin_user=302, data={"note": "Raised in error."}),
-        case("POST", scope="other", default=404, admin_user=302, data={"note": "Raised in error."}),
+        case("POST", scope="own", default=403, admin_user=302, data=WHY),
+        case("POST", scope="raised", default=302, data=WHY),
+        case("POST", scope="report", default=403, admin_user=302, data=WHY),
+        case("POST", scope="role", default=403, admin_user=302, outsider=404, data=WHY),
+        case("POST", scope="other", default=404, admin_user=302, data=WHY),
     ],
+    "portal:ledger": [case(default=403, finance=200, admin_user=200)],
+    "portal:ledger_events": [case(default=403, finance=200, admin_user=200)],
     "portal:notifications": [case()],
     "portal:notification_open": [case("POST", scope="own", default=302), case("POST", scope="other", default=404)],
     "portal:notification_read_all": [case("POST", default=302)],
@@ -137,19 +169,34 @@ def test_every_url_pattern_is_declared():
 
 @pytest.fixture
 def world(personas):
-    """Each persona's own decision and notification, and someone else's, created before anyone looks."""
+    """Each persona's decisions in every relation, its notification, and someone else's, created before anyone looks."""
     raiser = UserFactory(username="raiser", roles=[Role.HIRING_MANAGER])
     stranger = UserFactory(username="stranger")
     due = timezone.now() + timedelta(days=2)
 
-    def decision(owner, title):
-        return raise_decision(kind=DecisionKind.REQUEST, title=title, owner=owner, due_at=due, by=raiser)
+    def decision(title, owner=None, role="", by=raiser):
+        return raise_decision(kind=REQUEST, title=title, owner=owner, owner_role=role, due_at=due, by=by)
 
-    own = {name: decision(user, f"Own decision of {name}") for name, user in personas.items()}
-    other = decision(stranger, "A decision of someone else")
+    with committed():
+        decisions = {
+            "own": {name: decision(f"Own decision of {name}", owner=user) for name, user in personas.items()},
+            "raised": {name: decision(f"Raised by {name}", owner=stranger, by=user) for name, user in personas.items()},
+            "report": {
+                name: decision(f"Of a report of {name}", owner=UserFactory(username=f"report_of_{name}", manager=user))
+                for name, user in personas.items()
+            },
+            "role": {name: decision(f"For the role of {name}", role=PERSONA_ROLE[name]) for name in personas},
+        }
+        other = decision("A decision of someone else", owner=stranger)
     own_notes = {name: Notification.objects.filter(user=user).first() for name, user in personas.items()}
     other_note = Notification.objects.filter(user=stranger).first()
-    return {"personas": personas, "own": own, "other": other, "own_notes": own_notes, "other_note": other_note}
+    return {
+        "personas": personas,
+        "decisions": decisions,
+        "other": other,
+        "own_notes": own_notes,
+        "other_note": other_note,
+    }
 
 
 @pytest.fixture
@@ -192,7 +239,7 @@ def _url(name, scope, persona, world):
     if name.startswith("portal:notification"):
         note = world["own_notes"].get(persona) if scope == "own" else world["other_note"]
         return reverse(name, args=[note.pk if note else 999999])
-    decision = world["own"].get(persona) if scope == "own" else world["other"]
+    decision = world["decisions"][scope].get(persona) if scope != "other" else world["other"]
     return reverse(name, args=[decision.pk if decision else 999999])
 
 

@@ -8,9 +8,10 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from portal.choices import DecisionKind, Outcome, Role
+from portal.choices import REQUEST, Outcome, Role
 from portal.models import Notification
 from portal.services.decisions import raise_decision, reassign_decision
+from tests.commit import committed
 from tests.factories import HiringPlanFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -32,7 +33,7 @@ def _fill(user, n, raisers):
     plans = [HiringPlanFactory(period=f"2027-Q{1 + i % 4}") for i in range(2)]
     for i in range(n):
         raise_decision(
-            kind=DecisionKind.REQUEST,
+            kind=REQUEST,
             title=f"Decision {i}",
             owner=user if i % 3 else None,
             owner_role="" if i % 3 else Role.FINANCE,
@@ -58,7 +59,7 @@ def test_list_pages_cost_the_same_with_ten_times_the_data(client, finance, page_
 
 
 def test_decision_detail_costs_the_same_with_a_long_history(client, finance, hr, hiring_manager):
-    decision = raise_decision(kind=DecisionKind.REQUEST, title="Confirm", owner=finance, by=hiring_manager)
+    decision = raise_decision(kind=REQUEST, title="Confirm", owner=finance, by=hiring_manager)
     reassign_decision(decision=decision, by=hiring_manager, owner=hr, note="first hand-off")
     client.force_login(hiring_manager)
     url = decision.get_absolute_url()
@@ -75,7 +76,7 @@ def test_decision_detail_costs_the_same_with_a_long_history(client, finance, hr,
 
 @pytest.mark.parametrize("page_name", ["request_create", "decision_reassign"])
 def test_form_pages_are_bounded(client, finance, hiring_manager, page_name):
-    decision = raise_decision(kind=DecisionKind.REQUEST, title="Confirm", owner=finance, by=hiring_manager)
+    decision = raise_decision(kind=REQUEST, title="Confirm", owner=finance, by=hiring_manager)
     client.force_login(finance)
     url = (
         reverse("portal:request_create")
@@ -95,12 +96,14 @@ def test_form_pages_are_bounded(client, finance, hiring_manager, page_name):
 def test_resolved_decisions_do_not_count_in_my_work(client, finance):
     from portal.services.decisions import resolve_decision
 
-    decision = raise_decision(kind=DecisionKind.REQUEST, title="Done soon", owner=finance)
+    with committed():
+        decision = raise_decision(kind=REQUEST, title="Done soon", owner=finance)
     resolve_decision(decision=decision, outcome=Outcome.DONE, by=finance)
     client.force_login(finance)
 
     assert client.get("/").context["counts"]["total"] == 0
     assert Notification.objects.filter(user=finance).count() == 1
+    assert client.get("/").context["unread_notifications"] == 0  # the request to decide it was cleared
 
 
 def _requisitions(hm, n, recruiters):

@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
+from django.core.validators import MaxLengthValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -10,7 +11,11 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from portal.choices import DecisionKind, DecisionStatus, Outcome, ReminderKind, Role
+from portal import registry
+from portal.choices import DecisionStatus, Outcome, ReminderKind, Role
+
+# The longest note or detail a decision keeps (a page of text); forms and services refuse longer.
+TEXT_LIMIT = 4000
 
 
 class DecisionQuerySet(models.QuerySet):
@@ -36,9 +41,11 @@ class Decision(models.Model):
     it (when both are set, the person owns it and the role says on whose behalf).
     """
 
-    kind = models.CharField(_("kind"), max_length=32, choices=DecisionKind.choices)
+    kind = models.CharField(_("kind"), max_length=32, choices=registry.decision_kind_choices)
     title = models.CharField(_("title"), max_length=200)
-    detail = models.TextField(_("detail"), blank=True)
+    detail = models.TextField(
+        _("detail"), blank=True, max_length=TEXT_LIMIT, validators=[MaxLengthValidator(TEXT_LIMIT)]
+    )
     subject_type = models.ForeignKey(ContentType, null=True, blank=True, on_delete=models.PROTECT)
     subject_id = models.PositiveBigIntegerField(null=True, blank=True)
     subject = GenericForeignKey("subject_type", "subject_id")
@@ -64,7 +71,7 @@ class Decision(models.Model):
         related_name="+",
     )
     decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
-    note = models.TextField(_("note"), blank=True)
+    note = models.TextField(_("note"), blank=True, max_length=TEXT_LIMIT, validators=[MaxLengthValidator(TEXT_LIMIT)])
     raised_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("raised by"),
@@ -131,14 +138,13 @@ class Decision(models.Model):
         return str(Role(self.owner_role).label)
 
     @property
+    def kind_spec(self) -> registry.DecisionKind:
+        return registry.decision_kind(self.kind)
+
+    @property
     def next_action_url(self) -> str:
-        """Where the owner acts: the subject's page if it has one, else this decision's page."""
-        if self.kind == DecisionKind.REQUEST or not self.subject_type_id:
-            return self.get_absolute_url()
-        subject = self.subject
-        if subject is not None and hasattr(subject, "get_absolute_url"):
-            return subject.get_absolute_url()
-        return self.get_absolute_url()
+        """Where the owner acts, as the decision's kind says (the subject's page, a form, this page)."""
+        return self.kind_spec.next_action(self)
 
 
 class ReminderLog(models.Model):

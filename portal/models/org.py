@@ -4,7 +4,7 @@ import re
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.validators import MinValueValidator, RegexValidator
+from django.core.validators import MaxLengthValidator, MaxValueValidator, RegexValidator
 from django.db import models
 from django.db.models import F, Q
 from django.db.models.functions import Lower
@@ -12,6 +12,11 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from portal.choices import Currency, Province
+from portal.money import Money, amount_field
+
+# A slipped key, not a salary: no band goes beyond five million a year.
+MAX_BAND = 5_000_000
+MAX_PLAN_HEADCOUNT = 10_000
 
 PERIOD_RE = re.compile(r"^(20\d\d)-Q([1-4])$")
 period_validator = RegexValidator(PERIOD_RE, _("Use a quarter such as 2027-Q1."))
@@ -157,9 +162,9 @@ class CompBand(models.Model):
     role_family = models.ForeignKey(RoleFamily, verbose_name=_("role family"), on_delete=models.PROTECT)
     level = models.ForeignKey(Level, verbose_name=_("level"), on_delete=models.PROTECT)
     location = models.ForeignKey(Location, verbose_name=_("location"), on_delete=models.PROTECT)
-    minimum = models.DecimalField(_("minimum"), max_digits=12, decimal_places=2, validators=[MinValueValidator(0)])
-    midpoint = models.DecimalField(_("midpoint"), max_digits=12, decimal_places=2, validators=[MinValueValidator(0)])
-    maximum = models.DecimalField(_("maximum"), max_digits=12, decimal_places=2, validators=[MinValueValidator(0)])
+    minimum = amount_field(_("minimum"), max_value=MAX_BAND)
+    midpoint = amount_field(_("midpoint"), max_value=MAX_BAND)
+    maximum = amount_field(_("maximum"), max_value=MAX_BAND)
     currency = models.CharField(_("currency"), max_length=3, choices=Currency.choices, default=Currency.CAD)
     effective_from = models.DateField(_("effective from"))
     effective_to = models.DateField(_("effective to"), null=True, blank=True, help_text=_("Empty: open-ended."))
@@ -206,12 +211,12 @@ class HiringPlan(models.Model):
 
     period = models.CharField(_("period"), max_length=7, validators=[period_validator], help_text="2027-Q1")
     cost_center = models.ForeignKey(CostCenter, verbose_name=_("cost center"), on_delete=models.PROTECT)
-    approved_headcount = models.PositiveIntegerField(_("approved headcount"))
-    approved_budget = models.DecimalField(
-        _("approved budget"), max_digits=14, decimal_places=2, validators=[MinValueValidator(0)]
+    approved_headcount = models.PositiveIntegerField(
+        _("approved headcount"), validators=[MaxValueValidator(MAX_PLAN_HEADCOUNT)]
     )
+    approved_budget = amount_field(_("approved budget"))
     currency = models.CharField(_("currency"), max_length=3, choices=Currency.choices, default=Currency.CAD)
-    notes = models.TextField(_("notes"), blank=True)
+    notes = models.TextField(_("notes"), blank=True, max_length=4000, validators=[MaxLengthValidator(4000)])
     history = HistoricalRecords()
 
     class Meta:
@@ -236,6 +241,10 @@ class HiringPlan(models.Model):
 
     def __str__(self):
         return f"{self.period} {self.cost_center.code}"
+
+    @property
+    def budget(self) -> Money:
+        return Money(self.approved_budget, self.currency)
 
 
 class Holiday(models.Model):

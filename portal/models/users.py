@@ -6,6 +6,21 @@ from simple_history.models import HistoricalRecords
 
 from portal.choices import Role
 
+# The row an older django-guardian set-up created for anonymous visitors: never a person.
+LEGACY_ANONYMOUS_USERNAME = "AnonymousUser"
+
+
+class PeopleManager(UserManager):
+    def people(self):
+        """Active people: who may be chosen for anything (an owner, an approver, a budget owner)."""
+        return self.filter(is_active=True).exclude(username=LEGACY_ANONYMOUS_USERNAME)
+
+    def with_role(self, *roles: str):
+        """Active people holding any of `roles`."""
+        from portal.roles import group_name
+
+        return self.people().filter(groups__name__in=[group_name(role) for role in roles]).distinct()
+
 
 class User(AbstractUser):
     """A person who signs in. Roles are groups (see portal.roles); a person may hold several.
@@ -24,7 +39,7 @@ class User(AbstractUser):
         help_text=_("Overdue decisions of this person are escalated to their manager."),
     )
 
-    objects = UserManager()
+    objects = PeopleManager()
     history = HistoricalRecords(m2m_fields=["groups"], excluded_fields=["password", "last_login"])
 
     class Meta:

@@ -6,23 +6,23 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
-from portal import calendar, clock
+from portal import calendar, clock, registry
 from portal.choices import (
     DECISION_CANCELLED,
     DECISION_RAISED,
     DECISION_REASSIGNED,
     DECISION_RESOLVED,
     OUTCOMES_NEEDING_NOTE,
-    DecisionKind,
     DecisionStatus,
     Outcome,
     Role,
 )
 from portal.exceptions import DecisionError
 from portal.models import Decision, User
-from portal.permissions import can_cancel_decision, can_reassign_decision, can_take_decision
+from portal.models.decisions import TEXT_LIMIT
+from portal.permissions import can_cancel_decision, can_reassign_decision, can_take_decision, hold_rule
 from portal.selectors import decision_recipients
-from portal.services.notifications import notify
+from portal.services.notifications import clear_for_decision, notify
 
 DEFAULT_SLA_BUSINESS_DAYS = 2
 
@@ -48,11 +48,13 @@ def raise_decision(
     The owner (or the role's members) is notified once the transaction commits.
     """
     _check_owner(owner, owner_role)
-    if kind not in DecisionKind.values:
-        raise DecisionError(_("Unknown decision kind: %(kind)s.") % {"kind": kind})
+    registry.decision_kind(kind)  # raises DecisionError for a kind no module declared
     title = " ".join(title.split())  # one line: titles go into email subjects
     if not title:
         raise DecisionError(_("A decision needs a title."))
+    if len(title) > 200:
+        raise DecisionError(_("Keep the title under 200 characters; put the rest in the details."))
+    _check_length(detail, _("details"))
     if by is not None and owner is not None and owner.pk == by.pk:
         raise DecisionError(_("You cannot ask yourself for a decision: choose someone else."))
     if key:
@@ -89,16 +91,30 @@ def raise_decision(
     return decision
 
 
+def _check_length(text: str, what) -> None:
+    if len(text) > TEXT_LIMIT:
+        raise DecisionError(
+            _("The %(what)s are %(n)d characters long; keep them under %(limit)d.")
+            % {"what": what, "n": len(text), "limit": TEXT_LIMIT}
+        )
+
+
 def resolve_decision(*, decision: Decision, outcome: str, by: User | None, note: str = "") -> Decision:
     """Close an open decision with `outcome`. `by=None` is the system (a workflow closing its own step).
 
-    Raises DecisionError when the decision is no longer open (someone else took it first) or
-    `by` may not take it. Outcomes that refuse or send back need a note.
+    Raises DecisionError when the outcome is not one the decision's kind allows, the decision is no
+    longer open (someone else took it first) or `by` may not take it (can_take_decision, the same rule
+    the pages use). Outcomes that refuse or send back need a note. Notifications that asked for the
+    decision are cleared; whoever raised it is told after commit.
     """
-    if outcome not in Outcome.values:
-        raise DecisionError(_("Unknown outcome: %(outcome)s.") % {"outcome": outcome})
+    kind = registry.decision_kind(decision.kind)
+    if outcome not in kind.outcomes:
+        raise DecisionError(
+            _("“%(outcome)s” is not an outcome of a %(kind)s.") % {"outcome": outcome, "kind": str(kind.label).lower()}
+        )
     if outcome in OUTCOMES_NEEDING_NOTE and not note.strip():
         raise DecisionError(_("Say why: a note is required for “%(outcome)s”.") % {"outcome": Outcome(outcome).label})
+    _check_length(note, _("notes"))
     with transaction.atomic():
         # Lock the row: two people taking the same decision at once must not both win.
         locked = Decision.objects.select_for_update().get(pk=decision.pk)
@@ -116,6 +132,7 @@ def resolve_decision(*, decision: Decision, outcome: str, by: User | None, note:
         locked.decided_at = clock.now()
         locked.note = note.strip()
         _save(locked, by=by, reason=DECISION_RESOLVED)
+        clear_for_decision(decision=locked)
     if locked.raised_by_id and locked.raised_by_id != getattr(by, "pk", None):
         notify(
             users=[locked.raised_by],
@@ -138,11 +155,14 @@ def reassign_decision(
 ) -> Decision:
     """Hand an open decision to another person or role, optionally with a new due date.
 
-    Reminders restart for the new owner (they are keyed by due date and recipient).
+    The new owner must be someone the decision's kind lets hold it (a finance step goes only to
+    finance, never to someone who cannot see what it is about). Reminders restart for the new owner
+    (they are keyed by due date and recipient); the old owners' notifications are cleared.
     """
     _check_owner(owner, owner_role)
     if not note.strip():
         raise DecisionError(_("Say why you are handing this decision on."))
+    _check_length(note, _("notes"))
     if due_at is not None and due_at <= clock.now():
         raise DecisionError(_("A new due date must be in the future."))
     with transaction.atomic():
@@ -153,12 +173,14 @@ def reassign_decision(
             raise DecisionError(_("That is already who owns this decision."))
         if owner is not None and owner.pk == locked.raised_by_id:
             raise DecisionError(_("The person who raised a decision cannot also take it."))
+        _check_holder(locked, owner, owner_role)
         locked.owner = owner
         locked.owner_role = owner_role
         if due_at is not None:
             locked.due_at = due_at
         locked.note = note.strip()
         _save(locked, by=by, reason=DECISION_REASSIGNED)
+        clear_for_decision(decision=locked, keep_user_ids=[owner.pk] if owner else [])
     _notify_owners(locked, _("%(who)s handed you a decision: %(title)s") % {"who": by, "title": locked.title})
     return locked
 
@@ -180,7 +202,23 @@ def cancel_decision(*, decision: Decision, by: User | None, note: str) -> Decisi
         locked.decided_at = clock.now()
         locked.note = note.strip()
         _save(locked, by=by, reason=DECISION_CANCELLED)
+        clear_for_decision(decision=locked)
     return locked
+
+
+def _check_holder(decision: Decision, owner: User | None, owner_role: str) -> None:
+    """Refuse a new owner the decision's kind does not let hold it."""
+    rule = hold_rule(decision)
+    kind = str(decision.kind_spec.label).lower()
+    if owner is not None and not rule.allows(owner):
+        raise DecisionError(
+            _("%(who)s may not hold a %(kind)s: hand it to someone with the authority to take it.")
+            % {"who": owner, "kind": kind}
+        )
+    if owner_role and not rule.allows_role(owner_role):
+        raise DecisionError(
+            _("The %(role)s role may not hold a %(kind)s.") % {"role": Role(owner_role).label, "kind": kind}
+        )
 
 
 def _check_owner(owner: User | None, owner_role: str) -> None:
@@ -202,4 +240,10 @@ def _save(decision: Decision, *, by: User | None, reason: str) -> None:
 
 
 def _notify_owners(decision: Decision, message: str) -> None:
-    notify(users=decision_recipients(decision), message=message, url=decision.next_action_url, decision=decision)
+    notify(
+        users=decision_recipients(decision),
+        message=message,
+        url=decision.next_action_url,
+        decision=decision,
+        while_open=True,
+    )

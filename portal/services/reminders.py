@@ -7,6 +7,7 @@ worker running the same sweep, send nothing. A sweep that did not run for a day 
 same decisions the next time, since it asks the database what is due and not yet sent.
 """
 
+import logging
 from datetime import datetime, time, timedelta
 
 from django.conf import settings
@@ -20,6 +21,9 @@ from portal import calendar
 from portal.choices import ReminderKind
 from portal.models import Decision, Notification, ReminderLog, User
 from portal.selectors import decision_recipients, escalation_recipients
+from portal.services.notifications import after_commit
+
+logger = logging.getLogger(__name__)
 
 
 def decisions_needing_reminders(now: datetime | None = None) -> list[int]:
@@ -63,20 +67,32 @@ def _remind_all(decision: Decision, kind: str, recipients: list[User]) -> int:
 
 
 def _remind(decision: Decision, kind: str, recipient: User) -> bool:
-    """Claim, then send. The claim and the notification roll back if the email cannot be sent,
-    so the next sweep tries again; a claim already taken (IntegrityError) means sent before."""
+    """Claim, then deliver once the claim has committed. A claim already taken (IntegrityError)
+    means sent before; a delivery that fails releases its claim, so the next sweep tries again."""
     try:
         with transaction.atomic():
-            ReminderLog.objects.create(decision=decision, kind=kind, due_at=decision.due_at, recipient=recipient)
-            message, subject, body = _compose(decision, kind, recipient)
-            Notification.objects.create(
-                user=recipient, message=message, url=decision.next_action_url, decision=decision
+            claim = ReminderLog.objects.create(
+                decision=decision, kind=kind, due_at=decision.due_at, recipient=recipient
             )
-            if recipient.email:
-                send_mail(subject, body, None, [recipient.email])
     except IntegrityError:
         return False
+    message, subject, body = _compose(decision, kind, recipient)
+    after_commit(_deliver, claim.pk, message, subject, body)
     return True
+
+
+def _deliver(claim_id: int, message: str, subject: str, body: str) -> None:
+    claim = ReminderLog.objects.select_related("recipient", "decision").get(pk=claim_id)
+    try:
+        if claim.recipient.email:
+            send_mail(subject, body, None, [claim.recipient.email])
+    except Exception:  # noqa: BLE001 - any mail failure: release the claim, the next sweep retries
+        logger.warning("reminder %s not sent; released for the next sweep", claim_id, exc_info=True)
+        claim.delete()
+        return
+    Notification.objects.create(
+        user=claim.recipient, message=message, url=claim.decision.next_action_url, decision=claim.decision
+    )
 
 
 def _compose(decision: Decision, kind: str, recipient: User) -> tuple[str, str, str]:

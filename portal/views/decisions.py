@@ -2,13 +2,14 @@
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django_filters.views import FilterView
 
-from portal import audit
-from portal.choices import DecisionKind
+from portal import audit, registry
+from portal.choices import REQUEST
 from portal.exceptions import PortalError
 from portal.filters import DecisionFilter
 from portal.forms import CancelForm, ReassignForm, RequestForm, ResolveForm
@@ -19,11 +20,13 @@ from portal.permissions import (
     can_reassign_decision,
     can_resolve_on_decision_page,
     can_see_all_decisions,
+    can_see_decision,
     can_take_decision,
+    is_addressed_to,
 )
 from portal.selectors import decision_counts, decision_counts_by_kind, decisions_for_user, my_work
 from portal.services.decisions import cancel_decision, raise_decision, reassign_decision, resolve_decision
-from portal.views.lists import PartialListMixin
+from portal.views.lists import PartialListMixin, is_partial_request
 
 SCOPES = {"mine": _("My decisions"), "raised": _("Raised by me"), "all": _("All open decisions")}
 
@@ -36,11 +39,21 @@ class MyWorkView(PartialListMixin, FilterView):
     filterset_class = DecisionFilter
     paginate_by = 25
 
+    def scopes(self) -> list[str]:
+        """My decisions for everyone; "raised by me" for those who can raise; "all open" for admins."""
+        user = self.request.user
+        allowed = ["mine"]
+        if can_raise_request(user) or user.decisions_raised.exists():
+            allowed.append("raised")
+        if can_see_all_decisions(user):
+            allowed.append("all")
+        return allowed
+
     def scope(self) -> str:
-        scope = self.request.GET.get("scope", "mine")
-        if scope == "all" and not can_see_all_decisions(self.request.user):
-            return "mine"
-        return scope if scope in SCOPES else "mine"
+        if not hasattr(self, "_scope"):
+            scope = self.request.GET.get("scope", "mine")
+            self._scope = scope if scope in self.scopes() else "mine"
+        return self._scope
 
     def get_queryset(self):
         user = self.request.user
@@ -59,24 +72,36 @@ class MyWorkView(PartialListMixin, FilterView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
+        user = self.request.user
         scoped = self.get_queryset()
+        for decision in context["object_list"]:
+            # The row's button acts only for decisions addressed to the user; others are to look at.
+            decision.is_mine = is_addressed_to(user, decision)
         context.update(
             scope=self.scope(),
-            scopes=[
-                (key, label)
-                for key, label in SCOPES.items()
-                if key != "all" or can_see_all_decisions(self.request.user)
-            ],
+            scopes=[(key, SCOPES[key]) for key in self.scopes()],
             counts=decision_counts(scoped),
             counts_by_kind=decision_counts_by_kind(scoped),
-            can_raise=can_raise_request(self.request.user),
+            can_raise=can_raise_request(user),
+            panels=self.panels() if self.scope() == "mine" else [],
         )
         return context
+
+    def panels(self) -> list[dict]:
+        """My work's sections contributed by modules (drafts waiting to be submitted...)."""
+        if is_partial_request(self.request):
+            return []
+        panels = [(panel, panel.context(self.request.user)) for panel in registry.work_panels()]
+        return [{"template": panel.template, "data": data} for panel, data in panels if data]
 
 
 def _decision_for(request, pk) -> Decision:
     """The decision if the user may see it, else 404 (its existence is not revealed)."""
-    return get_object_or_404(decisions_for_user(request.user).select_related("owner", "raised_by", "decided_by"), pk=pk)
+    qs = decisions_for_user(request.user).select_related("owner", "raised_by", "decided_by")
+    decision = get_object_or_404(qs, pk=pk)
+    if not can_see_decision(request.user, decision):
+        raise Http404
+    return decision
 
 
 def decision_detail(request, pk):
@@ -111,7 +136,7 @@ def decision_reassign(request, pk):
     decision = _decision_for(request, pk)
     if not can_reassign_decision(request.user, decision):
         raise PermissionDenied
-    form = ReassignForm(request.POST or None)
+    form = ReassignForm(request.POST or None, decision=decision)
     if request.method == "POST" and form.is_valid():
         try:
             reassign_decision(
@@ -154,7 +179,7 @@ def request_create(request):
     if request.method == "POST" and form.is_valid():
         try:
             decision = raise_decision(
-                kind=DecisionKind.REQUEST,
+                kind=REQUEST,
                 title=form.cleaned_data["title"],
                 detail=form.cleaned_data["detail"],
                 owner=form.cleaned_data["owner"],

@@ -18,7 +18,7 @@ from django.conf import settings
 from django.db import connection
 from django.utils import timezone
 
-from portal.choices import DecisionKind
+from portal.choices import REQUEST
 from portal.models import ReminderLog
 from portal.services.decisions import raise_decision
 from tests.conftest import requires_redis
@@ -107,7 +107,7 @@ def worker(tmp_path):
 def test_worker_and_beat_send_one_reminder_for_an_overdue_decision(worker):
     owner = UserFactory(username="owner", email="owner@example.com")
     decision = raise_decision(
-        kind=DecisionKind.REQUEST,
+        kind=REQUEST,
         title="Confirm Q1 budget",
         owner=owner,
         due_at=timezone.now() - timedelta(hours=1),

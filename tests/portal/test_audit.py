@@ -2,7 +2,7 @@ import pytest
 from django.db import DatabaseError, connection, transaction
 
 from portal import audit
-from portal.choices import DecisionKind, Outcome
+from portal.choices import REQUEST, Outcome
 from portal.models import Decision
 from portal.services.decisions import raise_decision, resolve_decision
 from tests.factories import UserFactory
@@ -11,7 +11,7 @@ pytestmark = pytest.mark.django_db
 
 
 def test_every_change_of_a_decision_has_a_history_row_naming_the_actor(finance, hiring_manager):
-    decision = raise_decision(kind=DecisionKind.REQUEST, title="Confirm budget", owner=finance, by=hiring_manager)
+    decision = raise_decision(kind=REQUEST, title="Confirm budget", owner=finance, by=hiring_manager)
     resolve_decision(decision=decision, outcome=Outcome.DONE, by=finance, note="OK")
 
     rows = list(
@@ -21,7 +21,7 @@ def test_every_change_of_a_decision_has_a_history_row_naming_the_actor(finance, 
 
 
 def test_history_entries_show_who_changed_what_with_names(finance, hiring_manager):
-    decision = raise_decision(kind=DecisionKind.REQUEST, title="Confirm budget", owner=finance, by=hiring_manager)
+    decision = raise_decision(kind=REQUEST, title="Confirm budget", owner=finance, by=hiring_manager)
     resolve_decision(decision=decision, outcome=Outcome.DONE, by=finance, note="OK")
 
     newest = audit.history_entries(decision)[0]
@@ -54,7 +54,7 @@ def test_history_guard_covers_every_history_table():
 
 
 def test_history_rows_cannot_be_updated_or_deleted_on_postgresql(requires_postgresql, finance):
-    decision = raise_decision(kind=DecisionKind.REQUEST, title="Confirm budget", owner=finance)
+    decision = raise_decision(kind=REQUEST, title="Confirm budget", owner=finance)
     table = Decision.history.model._meta.db_table
 
     for statement in (f"UPDATE {table} SET title = 'forged'", f"DELETE FROM {table}"):
@@ -70,7 +70,7 @@ def test_history_rows_cannot_be_updated_or_deleted_on_postgresql(requires_postgr
 
 @pytest.mark.django_db(transaction=True)
 def test_history_purge_flag_lets_only_the_purge_through(requires_postgresql, finance):
-    raise_decision(kind=DecisionKind.REQUEST, title="Jane Doe's reference check", owner=finance)
+    raise_decision(kind=REQUEST, title="Jane Doe's reference check", owner=finance)
     table = Decision.history.model._meta.db_table
 
     with transaction.atomic(), connection.cursor() as cursor:

@@ -2,7 +2,7 @@
 
 import pytest
 
-from portal.choices import DecisionKind, Outcome, Role
+from portal.choices import REQUEST, Outcome, Role
 from portal.exceptions import DecisionError
 from portal.models import Decision
 from portal.services.decisions import raise_decision, resolve_decision
@@ -26,7 +26,7 @@ def test_a_role_owned_decision_raced_by_its_members_is_taken_once(requires_postg
 
     duplicates = 0
     for trial in range(TRIALS):
-        decision = raise_decision(kind=DecisionKind.REQUEST, title=f"Race {trial}", owner_role=Role.FINANCE)
+        decision = raise_decision(kind=REQUEST, title=f"Race {trial}", owner_role=Role.FINANCE)
         results, reasons = race(_take(decision.pk), members, losing=DecisionError)
         assert all("already closed" in reason for reason in reasons), reasons
         decision.refresh_from_db()

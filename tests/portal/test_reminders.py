@@ -7,10 +7,11 @@ import time_machine
 from django.core import mail
 from django.utils import timezone
 
-from portal.choices import DecisionKind, Outcome, ReminderKind, Role
+from portal.choices import REQUEST, Outcome, ReminderKind, Role
 from portal.models import Notification, ReminderLog
 from portal.services.decisions import raise_decision, resolve_decision
 from portal.tasks import sweep_decisions
+from tests.commit import committed
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -26,14 +27,13 @@ def owner(db):
 
 
 def _decision(owner, due_at, **kwargs):
-    with time_machine.travel(due_at - timedelta(days=5)):
-        return raise_decision(
-            kind=DecisionKind.REQUEST, title="Confirm Q1 budget", owner=owner, due_at=due_at, **kwargs
-        )
+    with time_machine.travel(due_at - timedelta(days=5)), committed():
+        return raise_decision(kind=REQUEST, title="Confirm Q1 budget", owner=owner, due_at=due_at, **kwargs)
 
 
 def _sweep_at(moment):
-    with time_machine.travel(moment):
+    """One run of the beat job, which commits as it goes."""
+    with time_machine.travel(moment), committed():
         return sweep_decisions()
 
 
@@ -101,9 +101,7 @@ def test_a_missed_day_is_caught_up_on_the_next_run(owner, settings):
 def test_a_role_owned_decision_reminds_each_member_once(owner):
     second = UserFactory(username="finance2", roles=[Role.FINANCE])
     with time_machine.travel(MONDAY_NOON - timedelta(days=5)):
-        raise_decision(
-            kind=DecisionKind.REQUEST, title="Sign off agency budget", owner_role=Role.FINANCE, due_at=MONDAY_NOON
-        )
+        raise_decision(kind=REQUEST, title="Sign off agency budget", owner_role=Role.FINANCE, due_at=MONDAY_NOON)
     mail.outbox.clear()
 
     _sweep_at(MONDAY_NOON + timedelta(hours=1))
@@ -155,13 +153,14 @@ def test_a_failed_email_leaves_the_reminder_unclaimed_for_the_next_sweep(owner, 
         raise ConnectionRefusedError("SMTP down")
 
     monkeypatch.setattr("portal.services.reminders.send_mail", broken)
-    with pytest.raises(ConnectionRefusedError):
-        _sweep_at(MONDAY_NOON)
+    _sweep_at(MONDAY_NOON)  # the sweep goes on: one recipient's mail server does not stop the others
     assert ReminderLog.objects.count() == 0
+    assert not Notification.objects.filter(message__startswith="Overdue").exists()
 
     monkeypatch.undo()
     _sweep_at(MONDAY_NOON + timedelta(minutes=15))
     assert len(mail.outbox) == 1
+    assert Notification.objects.filter(message__startswith="Overdue").count() == 1
 
 
 def test_the_escalation_links_to_the_decision_which_the_manager_may_open(owner, client):
@@ -179,7 +178,7 @@ def test_the_escalation_links_to_the_decision_which_the_manager_may_open(owner, 
 def test_a_decision_nobody_can_take_goes_to_the_admins(owner):
     admin = UserFactory(username="admin1", roles=[Role.ADMIN])
     with time_machine.travel(MONDAY_NOON - timedelta(days=5)):
-        raise_decision(kind=DecisionKind.REQUEST, title="Orphan", owner_role=Role.HR, due_at=MONDAY_NOON)
+        raise_decision(kind=REQUEST, title="Orphan", owner_role=Role.HR, due_at=MONDAY_NOON)
     mail.outbox.clear()
 
     _sweep_at(MONDAY_NOON + timedelta(hours=1))
@@ -193,7 +192,7 @@ def test_a_role_owned_decision_escalates_to_the_admins(owner, settings):
     admin = UserFactory(username="admin1", roles=[Role.ADMIN])
     with time_machine.travel(datetime(2027, 1, 4, 9, 0, tzinfo=TORONTO)):
         raise_decision(
-            kind=DecisionKind.REQUEST,
+            kind=REQUEST,
             title="Queue",
             owner_role=Role.FINANCE,
             due_at=datetime(2027, 1, 8, 17, 0, tzinfo=TORONTO),

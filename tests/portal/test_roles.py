@@ -8,7 +8,8 @@ from portal.choices import Role
 from portal.exceptions import PortalError
 from portal.models import AccessLog, CostCenter
 from portal.permissions import has_perm
-from portal.roles import ROLE_PERMISSIONS, apply_roles, group_name
+from portal.registry import role_permissions
+from portal.roles import apply_roles, group_name
 from portal.services.access import grant_object_permission, revoke_object_permission
 from portal.services.users import set_roles
 from tests.factories import CostCenterFactory, UserFactory
@@ -22,7 +23,7 @@ def _perms(role):
 
 
 def test_every_role_is_a_group_holding_exactly_its_permissions():
-    for role, models in ROLE_PERMISSIONS.items():
+    for role, models in role_permissions().items():
         expected = sorted(
             f"{label.split('.')[0]}.{a}_{label.split('.')[1]}" for label, actions in models.items() for a in actions
         )
@@ -30,15 +31,15 @@ def test_every_role_is_a_group_holding_exactly_its_permissions():
 
 
 def test_setup_roles_is_idempotent_and_repairs_drift():
-    expected = {role: _perms(role) for role in ROLE_PERMISSIONS}
+    expected = {role: _perms(role) for role in role_permissions()}
     finance = Group.objects.get(name=group_name(Role.FINANCE))
     finance.permissions.clear()
     finance.permissions.add(*Group.objects.get(name=group_name(Role.ADMIN)).permissions.all())  # drift: too much
 
     call_command("setup_roles", stdout=io.StringIO())
-    once = {role: _perms(role) for role in ROLE_PERMISSIONS}
+    once = {role: _perms(role) for role in role_permissions()}
     apply_roles()
-    twice = {role: _perms(role) for role in ROLE_PERMISSIONS}
+    twice = {role: _perms(role) for role in role_permissions()}
 
     assert once == twice == expected
     assert Group.objects.filter(name__in=[group_name(r) for r in Role.values]).count() == len(Role.values)

@@ -4,10 +4,11 @@ import pytest
 import time_machine
 from django.utils import timezone
 
-from portal.choices import DecisionKind, DecisionStatus, Outcome, Role
+from portal.choices import REQUEST, DecisionStatus, Outcome, Role
 from portal.exceptions import DecisionError
 from portal.models import Decision, Holiday, Notification
 from portal.services.decisions import cancel_decision, raise_decision, reassign_decision, resolve_decision
+from tests.commit import committed
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -16,9 +17,7 @@ TORONTO = timezone.get_default_timezone()
 
 
 def _request(owner=None, role="", by=None, **kwargs):
-    return raise_decision(
-        kind=DecisionKind.REQUEST, title="Confirm Q1 budget", owner=owner, owner_role=role, by=by, **kwargs
-    )
+    return raise_decision(kind=REQUEST, title="Confirm Q1 budget", owner=owner, owner_role=role, by=by, **kwargs)
 
 
 @time_machine.travel(datetime(2027, 1, 8, 10, 0, tzinfo=TORONTO))  # a Friday
@@ -40,16 +39,29 @@ def test_raise_decision_skips_statutory_holidays(finance):
     assert timezone.localtime(decision.due_at).date() == datetime(2027, 2, 16).date()
 
 
-def test_raise_decision_notifies_the_owner(finance, hiring_manager):
-    decision = _request(owner=finance, by=hiring_manager)
+def test_raise_decision_notifies_the_owner_once_the_transaction_commits(finance, hiring_manager):
+    with committed():
+        decision = _request(owner=finance, by=hiring_manager)
+        assert Notification.objects.count() == 0  # not before the commit
 
     assert list(Notification.objects.values_list("user__username", "decision")) == [("p_finance", decision.pk)]
+
+
+def test_a_rolled_back_decision_notifies_nobody(finance, hiring_manager):
+    from django.db import transaction
+
+    with committed(), transaction.atomic():
+        _request(owner=finance, by=hiring_manager)
+        transaction.set_rollback(True)
+
+    assert Notification.objects.count() == 0
 
 
 def test_raise_decision_for_a_role_notifies_every_member(finance, hr):
     second = UserFactory(username="finance2", roles=[Role.FINANCE])
 
-    _request(role=Role.FINANCE)
+    with committed():
+        _request(role=Role.FINANCE)
 
     assert sorted(Notification.objects.values_list("user__username", flat=True)) == sorted(
         [finance.username, second.username]
@@ -88,9 +100,11 @@ def test_raise_decision_writes_a_history_row_with_actor_and_reason(finance, hiri
 
 
 def test_resolve_decision_records_outcome_who_and_when(finance, hiring_manager):
-    decision = _request(owner=finance, by=hiring_manager)
+    with committed():
+        decision = _request(owner=finance, by=hiring_manager)
 
-    resolved = resolve_decision(decision=decision, outcome=Outcome.DONE, by=finance, note="Fits the plan.")
+    with committed():
+        resolved = resolve_decision(decision=decision, outcome=Outcome.DONE, by=finance, note="Fits the plan.")
 
     resolved.refresh_from_db()
     assert (resolved.status, resolved.outcome, resolved.decided_by, resolved.note) == (
@@ -101,8 +115,55 @@ def test_resolve_decision_records_outcome_who_and_when(finance, hiring_manager):
     )
     assert resolved.decided_at is not None
     assert resolved.history.first().history_change_reason == "portal.decision.resolved"
-    # The person who asked hears the answer.
+    # The person who asked hears the answer; the request to decide it is cleared.
     assert Notification.objects.filter(user=hiring_manager, decision=decision).count() == 1
+    assert Notification.objects.unread().filter(user=finance).count() == 0
+
+
+def test_closing_a_decision_clears_every_notification_that_asked_for_it(finance, hiring_manager):
+    """A role's decision reminded twice: once one member takes it, nobody keeps an unread request."""
+    second = UserFactory(username="finance2", roles=[Role.FINANCE])
+    with committed():
+        decision = _request(role=Role.FINANCE, by=hiring_manager)
+        Notification.objects.create(user=second, message="Overdue: Confirm Q1 budget", decision=decision)
+    other = _request(owner=second, by=hiring_manager)
+    with committed():
+        Notification.objects.create(user=second, message="Unrelated", decision=other)
+    assert Notification.objects.unread().filter(user=second).count() == 3
+
+    with committed():
+        resolve_decision(decision=decision, outcome=Outcome.DONE, by=finance)
+
+    assert list(Notification.objects.unread().filter(user__in=[finance, second]).values_list("message", flat=True)) == [
+        "Unrelated"
+    ]
+
+
+def test_a_request_asked_of_a_decision_already_closed_is_never_written(finance, hiring_manager):
+    """Raised and decided in one transaction: the request to decide it would only be noise."""
+    with committed():
+        decision = _request(owner=finance, by=hiring_manager)
+        resolve_decision(decision=decision, outcome=Outcome.DONE, by=finance)
+
+    assert not Notification.objects.filter(user=finance).exists()
+
+
+def test_resolve_decision_refuses_an_outcome_its_kind_does_not_allow(finance):
+    decision = _request(owner=finance)
+
+    with pytest.raises(DecisionError, match="not an outcome of a request"):
+        resolve_decision(decision=decision, outcome=Outcome.APPROVED, by=finance)
+    decision.refresh_from_db()
+    assert decision.is_open
+
+
+def test_notes_and_details_have_a_length_limit(finance):
+    with pytest.raises(DecisionError, match="keep them under 4000"):
+        _request(owner=finance, detail="x" * 4001)
+    decision = _request(owner=finance)
+    with pytest.raises(DecisionError, match="keep them under 4000"):
+        resolve_decision(decision=decision, outcome=Outcome.DONE, by=finance, note="y" * 4001)
+    assert Decision.objects.open().count() == 1
 
 
 def test_resolve_decision_refuses_someone_who_does_not_own_it(finance, hr):
@@ -146,14 +207,18 @@ def test_refusing_outcomes_need_a_note(finance):
 
 
 def test_reassign_decision_moves_it_and_records_why(finance, hr, hiring_manager):
-    decision = _request(owner=finance, by=hiring_manager)
+    with committed():
+        decision = _request(owner=finance, by=hiring_manager)
 
-    reassign_decision(decision=decision, by=finance, owner=hr, note="HR owns relocation policy.")
+    with committed():
+        reassign_decision(decision=decision, by=finance, owner=hr, note="HR owns relocation policy.")
 
     decision.refresh_from_db()
     assert decision.owner == hr
     assert decision.history.first().history_change_reason == "portal.decision.reassigned"
     assert Notification.objects.filter(user=hr, decision=decision).count() == 1
+    # The old owner's request to decide it is cleared: it is no longer theirs.
+    assert Notification.objects.unread().filter(user=finance).count() == 0
 
 
 def test_reassign_decision_refuses_an_outsider_and_a_past_due_date(finance, hr, outsider):

@@ -5,8 +5,9 @@ from decimal import Decimal
 import pytest
 
 from portal.choices import Role
+from portal.models import ApprovalRule
 from requisitions.choices import Status
-from requisitions.models import ApprovalRule, Requisition
+from requisitions.models import Requisition
 from requisitions.services import RequisitionError, approve_requisition, create_requisition, submit_requisition
 from tests.concurrency import race
 from tests.factories import UserFactory, requisition_fields
@@ -26,8 +27,8 @@ def _race(requisition_id, approvers):
 
 @pytest.mark.django_db(transaction=True)
 def test_a_finance_step_raced_by_the_whole_team_is_approved_once(requires_postgresql):
-    ApprovalRule.objects.exclude(condition="cost_over").update(is_active=False)
-    ApprovalRule.objects.filter(condition="cost_over").update(threshold=Decimal("1"), step=1)
+    ApprovalRule.objects.exclude(fact="first_year_cost").update(is_active=False)
+    ApprovalRule.objects.filter(fact="first_year_cost").update(threshold=Decimal("1"), step=1)
     hm = UserFactory(username="hm", roles=[Role.HIRING_MANAGER])
     team = [UserFactory(username=f"fin{i}", roles=[Role.FINANCE]) for i in range(RACERS)]
     org = requisition_fields()
@@ -52,7 +53,7 @@ def test_a_finance_step_raced_by_the_whole_team_is_approved_once(requires_postgr
 
 @pytest.mark.django_db(transaction=True)
 def test_parallel_steps_approved_at_the_same_instant_approve_the_requisition_once(requires_postgresql):
-    ApprovalRule.objects.filter(condition="cost_over").update(threshold=Decimal("1"), step=1)
+    ApprovalRule.objects.filter(fact="first_year_cost").update(threshold=Decimal("1"), step=1)
     director = UserFactory(username="director", roles=[Role.HIRING_MANAGER])
     hm = UserFactory(username="hm", roles=[Role.HIRING_MANAGER], manager=director)
     finance = UserFactory(username="fin", roles=[Role.FINANCE])

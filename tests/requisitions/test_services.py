@@ -4,23 +4,24 @@ from decimal import Decimal
 import pytest
 from django.utils import timezone
 
-from portal.choices import DecisionKind, DecisionStatus, Outcome, Role
-from portal.models import AccessLog, Decision
-from requisitions.choices import Action, Status
-from requisitions.models import ApprovalRule, Requisition
+from portal.choices import DecisionStatus, Outcome, Role
+from portal.models import AccessLog, ApprovalRule, Decision
+from portal.services.approvals import ApprovalError
+from requisitions.choices import APPROVAL_KIND, Action, Status
+from requisitions.costs import first_year_cost
+from requisitions.models import Requisition
 from requisitions.services import (
     RequisitionError,
     SubmissionRefused,
     approve_requisition,
     create_requisition,
-    first_year_cost,
     move_requisition,
     reject_requisition,
     send_back_requisition,
     submit_requisition,
     update_requisition,
 )
-from tests.factories import CompBandFactory, HiringPlanFactory, UserFactory, requisition_fields
+from tests.factories import CompBandFactory, HiringPlanFactory, UserFactory, approval_steps, requisition_fields
 
 pytestmark = pytest.mark.django_db
 
@@ -36,7 +37,7 @@ def _problems(hm, **overrides):
         submit_requisition(requisition=req, by=hm)
     req.refresh_from_db()
     assert req.status == Status.DRAFT
-    assert req.approval_steps.count() == 0
+    assert approval_steps(req).count() == 0
     return refused.value.problems
 
 
@@ -179,7 +180,7 @@ def test_submission_stamps_the_time_and_raises_the_first_step(hm, director):
 
     assert (req.status, req.approval_round) == (Status.PENDING_APPROVAL, 1)
     assert req.submitted_at == req.first_submitted_at
-    decision = Decision.objects.get(kind=DecisionKind.REQUISITION_APPROVAL)
+    decision = Decision.objects.get(kind=APPROVAL_KIND)
     assert (decision.owner, decision.subject, decision.sequence) == (director, req, 1)
     assert decision.next_action_url == req.get_absolute_url()
 
@@ -189,17 +190,17 @@ def test_the_creator_cannot_approve_even_when_the_policy_names_them(hm, director
     # hm's manager is director, who created it: the step goes to director's manager, or the admins.
     submit_requisition(requisition=req, by=director)
 
-    step = req.approval_steps.get(step=1)
+    step = approval_steps(req).get(step=1)
     assert (step.approver, step.approver_role) == (None, Role.ADMIN)
     assert "created it: routed to admins" in step.reason
-    with pytest.raises(RequisitionError, match="created this requisition"):
+    with pytest.raises(ApprovalError, match="created this requisition"):
         approve_requisition(requisition=req, by=director)
 
 
 def test_someone_not_on_the_chain_cannot_approve(hm, finance):
     req = _submitted(hm)
 
-    with pytest.raises(RequisitionError, match="waiting on you"):
+    with pytest.raises(ApprovalError, match="waiting on you"):
         approve_requisition(requisition=req, by=finance)
 
     assert Decision.objects.get().status == DecisionStatus.OPEN
@@ -214,13 +215,16 @@ def test_sending_back_closes_the_round_and_resubmission_recomputes_the_chain(hm,
     update_requisition(requisition=req, by=hm, base_max=Decimal("108000"), base_min=Decimal("95000"))
     req.refresh_from_db()
     assert req.status == Status.DRAFT
-    ApprovalRule.objects.filter(condition="cost_over").update(threshold=Decimal("100000"))
+    ApprovalRule.objects.filter(fact="first_year_cost").update(threshold=Decimal("100000"))
     submit_requisition(requisition=req, by=hm)
 
     req.refresh_from_db()
     assert req.approval_round == 2
-    assert sorted(req.approval_steps.filter(round=2).values_list("step", "approver_role")) == [(1, ""), (2, "finance")]
-    assert req.approval_steps.filter(round=1, decision__outcome=Outcome.SENT_BACK).count() == 1
+    assert sorted(approval_steps(req).filter(chain__round=2).values_list("step", "approver_role")) == [
+        (1, ""),
+        (2, "finance"),
+    ]
+    assert approval_steps(req).filter(chain__round=1, decision__outcome=Outcome.SENT_BACK).count() == 1
 
 
 def test_a_refusal_needs_a_comment(hm, director):
@@ -233,7 +237,7 @@ def test_a_refusal_needs_a_comment(hm, director):
 
 
 def test_rejecting_closes_the_requisition_and_every_open_step(hm, director, finance):
-    ApprovalRule.objects.filter(condition="cost_over").update(threshold=Decimal("1"), step=1)
+    ApprovalRule.objects.filter(fact="first_year_cost").update(threshold=Decimal("1"), step=1)
     req = _submitted(hm)
     assert Decision.objects.open().count() == 2  # director and finance in parallel
 
@@ -245,7 +249,7 @@ def test_rejecting_closes_the_requisition_and_every_open_step(hm, director, fina
 
 
 def test_approval_walks_the_steps_in_order(hm, director, finance):
-    ApprovalRule.objects.filter(condition="cost_over").update(threshold=Decimal("1"))
+    ApprovalRule.objects.filter(fact="first_year_cost").update(threshold=Decimal("1"))
     req = _submitted(hm)
     assert [d.owner_role or d.owner.username for d in Decision.objects.open()] == ["director"]
 
@@ -359,26 +363,68 @@ def test_a_cost_in_another_currency_than_the_plan_and_band_is_refused(hm):
     assert "band for this role is in CAD" in " ".join(problems["currency"])
 
 
-def test_budget_owner_approvals_go_to_the_cost_centers_owner_not_the_requesters_pick(hm):
+def _budget_owner_policy():
     ApprovalRule.objects.update(is_active=False)
-    ApprovalRule.objects.create(name="Budget owner", position=1, condition="always", approver="budget_owner", step=1)
-    fields = requisition_fields()
-    req = create_requisition(by=hm, hiring_manager=hm, **{**fields, "budget_owner": hm})
+    ApprovalRule.objects.create(
+        policy="requisition", name="Budget owner", position=1, condition="always", approver="budget_owner", step=1
+    )
+
+
+def test_the_budget_owner_named_on_the_requisition_approves_the_budget_step(hm):
+    _budget_owner_policy()
+    named = UserFactory(username="named_owner", roles=[Role.FINANCE])
+    req = create_requisition(by=hm, hiring_manager=hm, **{**requisition_fields(), "budget_owner": named})
     submit_requisition(requisition=req, by=hm)
 
-    assert req.approval_steps.get().approver == fields["cost_center"].budget_owner
+    step = approval_steps(req).get()
+    assert (step.approver, step.decision.owner) == (named, named)
+    approve_requisition(requisition=req, by=named)
+    req.refresh_from_db()
+    assert req.status == Status.APPROVED
+
+
+def test_the_budget_owner_defaults_to_the_cost_centers_owner(hm):
+    _budget_owner_policy()
+    fields = requisition_fields()
+    req = create_requisition(by=hm, hiring_manager=hm, **fields)
+    submit_requisition(requisition=req, by=hm)
+
+    assert req.budget_owner == fields["cost_center"].budget_owner
+    assert approval_steps(req).get().approver == fields["cost_center"].budget_owner
+
+
+def test_a_requester_naming_themselves_budget_owner_is_replaced_by_their_manager(hm, director):
+    _budget_owner_policy()
+    req = create_requisition(by=hm, hiring_manager=hm, **{**requisition_fields(), "budget_owner": hm})
+    submit_requisition(requisition=req, by=hm)
+
+    step = approval_steps(req).get()
+    assert step.approver == director
+    assert "created it: routed to their manager" in step.reason
+
+
+def test_only_someone_who_may_own_a_budget_can_be_named_budget_owner(hm, recruiter, interviewer):
+    for person in (recruiter, interviewer):
+        req = create_requisition(by=hm, hiring_manager=hm, **{**requisition_fields(), "budget_owner": person})
+        with pytest.raises(SubmissionRefused) as refused:
+            submit_requisition(requisition=req, by=hm)
+        assert "cannot own a budget" in refused.value.problems["budget_owner"][0]
+        req.refresh_from_db()
+        assert req.status == Status.DRAFT
 
 
 def test_a_later_approver_deactivated_before_their_turn_is_replaced_by_the_admins(hm, director, finance):
     named = UserFactory(username="named", roles=[Role.FINANCE])
-    ApprovalRule.objects.create(name="Named", position=99, condition="always", approver="user", user=named, step=3)
+    ApprovalRule.objects.create(
+        policy="requisition", name="Named", position=99, condition="always", approver="user", user=named, step=3
+    )
     req = _submitted(hm)
     named.is_active = False
     named.save()
 
     approve_requisition(requisition=req, by=director)
 
-    step = req.approval_steps.get(approver_role=Role.ADMIN)
+    step = approval_steps(req).get(approver_role=Role.ADMIN)
     assert "was deactivated: routed to admins" in step.reason
     assert step.decision.owner_role == Role.ADMIN
 
@@ -386,27 +432,37 @@ def test_a_later_approver_deactivated_before_their_turn_is_replaced_by_the_admin
 def test_one_person_takes_one_of_the_parallel_approvals_of_a_step(hm):
     both = UserFactory(username="both", roles=[Role.HIRING_MANAGER, Role.FINANCE])
     ApprovalRule.objects.update(is_active=False)
-    ApprovalRule.objects.create(name="Named", position=1, condition="always", approver="user", user=both, step=1)
-    ApprovalRule.objects.create(name="Finance", position=2, condition="always", approver="finance", step=1)
+    ApprovalRule.objects.create(
+        policy="requisition", name="Named", position=1, condition="always", approver="user", user=both, step=1
+    )
+    ApprovalRule.objects.create(
+        policy="requisition",
+        name="Finance",
+        position=2,
+        condition="always",
+        approver="role",
+        approver_role="finance",
+        step=1,
+    )
     req = _submitted(hm)
 
     approve_requisition(requisition=req, by=both)
-    with pytest.raises(RequisitionError, match="already approved this step"):
+    with pytest.raises(ApprovalError, match="already took a decision in this round"):
         approve_requisition(requisition=req, by=both)
 
     assert Decision.objects.open().count() == 1
 
 
 def test_the_cost_threshold_counts_every_opening(hm):
-    from requisitions.policy import compute_chain
-
     req = create_requisition(by=hm, hiring_manager=hm, **requisition_fields(openings=3))
-    finance_steps = [s for s in compute_chain(req) if s.approver_role == Role.FINANCE]
-    assert finance_steps[0].reason == "first-year cost 3 × 136,500 = 409,500 > 150,000"
+    submit_requisition(requisition=req, by=hm)
+
+    finance_step = approval_steps(req).get(approver_role=Role.FINANCE)
+    assert finance_step.reason == "first-year cost 3 × 136,500 = 409,500 > 150,000"
 
 
 def test_the_approval_decision_carries_no_cost_figure(hm, finance):
-    ApprovalRule.objects.filter(condition="cost_over").update(threshold=Decimal("1"), step=1)
+    ApprovalRule.objects.filter(fact="first_year_cost").update(threshold=Decimal("1"), step=1)
     _submitted(hm)
     for decision in Decision.objects.all():
         assert "136,500" not in decision.title + decision.detail

@@ -240,7 +240,7 @@ def test_posting_protected_fields_changes_nothing(client, hm):
 
 def test_intake_hints_show_band_plan_and_duplicates(client, hm):
     fields = requisition_fields()
-    create_requisition(by=hm, hiring_manager=hm, **fields)
+    submit_requisition(requisition=create_requisition(by=hm, hiring_manager=hm, **fields), by=hm)
     client.force_login(hm)
 
     response = client.get(
@@ -257,8 +257,25 @@ def test_intake_hints_show_band_plan_and_duplicates(client, hm):
 
     body = response.content.decode()
     assert "80,000–110,000 CAD" in body
-    assert "10</strong> of 10 headcount" in body  # drafts hold no place in the plan
+    assert "9</strong> of 10 headcount" in body  # the submitted one holds its place in the plan
     assert "Backend Developer" in body
+
+
+def test_similar_requisitions_already_live_do_not_count_drafts(client, hm, other_hiring_manager):
+    fields = requisition_fields()
+    create_requisition(by=other_hiring_manager, hiring_manager=other_hiring_manager, **fields)  # a draft: an idea
+    mine = create_requisition(by=hm, hiring_manager=hm, **fields)
+    client.force_login(hm)
+
+    body = client.get(reverse("requisitions:detail", args=[mine.pk])).content.decode()
+    hints = client.get(
+        reverse("requisitions:intake_hints"),
+        {"role_family": fields["role_family"].pk, "level": fields["level"].pk, "department": fields["department"].pk},
+    ).content.decode()
+
+    assert "Similar requisitions" not in body
+    assert "other teams" not in body
+    assert "Already live" not in hints
 
 
 def test_approving_from_the_page_by_someone_not_on_the_chain_is_refused(client, hm, finance):
@@ -319,7 +336,8 @@ def test_a_workflow_decision_cannot_be_cancelled_from_the_decision_page(client, 
 def test_similar_requisitions_of_other_teams_are_counted_not_named(client, hm, other_hiring_manager):
     fields = requisition_fields()
     theirs = {**fields, "title": "Their secret role"}
-    create_requisition(by=other_hiring_manager, hiring_manager=other_hiring_manager, **theirs)
+    theirs = create_requisition(by=other_hiring_manager, hiring_manager=other_hiring_manager, **theirs)
+    submit_requisition(requisition=theirs, by=other_hiring_manager)
     mine = create_requisition(by=hm, hiring_manager=hm, **fields)
     client.force_login(hm)
 
@@ -377,11 +395,10 @@ def test_an_over_long_comment_is_refused_not_dropped(client, hm, director):
 
 
 def test_an_interviewer_managing_an_approver_sees_no_cost_on_the_decision(client, hm, interviewer):
-    from portal.models import Decision
+    from portal.models import ApprovalRule, Decision
     from portal.services.decisions import reassign_decision
-    from requisitions.models import ApprovalRule
 
-    ApprovalRule.objects.filter(condition="cost_over").update(threshold=Decimal("1"), step=1)
+    ApprovalRule.objects.filter(fact="first_year_cost").update(threshold=Decimal("1"), step=1)
     approver = UserFactory(username="approver", roles=[Role.HIRING_MANAGER], manager=interviewer)
     req = create_requisition(by=hm, hiring_manager=hm, **requisition_fields())
     submit_requisition(requisition=req, by=hm)

@@ -1,0 +1,226 @@
+"""What each module contributes to the core: decision kinds, approval policies, navigation, role
+permissions and My work panels.
+
+Apps register from their AppConfig.ready() (each through its own `spine.py`), so adding a module
+edits nothing in portal/. The core registers its own entries the same way (portal/spine.py).
+Registration happens once per process, before any request or task runs; registering a key twice
+replaces the entry (module reloads in development).
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from django.utils.translation import gettext_lazy as _
+
+from portal.exceptions import DecisionError
+
+# --- Who may hold a decision ---------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class HoldRule:
+    """Who may own and take one decision: active members of `roles` (any active person when None),
+    never the people in `excluded`.
+
+    The one source for the check (`allows`) and for the choices offered when handing the decision
+    on (`people`, `role_choices`), so the page and the service cannot disagree.
+    """
+
+    roles: frozenset[str] | None = None
+    excluded: frozenset[int] = frozenset()
+
+    def allows(self, user) -> bool:
+        if user is None or not user.is_active or user.pk in self.excluded:
+            return False
+        return self.roles is None or bool(self.roles & user.roles)
+
+    def allows_role(self, role: str) -> bool:
+        return self.roles is None or role in self.roles
+
+    def people(self):
+        """Active people this rule allows, for a form's choices."""
+        from portal.models import User
+        from portal.roles import group_name
+
+        qs = User.objects.people().exclude(pk__in=self.excluded)
+        if self.roles is not None:
+            qs = qs.filter(groups__name__in=[group_name(role) for role in self.roles]).distinct()
+        return qs.order_by("first_name", "last_name", "username")
+
+    def role_choices(self) -> list[tuple[str, str]]:
+        from portal.choices import Role
+
+        return [(role.value, role.label) for role in Role if self.allows_role(role.value)]
+
+    def without(self, *user_ids) -> "HoldRule":
+        return HoldRule(self.roles, self.excluded | {pk for pk in user_ids if pk is not None})
+
+
+def anyone(decision) -> HoldRule:
+    return HoldRule()
+
+
+def subject_page(decision) -> str:
+    """The subject's own page when it has one, else the decision's page."""
+    subject = decision.subject if decision.subject_type_id else None
+    if subject is not None and hasattr(subject, "get_absolute_url"):
+        return subject.get_absolute_url()
+    return decision.get_absolute_url()
+
+
+# --- Decision kinds ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class DecisionKind:
+    """A kind of decision, declared by the app that raises it.
+
+    `outcomes`: what resolving it may record (resolve_decision refuses any other);
+    `page_outcomes`: those chosen on the decision page itself (others are taken on the subject's page);
+    `next_action`: where the owner acts; `hold_rule`: who may own and take it (see HoldRule);
+    `visible_to`: narrows who may open it beyond the owner, raiser, owner's manager and admins.
+    """
+
+    key: str
+    label: str
+    outcomes: tuple[str, ...]
+    page_outcomes: tuple[str, ...] = ()
+    next_action: Callable = subject_page
+    hold_rule: Callable = anyone
+    visible_to: Callable = field(default=lambda user, decision: True)
+    action_label: str = "Open"
+
+
+_kinds: dict[str, DecisionKind] = {}
+
+
+def register_kind(kind: DecisionKind) -> DecisionKind:
+    _kinds[kind.key] = kind
+    return kind
+
+
+def decision_kind(key: str) -> DecisionKind:
+    try:
+        return _kinds[key]
+    except KeyError:
+        raise DecisionError(_("Unknown decision kind: %(kind)s.") % {"kind": key}) from None
+
+
+def decision_kinds() -> list[DecisionKind]:
+    return sorted(_kinds.values(), key=lambda kind: str(kind.label))
+
+
+def decision_kind_choices() -> list[tuple[str, str]]:
+    """Choices of Decision.kind (a callable, so modules can add kinds without a migration)."""
+    return [(kind.key, kind.label) for kind in decision_kinds()]
+
+
+# --- Approval policies ---------------------------------------------------------------------------
+
+_policies: dict = {}
+
+
+def register_policy(policy):
+    """Register an approval policy (portal.policy.ApprovalPolicy) under its key."""
+    _policies[policy.key] = policy
+    return policy
+
+
+def approval_policy(key: str):
+    try:
+        return _policies[key]
+    except KeyError:
+        raise DecisionError(_("Unknown approval policy: %(policy)s.") % {"policy": key}) from None
+
+
+def approval_policies() -> list:
+    return sorted(_policies.values(), key=lambda policy: str(policy.label))
+
+
+def policy_choices() -> list[tuple[str, str]]:
+    return [(policy.key, policy.label) for policy in approval_policies()]
+
+
+def fact_choices() -> list[tuple[str, str]]:
+    """Every fact of every policy, labelled with its policy (ApprovalRule.fact)."""
+    return [(f.key, f"{policy.label}: {f.label}") for policy in approval_policies() for f in policy.facts]
+
+
+def approver_choices() -> list[tuple[str, str]]:
+    from portal.policy import GENERIC_APPROVERS
+
+    people = {key: label for policy in approval_policies() for key, label in policy.people.items()}
+    return [*GENERIC_APPROVERS, *sorted(people.items())]
+
+
+# --- Navigation ------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class NavEntry:
+    """A link in the main navigation, shown to the users `visible` accepts, in `order`."""
+
+    key: str
+    label: str
+    url_name: str
+    order: int
+    visible: Callable = field(default=lambda user: True)
+
+
+_nav: dict[str, NavEntry] = {}
+
+
+def register_nav(entry: NavEntry) -> NavEntry:
+    _nav[entry.key] = entry
+    return entry
+
+
+def nav_entries() -> list[NavEntry]:
+    return sorted(_nav.values(), key=lambda entry: (entry.order, entry.key))
+
+
+# --- Role permissions ------------------------------------------------------------------------------
+
+_role_permissions: dict[str, dict[str, dict[str, tuple[str, ...]]]] = {}
+
+
+def register_role_permissions(source: str, grants: dict[str, dict[str, tuple[str, ...]]]) -> None:
+    """`grants`: role -> {"app_label.model": ("view", "add", ...)}, contributed by `source` (an app label)."""
+    _role_permissions[source] = grants
+
+
+def role_permissions() -> dict[str, dict[str, tuple[str, ...]]]:
+    """Every role's model permissions, merged over all contributing apps."""
+    merged: dict[str, dict[str, tuple[str, ...]]] = {}
+    for grants in _role_permissions.values():
+        for role, models in grants.items():
+            mine = merged.setdefault(role, {})
+            for label, actions in models.items():
+                mine[label] = tuple(sorted(set(mine.get(label, ())) | set(actions)))
+    return merged
+
+
+# --- My work panels -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class WorkPanel:
+    """A section of My work below the decisions: `context(user)` returns the template's context, or
+    None when there is nothing to show. It must cost a fixed number of queries."""
+
+    key: str
+    template: str
+    context: Callable
+    order: int = 100
+
+
+_panels: dict[str, WorkPanel] = {}
+
+
+def register_work_panel(panel: WorkPanel) -> WorkPanel:
+    _panels[panel.key] = panel
+    return panel
+
+
+def work_panels() -> list[WorkPanel]:
+    return sorted(_panels.values(), key=lambda panel: (panel.order, panel.key))

@@ -1,0 +1,37 @@
+"""What the core itself contributes through the registry: requests, its navigation and its roles' permissions.
+
+Each module has a `spine.py` like this one, called from its AppConfig.ready().
+"""
+
+from django.utils.translation import gettext_lazy as _
+
+from portal import registry
+from portal.choices import REQUEST, Outcome
+from portal.permissions import can_raise_request, can_view_ledger
+from portal.roles import CORE_PERMISSIONS
+
+
+def register() -> None:
+    registry.register_kind(
+        registry.DecisionKind(
+            key=REQUEST,
+            label=_("Request"),
+            outcomes=(Outcome.DONE, Outcome.DECLINED),
+            page_outcomes=(Outcome.DONE, Outcome.DECLINED),
+            next_action=lambda decision: decision.get_absolute_url(),
+            action_label="Decide",
+        )
+    )
+    registry.register_role_permissions("portal", CORE_PERMISSIONS)
+    registry.register_nav(registry.NavEntry("my_work", _("My work"), "portal:my_work", order=0))
+    registry.register_nav(
+        registry.NavEntry("ledger", _("Spend ledger"), "portal:ledger", order=60, visible=can_view_ledger)
+    )
+    registry.register_nav(
+        registry.NavEntry("request", _("Ask for a decision"), "portal:request_create", 80, visible=can_raise_request)
+    )
+    registry.register_nav(
+        registry.NavEntry(
+            "admin", _("Administration"), "admin:index", 90, visible=lambda user: user.is_portal_admin and user.is_staff
+        )
+    )

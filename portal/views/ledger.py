@@ -1,0 +1,67 @@
+"""The spend ledger for finance: forecast, committed and actual by month × cost center, and the
+events behind every figure."""
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied
+from django.db.models import Sum
+from django.shortcuts import render
+from django.utils import timezone
+from django.views.decorators.http import require_GET
+from django_filters.views import FilterView
+
+from portal.choices import Currency
+from portal.filters import CostEventFilter
+from portal.money import rounded
+from portal.permissions import can_view_ledger
+from portal.selectors import cost_events, ledger_grid, ledger_months
+from portal.views.lists import PartialListMixin
+
+
+def _currency(request) -> str | None:
+    value = request.GET.get("currency") or settings.PORTAL_CURRENCY
+    return value if value in Currency.values else None
+
+
+@require_GET
+def ledger(request):
+    """Twelve months back and forward; each cell links to the events it adds up."""
+    if not can_view_ledger(request.user):
+        raise PermissionDenied
+    currency = _currency(request)
+    if currency is None:
+        return render(request, "400.html", {"message": "Unknown currency."}, status=400)
+    months = ledger_months(timezone.localdate())
+    rows, totals = ledger_grid(currency=currency, months=months)
+    context = {
+        "months": months,
+        "rows": rows,
+        "totals": totals,
+        "currency": currency,
+        "currencies": Currency.choices,
+        "this_month": timezone.localdate().replace(day=1),
+    }
+    return render(request, "portal/ledger.html", context)
+
+
+class CostEventListView(PartialListMixin, FilterView):
+    """The events behind a ledger figure, with their total."""
+
+    template_name = "portal/cost_event_list.html"
+    partial_template_name = "portal/_cost_event_table.html"
+    filterset_class = CostEventFilter
+    paginate_by = 50
+
+    def dispatch(self, request, *args, **kwargs):
+        if not can_view_ledger(request.user):
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_queryset(self):
+        return cost_events().order_by("month", "cost_center__code", "id")
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        total = self.object_list.aggregate(total=Sum("amount"))["total"]
+        currencies = sorted(set(self.object_list.values_list("currency", flat=True).distinct()))
+        context.update(total=rounded(total or 0), total_currency=currencies[0] if len(currencies) == 1 else "")
+        return context
