@@ -1,7 +1,7 @@
 """Admin pages for people and organisation reference data.
 
 Saves go through the services (validation, history user and change reason). Decisions,
-reminders, notifications and access logs are read-only here: workflows write them.
+reminders, notifications, access logs and export logs are read-only here: workflows write them.
 """
 
 from django.contrib import admin
@@ -16,6 +16,7 @@ from portal.models import (
     CostCenter,
     Decision,
     Department,
+    ExportLog,
     HiringPlan,
     Holiday,
     Level,
@@ -188,3 +189,12 @@ class AccessLogAdmin(ReadOnlyAdmin):
     list_display = ["at", "action", "permission", "user", "object_type", "object_id", "by", "reason"]
     list_filter = ["action", "permission"]
     list_select_related = ["user", "by", "object_type"]
+
+
+@admin.register(ExportLog)
+class ExportLogAdmin(ReadOnlyAdmin):
+    list_display = ["export_id", "at", "user", "dataset", "format", "rows", "filters"]
+    list_filter = ["dataset", "format"]
+    list_select_related = ["user"]
+    search_fields = ["user__username", "filters"]
+    date_hierarchy = "at"

@@ -1,5 +1,6 @@
 from portal.models.access import AccessLog
 from portal.models.decisions import Decision, Notification, ReminderLog
+from portal.models.exports import ExportFormat, ExportLog
 from portal.models.org import CompBand, CostCenter, Department, HiringPlan, Holiday, Level, Location, RoleFamily
 from portal.models.users import User
 
@@ -9,6 +10,8 @@ __all__ = [
     "CostCenter",
     "Decision",
     "Department",
+    "ExportFormat",
+    "ExportLog",
     "HiringPlan",
     "Holiday",
     "Level",
