@@ -46,9 +46,9 @@ ROLE_PERMISSIONS: dict[str, dict[str, tuple[str, ...]]] = {
         "portal.notification": VIEW,
         "portal.reminderlog": VIEW,
         "portal.accesslog": VIEW,
+        "portal.exportlog": VIEW,
         "requisitions.requisition": ("add", "change", "view"),
         "requisitions.approvalrule": ALL,
-        "requisitions.requisitionexport": VIEW,
     },
 }
 

@@ -4,7 +4,7 @@ from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
 from portal.admin import ReadOnlyAdmin
-from requisitions.models import ApprovalRule, Requisition, RequisitionExport
+from requisitions.models import ApprovalRule, Requisition
 from requisitions.services import save_approval_rule
 
 
@@ -48,9 +48,3 @@ class RequisitionAdmin(ReadOnlyAdmin, SimpleHistoryAdmin):
     list_filter = ["status", "employment_type", "department"]
     list_select_related = ["department", "hiring_manager"]
     search_fields = ["title"]
-
-
-@admin.register(RequisitionExport)
-class RequisitionExportAdmin(ReadOnlyAdmin):
-    list_display = ["at", "user", "rows", "filters"]
-    list_select_related = ["user"]

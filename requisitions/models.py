@@ -321,18 +321,3 @@ class ApprovalStep(models.Model):
     @property
     def approver_display(self) -> str:
         return str(self.approver) if self.approver_id else str(Role(self.approver_role).label)
-
-
-class RequisitionExport(models.Model):
-    """Every CSV export of requisitions: who, when, which filters, how many rows."""
-
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    at = models.DateTimeField(auto_now_add=True)
-    filters = models.CharField(max_length=1000, blank=True)
-    rows = models.PositiveIntegerField()
-
-    class Meta:
-        ordering = ["-at"]
-
-    def __str__(self):
-        return f"{self.user} exported {self.rows} requisitions"
