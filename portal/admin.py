@@ -1,7 +1,7 @@
 """Admin pages for people and organisation reference data.
 
 Saves go through the services (validation, history user and change reason). Decisions,
-reminders, notifications and access logs are read-only here: workflows write them.
+reminders, notifications, access logs and export logs are read-only here: workflows write them.
 """
 
 from django.contrib import admin
@@ -19,6 +19,7 @@ from portal.models import (
     CostEvent,
     Decision,
     Department,
+    ExportLog,
     HiringPlan,
     Holiday,
     Level,
@@ -235,3 +236,12 @@ class CostEventAdmin(ReadOnlyAdmin):
     list_display = ["month", "cost_center", "kind", "category", "amount", "currency", "need", "memo", "recorded_at"]
     list_filter = ["kind", "category", "currency", "cost_center"]
     list_select_related = ["cost_center", "need"]
+
+
+@admin.register(ExportLog)
+class ExportLogAdmin(ReadOnlyAdmin):
+    list_display = ["export_id", "at", "user", "dataset", "format", "rows", "filters"]
+    list_filter = ["dataset", "format"]
+    list_select_related = ["user"]
+    search_fields = ["user__username", "filters"]
+    date_hierarchy = "at"

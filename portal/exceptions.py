@@ -4,3 +4,7 @@ class PortalError(Exception):
 
 class DecisionError(PortalError):
     pass
+
+
+class ExportError(PortalError):
+    pass

@@ -1,12 +1,19 @@
-"""Filters of My work and the decision lists. Removing every filter never widens what a user sees."""
+"""Filters of My work and the decision lists, and the strict filter set every list's filters build on.
+
+Removing every filter never widens what a user sees; a filter value that cannot be read is an error,
+never a filter left out (which would widen a list, or an export, to everything).
+"""
 
 import re
 from datetime import date, timedelta
 
 import django_filters
 from django import forms
+from django.core.exceptions import ValidationError
 from django.utils import timezone
+from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
+from django_filters.widgets import SuffixedMultiWidget
 
 from portal import registry
 from portal.choices import CostCategory, CostKind, Currency
@@ -21,7 +28,74 @@ DUE_CHOICES = [
 ]
 
 
-class DecisionFilter(django_filters.FilterSet):
+class _RefuseDroppedValues:
+    """Form mixin: a field given a non-blank value that cleans to nothing gets an error.
+
+    django-filter's widgets turn what they cannot read into "no value": BooleanWidget reads
+    `?overdue_approval=abc` as unset, and the filter is then skipped without a word.
+    """
+
+    def clean(self):
+        cleaned = super().clean()
+        for name, field in self.fields.items():
+            if name in self._errors or cleaned.get(name) not in field.empty_values:
+                continue
+            given = _given_values(self.data, filter_keys(self, name))
+            if given:
+                error = ValidationError(
+                    _("“%(value)s” is not a valid value."),
+                    code="invalid",
+                    params={"value": Truncator(given[0]).chars(40)},
+                )
+                self.add_error(name, error)
+        return cleaned
+
+
+class StrictFilterSet(django_filters.FilterSet):
+    """A FilterSet whose form refuses a value its widget would silently drop (see _RefuseDroppedValues).
+
+    Invalid values make the filter set invalid; a FilterView (strict by default) then lists nothing
+    and shows the error on the filter, and an export refuses.
+    """
+
+    def get_form_class(self):
+        form_class = super().get_form_class()
+        return type(form_class.__name__, (_RefuseDroppedValues, form_class), {})
+
+
+def filter_keys(form: forms.Form, name: str) -> list[str]:
+    """The query keys the field `name` of `form` reads: its name, or one per sub-widget (`_min`, `_after`...)."""
+    html_name = form.add_prefix(name)
+    widget = form.fields[name].widget
+    if isinstance(widget, SuffixedMultiWidget):
+        return [widget.suffixed(html_name, suffix) for suffix in widget.suffixes]
+    if isinstance(widget, forms.MultiWidget):
+        return [html_name + suffix for suffix in widget.widgets_names]
+    return [html_name]
+
+
+def unknown_parameters(filterset: django_filters.FilterSet, data, allowed=("format",)) -> list[str]:
+    """The keys of `data` (a QueryDict) that no filter of `filterset` reads and that are not `allowed`.
+
+    A misspelt or stale parameter is otherwise ignored, and the result is wider than was asked for.
+    """
+    form = filterset.form
+    known = {key for name in form.fields for key in filter_keys(form, name)}
+    return [key for key in data if key not in known and key not in allowed]
+
+
+def _given_values(data, keys: list[str]) -> list[str]:
+    values = []
+    for key in keys:
+        if hasattr(data, "getlist"):
+            values += data.getlist(key)
+        elif key in data:
+            value = data[key]
+            values += value if isinstance(value, list | tuple) else [value]
+    return [str(value) for value in values if value is not None and str(value).strip()]
+
+
+class DecisionFilter(StrictFilterSet):
     kind = django_filters.ChoiceFilter(choices=(), label=_("Kind"), empty_label=_("All kinds"))
     due = django_filters.ChoiceFilter(
         choices=DUE_CHOICES, method="filter_due", label=_("Due"), empty_label=_("Any time")
@@ -58,7 +132,7 @@ class MonthFilter(django_filters.Filter):
     field_class = MonthField
 
 
-class CostEventFilter(django_filters.FilterSet):
+class CostEventFilter(StrictFilterSet):
     """The ledger's drill-down: the events of one month, cost center, kind, currency, category."""
 
     month = MonthFilter(field_name="month", label=_("Month (YYYY-MM)"))

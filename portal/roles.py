@@ -51,6 +51,7 @@ CORE_PERMISSIONS: dict[str, dict[str, tuple[str, ...]]] = {
         "portal.approvalrule": ALL,
         "portal.approvalchain": VIEW,
         "portal.costevent": VIEW,
+        "portal.exportlog": VIEW,
     },
 }
 

@@ -4,7 +4,7 @@ from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
 from portal.admin import ReadOnlyAdmin
-from requisitions.models import Requisition, RequisitionExport
+from requisitions.models import Requisition
 
 
 @admin.register(Requisition)
@@ -13,9 +13,3 @@ class RequisitionAdmin(ReadOnlyAdmin, SimpleHistoryAdmin):
     list_filter = ["status", "employment_type", "department"]
     list_select_related = ["department", "hiring_manager"]
     search_fields = ["title"]
-
-
-@admin.register(RequisitionExport)
-class RequisitionExportAdmin(ReadOnlyAdmin):
-    list_display = ["at", "user", "rows", "filters"]
-    list_select_related = ["user"]

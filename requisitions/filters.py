@@ -4,6 +4,7 @@ import django_filters
 from django.utils.translation import gettext_lazy as _
 
 from portal.choices import Role
+from portal.filters import StrictFilterSet
 from portal.models import CostCenter, Department, Location, User
 from portal.roles import group_name
 from requisitions.choices import EmploymentType, Status
@@ -17,7 +18,7 @@ def _people(role):
     return choices
 
 
-class RequisitionFilter(django_filters.FilterSet):
+class RequisitionFilter(StrictFilterSet):
     q = django_filters.CharFilter(field_name="title", lookup_expr="icontains", label=_("Search"))
     status = django_filters.MultipleChoiceFilter(choices=Status.choices, label=_("Status"))
     department = django_filters.ModelChoiceFilter(queryset=Department.objects.all(), label=_("Department"))

@@ -212,18 +212,3 @@ class Requisition(models.Model):
     def money(self, amount) -> Money:
         """An amount of this requisition as Money, in its currency."""
         return Money(amount or 0, self.currency)
-
-
-class RequisitionExport(models.Model):
-    """Every CSV export of requisitions: who, when, which filters, how many rows."""
-
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    at = models.DateTimeField(auto_now_add=True)
-    filters = models.CharField(max_length=1000, blank=True)
-    rows = models.PositiveIntegerField()
-
-    class Meta:
-        ordering = ["-at"]
-
-    def __str__(self):
-        return f"{self.user} exported {self.rows} requisitions"

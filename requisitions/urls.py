@@ -7,7 +7,7 @@ app_name = "requisitions"
 
 urlpatterns = [
     path("", views.RequisitionListView.as_view(), name="list"),
-    path("export.csv", views.requisition_export, name="export"),
+    path("export/", views.requisition_export, name="export"),
     path("new/", views.requisition_create, name="create"),
     path("approvals/", views.MyApprovalsView.as_view(), name="approvals"),
     path("intake-hints/", views.intake_hints, name="intake_hints"),

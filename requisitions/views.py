@@ -1,26 +1,28 @@
-"""Requisition pages: list (with CSV export), intake, detail with the approval chain, and actions."""
-
-import csv
+"""Requisition pages: list (with CSV and XLSX export), intake, detail with the approval chain, and actions."""
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
+from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 from django_filters.views import FilterView
 
 from portal import audit
-from portal.exceptions import PortalError
+from portal.exceptions import ExportError, PortalError
+from portal.filters import unknown_parameters
+from portal.models import ExportFormat
 from portal.services.approvals import chain_timeline, open_chain_decisions
+from portal.services.exports import Column, export_rows
 from portal.views.decisions import MyWorkView
+from portal.views.exports import file_response
 from portal.views.lists import PartialListMixin
 from requisitions import selectors
 from requisitions.choices import APPROVAL_KIND, Action, Status
 from requisitions.filters import RequisitionFilter
 from requisitions.forms import CommentForm, IntakeHintsForm, RequisitionForm, ShareForm
-from requisitions.models import Requisition, RequisitionExport
+from requisitions.models import Requisition
 from requisitions.permissions import (
     COST_FIELDS,
     allowed_actions,
@@ -52,7 +54,8 @@ def _visible(request):
 
 class RequisitionListView(PartialListMixin, FilterView):
     template_name = "requisitions/requisition_list.html"
-    partial_template_name = "requisitions/_requisition_table.html"
+    # An htmx swap sends the table and, out of band, the export buttons carrying the new filters.
+    partial_template_name = "requisitions/_requisition_results.html"
     filterset_class = RequisitionFilter
     paginate_by = 25
 
@@ -71,50 +74,81 @@ class RequisitionListView(PartialListMixin, FilterView):
                 (Status(status).label, n) for status, n in sorted(selectors.status_counts(self.object_list).items())
             ],
             query=self.request.GET.urlencode(),
+            export_query=_filters_query(self.filterset, self.request.GET),
         )
         return context
 
 
-# Spreadsheet programs run cells starting with these as formulas.
-_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\0")
+EXPORT_COLUMNS = [
+    Column("Reference", lambda r: r.reference),
+    Column("Title", lambda r: r.title),
+    Column("Status", lambda r: r.get_status_display()),
+    Column("Department", lambda r: r.department),
+    Column("Cost center", lambda r: r.cost_center),
+    Column("Location", lambda r: r.location),
+    Column("Employment type", lambda r: r.get_employment_type_display()),
+    Column("Openings", lambda r: r.openings),
+    Column("Hiring manager", lambda r: r.hiring_manager),
+    Column("Recruiter", lambda r: r.recruiter),
+    Column("Target start", lambda r: r.target_start_date),
+    Column("First-year cost min", lambda r: r.cost_min),
+    Column("First-year cost max", lambda r: r.cost_max),
+    Column("Currency", lambda r: r.currency),
+    Column("Approval overdue", lambda r: r.has_overdue_approval),
+]
 
 
-def _cell(value) -> str:
-    text = "" if value is None else str(value)
-    return "'" + text if text.startswith(_FORMULA_STARTS) else text
+def _filters_query(filterset, data) -> str:
+    """The query string of `data` without what the filters do not read (the page number, the format)."""
+    params = data.copy()
+    for key in unknown_parameters(filterset, data, allowed=()):
+        params.pop(key)
+    return params.urlencode()
 
 
 @require_GET
 def requisition_export(request):
-    """The filtered list as CSV, for roles that may see costs. Every export is logged."""
+    """The filtered list as CSV or XLSX (`?format=csv|xlsx`, csv by default), for roles that may see costs.
+
+    Never exports more than was asked for: an unknown parameter, a filter value that cannot be read or
+    an unknown format is a 400 naming them, and nothing is logged. Every export is logged.
+    """
     if not can_export_requisitions(request.user):
         raise PermissionDenied
     base = selectors.with_overdue_approval(_visible(request).with_list_relations())
-    filterset = RequisitionFilter(request.GET, queryset=base, request=request)
+    filterset = RequisitionFilter(request.GET, queryset=base.order_by("-created_at", "-id"), request=request)
+    formats = request.GET.getlist("format") or [ExportFormat.CSV]
+    problems = [(key, _("not a filter of this list")) for key in unknown_parameters(filterset, request.GET)]
+    if len(formats) > 1:
+        problems.append(("format", _("give one format, csv or xlsx")))
+    elif formats[0] not in ExportFormat.values:
+        value = Truncator(formats[0]).chars(40)
+        problems.append(("format", _("“%(value)s” is not a format: use csv or xlsx") % {"value": value}))
     if not filterset.is_valid():
-        # Never export more than was asked for: a bad filter is an error, not "everything".
-        return HttpResponseBadRequest(
-            _("These filters are not valid: %(fields)s.") % {"fields": ", ".join(filterset.errors)}
+        problems += [(name, " ".join(errors)) for name, errors in filterset.errors.items()]
+    if problems:
+        return _refused(problems)
+    try:
+        export = export_rows(
+            by=request.user,
+            dataset="requisitions",
+            title=_("Requisitions"),
+            columns=EXPORT_COLUMNS,
+            rows=filterset.qs,
+            filters=_filters_query(filterset, request.GET),
+            fmt=formats[0],
         )
-    rows = list(filterset.qs.order_by("pk"))
-    RequisitionExport.objects.create(user=request.user, filters=request.GET.urlencode()[:1000], rows=len(rows))
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="requisitions-{timezone.localdate().isoformat()}.csv"'
-    writer = csv.writer(response)
-    writer.writerow([f"Exported by {request.user.username} at {timezone.localtime():%Y-%m-%d %H:%M} (confidential)"])
-    writer.writerow(
-        ["Reference", "Title", "Status", "Department", "Cost center", "Location", "Employment type", "Openings",
-         "Hiring manager", "Recruiter", "Target start", "First-year cost min", "First-year cost max", "Currency",
-         "Approval overdue"]
-    )  # fmt: skip
-    for r in rows:
-        writer.writerow(
-            [_cell(v) for v in (
-                r.reference, r.title, r.get_status_display(), r.department, r.cost_center, r.location,
-                r.get_employment_type_display(), r.openings, r.hiring_manager, r.recruiter, r.target_start_date,
-                r.cost_min, r.cost_max, r.currency, "yes" if r.has_overdue_approval else "no",
-            )]
-        )  # fmt: skip
+    except ExportError as exc:
+        return _refused([("format", str(exc))])
+    return file_response(export)
+
+
+def _refused(problems: list[tuple[str, str]]) -> HttpResponse:
+    # Plain text: the message repeats what was sent, which must never be read as HTML.
+    lines = [_("Nothing was exported: these parameters are not valid.")]
+    lines += [f"{Truncator(name).chars(60)}: {message}" for name, message in problems]
+    response = HttpResponseBadRequest("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")
+    response["X-Content-Type-Options"] = "nosniff"
     return response
 
 

@@ -38,7 +38,8 @@ PERSONA_ROLE = {
 
 @dataclass(frozen=True)
 class Case:
-    """One way of calling a route: method, which object (None, "own", "other"), the expected status per persona."""
+    """One way of calling a route: method, which object (None, "own", "other"), the expected status per persona,
+    and the data sent (the form for a POST, the query for a GET)."""
 
     method: str = "GET"
     scope: str | None = None
@@ -102,7 +103,11 @@ ROUTES: dict[str, list[Case]] = {
     # or simply sees (finance, HR, admin); "other": a draft run by someone else.
     "requisitions:list": [case()],
     "requisitions:approvals": [case()],
-    "requisitions:export": [case(default=200, interviewer=403, outsider=403)],
+    "requisitions:export": [
+        case(default=200, interviewer=403, outsider=403),
+        case(default=200, interviewer=403, outsider=403, data={"format": "xlsx"}),
+        case(default=400, interviewer=403, outsider=403, data={"overdue_approval": "abc"}),
+    ],
     "requisitions:create": [case(default=403, recruiter=200, hiring_manager=200, admin_user=200)],
     "requisitions:intake_hints": [case(default=403, recruiter=200, hiring_manager=200, admin_user=200)],
     "requisitions:detail": [
@@ -245,9 +250,11 @@ def _url(name, scope, persona, world):
 
 def _state():
     """Every row a denied request must leave untouched."""
+    from portal.models import ExportLog
     from requisitions.models import Requisition
 
     return (
+        ExportLog.objects.count(),
         list(Requisition.objects.order_by("pk").values_list("pk", "status", "title", "hiring_manager")),
         list(Decision.objects.order_by("pk").values_list("pk", "status", "owner", "outcome")),
         list(Notification.objects.order_by("pk").values_list("pk", "read_at")),
@@ -278,14 +285,14 @@ def _check(client, world, name, route, persona):
     url = _url(name, route.scope, persona, world)
     before = _state()
 
-    response = client.post(url, route.data) if route.method == "POST" else client.get(url)
+    response = client.post(url, route.data) if route.method == "POST" else client.get(url, route.data)
 
     expected = route.status_for(persona)
     where = f"{route.method} {url} as {persona}"
     assert response.status_code == expected, where
     if persona == ANON and expected == 302 and name != "logout":
         assert response["Location"].startswith(reverse("login")), where
-    if expected in (403, 404, 405) or persona == ANON:
+    if expected in (400, 403, 404, 405) or persona == ANON:
         assert _state() == before, f"a refused request changed data: {where}"
     if expected == 404:
         # Nothing about the hidden objects leaks into the error page.

@@ -7,8 +7,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("requisitions", "0002_money_caps"),
-        ("portal", "0003_location_rules"),
+        ("requisitions", "0004_delete_requisitionexport"),
     ]
 
     operations = [

@@ -191,7 +191,7 @@ def backward(apps, schema_editor):
 class Migration(migrations.Migration):
     dependencies = [
         ("requisitions", "0006_requisition_limits"),
-        ("portal", "0004_approval_chains_and_ledger"),
+        ("portal", "0005_approval_chains_and_ledger"),
         ("contenttypes", "0002_remove_content_type_name"),
     ]
 

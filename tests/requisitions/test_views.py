@@ -4,13 +4,16 @@ import csv
 import io
 from decimal import Decimal
 
+import openpyxl
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from portal.choices import Role
+from portal.models import ExportLog
 from portal.services.access import grant_object_permission
 from requisitions.choices import Status
-from requisitions.models import Requisition, RequisitionExport
+from requisitions.models import Requisition
 from requisitions.services import create_requisition, submit_requisition
 from tests.factories import UserFactory, requisition_fields
 
@@ -116,22 +119,164 @@ def test_finance_sees_the_costs(client, canary, finance):
     assert "91,357" in body and "135,550" in body  # 104,269 × 1.30 = 135,549.70
 
 
+def _csv_rows(response):
+    return list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"), newline="")))
+
+
+EXPORT_HEADER = [
+    "Reference", "Title", "Status", "Department", "Cost center", "Location", "Employment type", "Openings",
+    "Hiring manager", "Recruiter", "Target start", "First-year cost min", "First-year cost max", "Currency",
+    "Approval overdue",
+]  # fmt: skip
+
+
 def test_the_export_is_the_filtered_slice_neutralised_and_logged(client, hm, recruiter):
     create_requisition(by=hm, title='=HYPERLINK("http://evil.example")', hiring_manager=hm, recruiter=recruiter)
     create_requisition(by=hm, title="@SUM(A1:A9)", hiring_manager=hm)
+    create_requisition(by=hm, title="Not matching the search", hiring_manager=hm)
     UserFactory(username="elsewhere", roles=[Role.HIRING_MANAGER])
     client.force_login(hm)
 
     response = client.get(reverse("requisitions:export"), {"q": "("})
 
-    assert response["Content-Type"].startswith("text/csv")
-    assert "attachment" in response["Content-Disposition"]
-    rows = list(csv.reader(io.StringIO(response.content.decode())))
-    assert rows[0][0].startswith(f"Exported by {hm.username}")
-    titles = sorted(row[1] for row in rows[2:])
-    assert titles == ['\'=HYPERLINK("http://evil.example")', "'@SUM(A1:A9)"]
-    log = RequisitionExport.objects.get()
-    assert (log.user, log.rows, log.filters) == (hm, 2, "q=%28")
+    assert response.status_code == 200
+    assert response["Content-Type"] == "text/csv; charset=utf-8"
+    log = ExportLog.objects.get()
+    day = timezone.localdate(log.at).isoformat()
+    assert response["Content-Disposition"] == f'attachment; filename="requisitions_{day}_{log.export_id}.csv"'
+    rows = _csv_rows(response)
+    assert rows[0] == EXPORT_HEADER
+    assert sorted(row[1] for row in rows[1:-1]) == ['\'=HYPERLINK("http://evil.example")', "'@SUM(A1:A9)"]
+    assert rows[-1][0].startswith(f"Exported by {hm.username} ({hm.get_full_name()})")
+    assert rows[-1][0].endswith(f"filters: q=%28 · export {log.export_id} · confidential")
+    assert (log.user, log.dataset, log.format, log.rows, log.filters) == (hm, "requisitions", "csv", 2, "q=%28")
+
+
+@pytest.fixture
+def pending_and_draft(hm, director):
+    """One requisition pending approval (cost 136,500 per opening at most) and one draft."""
+    pending = create_requisition(by=hm, hiring_manager=hm, **requisition_fields())
+    submit_requisition(requisition=pending, by=hm)
+    draft = create_requisition(by=hm, title="Still a draft", hiring_manager=hm)
+    return pending, draft
+
+
+def test_finance_downloads_the_filtered_list_as_csv(client, finance, pending_and_draft):
+    pending, _draft = pending_and_draft
+    client.force_login(finance)
+
+    response = client.get(reverse("requisitions:export"), {"status": "pending_approval", "format": "csv"})
+
+    rows = _csv_rows(response)
+    assert rows[0] == EXPORT_HEADER
+    assert len(rows) == 3  # header, one requisition, watermark
+    record = dict(zip(EXPORT_HEADER, rows[1], strict=True))
+    assert (record["Reference"], record["Status"], record["Approval overdue"]) == (
+        pending.reference,
+        "Pending approval",
+        "no",
+    )
+    assert (record["First-year cost max"], record["Currency"]) == ("136500.00", "CAD")
+    assert record["Target start"] == pending.target_start_date.isoformat()
+    log = ExportLog.objects.get()
+    assert (log.user, log.format, log.rows, log.filters) == (finance, "csv", 1, "status=pending_approval")
+
+
+def test_finance_downloads_the_filtered_list_as_xlsx(client, finance, pending_and_draft):
+    pending, _draft = pending_and_draft
+    client.force_login(finance)
+
+    response = client.get(reverse("requisitions:export"), {"status": "pending_approval", "format": "xlsx"})
+
+    assert response["Content-Type"] == "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    log = ExportLog.objects.get()
+    assert response["Content-Disposition"].endswith(f'_{log.export_id}.xlsx"')
+    assert (response["X-Content-Type-Options"], response["Cache-Control"]) == ("nosniff", "no-store")
+    workbook = openpyxl.load_workbook(io.BytesIO(response.content))
+    sheet = workbook.worksheets[0]
+    assert [cell.value for cell in sheet[1]] == EXPORT_HEADER
+    record = dict(zip(EXPORT_HEADER, sheet[2], strict=True))
+    assert record["Reference"].value == pending.reference
+    assert (record["First-year cost max"].value, record["First-year cost max"].data_type) == (136500, "n")
+    assert record["Openings"].data_type == "n"
+    assert record["Target start"].is_date
+    assert sheet.max_row == 3 and sheet["A3"].value.startswith(f"Exported by {finance.username}")
+    assert workbook.properties.keywords == log.export_id
+    assert (log.format, log.rows) == ("xlsx", 1)
+
+
+@pytest.mark.parametrize(
+    "params, named",
+    [
+        ({"overdue_approval": "abc"}, "overdue_approval"),
+        ({"status": "bogus"}, "status"),
+        ({"target_start_after": "notadate"}, "target_start_after"),
+        ({"target_start_min": "notadate"}, "target_start"),
+        ({"department": "abc"}, "department"),
+        ({"department": "999999"}, "department"),
+        ({"sort": "bogus"}, "sort"),
+        ({"format": "pdf"}, "format"),
+        ({"format": ["csv", "xlsx"]}, "format"),
+        ({"nonsense": "1"}, "nonsense"),
+        ({"page": "2"}, "page"),
+    ],
+)
+def test_an_export_with_a_bad_parameter_is_refused_not_widened(client, finance, pending_and_draft, params, named):
+    client.force_login(finance)
+
+    response = client.get(reverse("requisitions:export"), {"status": "pending_approval", **params})
+
+    assert response.status_code == 400
+    assert response["Content-Type"] == "text/plain; charset=utf-8"
+    assert f"\n{named}: " in response.content.decode()
+    assert ExportLog.objects.count() == 0
+
+
+def test_a_refusal_names_every_bad_parameter_and_is_plain_text(client, finance):
+    client.force_login(finance)
+
+    response = client.get(
+        reverse("requisitions:export"), {"overdue_approval": "<script>", "nonsense": "1", "format": "pdf"}
+    )
+
+    body = response.content.decode()
+    assert response.status_code == 400 and response["X-Content-Type-Options"] == "nosniff"
+    assert "nonsense: " in body and "format: " in body and "overdue_approval: “<script>” is not a valid value." in body
+
+
+@pytest.mark.parametrize("persona", ["interviewer", "outsider"])
+@pytest.mark.parametrize("fmt", ["csv", "xlsx"])
+def test_people_who_may_not_see_costs_cannot_export(client, request, pending_and_draft, persona, fmt):
+    client.force_login(request.getfixturevalue(persona))
+
+    assert client.get(reverse("requisitions:export"), {"format": fmt}).status_code == 403
+    assert ExportLog.objects.count() == 0
+
+
+def test_an_unreadable_filter_on_the_list_is_an_error_and_lists_nothing(client, finance, pending_and_draft):
+    client.force_login(finance)
+
+    response = client.get(reverse("requisitions:list"), {"overdue_approval": "abc"})
+
+    assert response.status_code == 200
+    assert list(response.context["object_list"]) == []
+    assert response.context["filter"].errors["overdue_approval"] == ["“abc” is not a valid value."]
+    assert "“abc” is not a valid value." in response.content.decode()
+
+
+def test_the_export_buttons_carry_the_current_filters(client, finance, pending_and_draft):
+    client.force_login(finance)
+    url = reverse("requisitions:list")
+
+    page = client.get(url, {"status": "draft", "page": "1"}).content.decode()
+    swap = client.get(url, {"q": "draft"}, HTTP_HX_REQUEST="true").content.decode()
+
+    export = reverse("requisitions:export")
+    assert f'href="{export}?status=draft&amp;format=csv"' in page
+    assert f'href="{export}?status=draft&amp;format=xlsx"' in page
+    assert 'id="export-buttons" class="d-flex gap-2" hx-swap-oob="true"' in swap
+    assert f'href="{export}?q=draft&amp;format=xlsx"' in swap
+    assert "Still a draft" in swap
 
 
 def test_saving_a_draft_from_the_form(client, hm):
@@ -345,13 +490,6 @@ def test_similar_requisitions_of_other_teams_are_counted_not_named(client, hm, o
 
     assert "1 more run by other teams" in body
     assert "Their secret role" not in body
-
-
-def test_an_export_with_a_bad_filter_is_refused_not_widened(client, hm):
-    client.force_login(hm)
-    response = client.get(reverse("requisitions:export"), {"status": "nonsense"})
-    assert response.status_code == 400
-    assert RequisitionExport.objects.count() == 0
 
 
 def test_a_refused_submit_then_a_fixed_one_makes_one_requisition(client, hm):

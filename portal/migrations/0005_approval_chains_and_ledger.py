@@ -16,7 +16,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('contenttypes', '0002_remove_content_type_name'),
-        ('portal', '0003_location_rules'),
+        ('portal', '0004_exportlog'),
         ('requisitions', '0006_requisition_limits'),
     ]
 
