@@ -1,8 +1,8 @@
-"""Audit trail: the PostgreSQL guard that makes history rows immutable, and readable diffs.
+"""Audit trail: the PostgreSQL guard that makes history rows and ledger events immutable, and readable diffs.
 
 History rows are written by django-simple-history on every save of a tracked model. On
-PostgreSQL a trigger refuses UPDATE and DELETE on every historical table, unless the
-transaction has set `portal.allow_history_purge = 'on'` (the retention purge, and only it).
+PostgreSQL a trigger refuses UPDATE and DELETE on every historical table and on the spend ledger,
+unless the transaction has set `portal.allow_history_purge = 'on'` (the retention purge, and only it).
 """
 
 from dataclasses import dataclass
@@ -39,12 +39,17 @@ def history_tables() -> list[str]:
     return sorted({m._meta.db_table for m in apps.get_models() if m.__name__.startswith("Historical")})
 
 
+def append_only_tables() -> list[str]:
+    """The history tables and the spend ledger: rows are added, never changed or removed."""
+    return [*history_tables(), apps.get_model("portal", "CostEvent")._meta.db_table]
+
+
 def install_history_guard(using: str = "default") -> int:
-    """Install (or refresh) the trigger on every history table. PostgreSQL only; returns the count."""
+    """Install (or refresh) the trigger on every append-only table. PostgreSQL only; returns the count."""
     connection = connections[using]
     if connection.vendor != "postgresql":
         return 0
-    tables = history_tables()
+    tables = append_only_tables()
     with connection.cursor() as cursor:
         cursor.execute(GUARD_FUNCTION)
         for table in tables:

@@ -52,8 +52,8 @@ class ChainStatus(models.TextChoices):
 
 
 class CostKind(models.TextChoices):
-    """Where money stands: expected (forecast), promised (committed: an accepted offer, a signed
-    engagement) or spent (actual: payroll, an approved invoice)."""
+    """Where money stands: expected (forecast), promised (committed: a signed agreement to pay) or
+    spent (actual: payroll, an approved invoice)."""
 
     FORECAST = "forecast", _("Forecast")
     COMMITTED = "committed", _("Committed")

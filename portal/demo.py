@@ -141,7 +141,7 @@ REQUESTS = [
     ),
     ("interviewer-training", "Complete structured-interview training before your next panel", "interviewer", 4, "hr"),
     ("q2-plan-support", "Draft the 2027-Q2 hiring plan for CC-5100 Customer Support", "hiring_manager2", 5, "finance"),
-    ("offer-template", "Approve the updated offer letter template", Role.HR, 6, "admin"),
+    ("letter-template", "Approve the updated hiring letter template", Role.HR, 6, "admin"),
     ("stage-definitions", "Publish the written stage definitions to all recruiters", "admin", -4, "hr"),
     ("contractor-renewals", "Decide which Q1 contractor renewals go to procurement", "director", 2, "finance"),
     ("sales-hc", "Confirm the Sales headcount shift from Calgary to Toronto", Role.FINANCE, 3, "director"),

@@ -7,7 +7,10 @@ os.environ.setdefault("SECRET_KEY", "test-only-secret-key-not-for-production-use
 os.environ.setdefault("SECURE_SSL_REDIRECT", "false")
 
 from portal.settings import *  # noqa: E402, F403
-from portal.settings import STORAGES  # noqa: E402
+from portal.settings import INSTALLED_APPS, STORAGES  # noqa: E402
+
+# A module that exists only in tests: a second subject approved through the core's chains.
+INSTALLED_APPS = [*INSTALLED_APPS, "tests.chainapp"]
 
 # Argon2 is the production hasher (a test asserts it); tests hash thousands of passwords.
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # noqa: S303

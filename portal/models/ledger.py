@@ -27,7 +27,7 @@ class CostEvent(models.Model):
     `month` (its first day) on `cost_center`.
 
     `need` is the staffing need the money belongs to (the model named by settings.LEDGER_NEED_MODEL);
-    `source` is the object whose event caused it (an approved need, an accepted offer, an invoice).
+    `source` is the object whose event caused it (an approved need, a signed hire, an invoice).
     Recorded only through portal.services.ledger; never edited or deleted (on PostgreSQL a trigger
     refuses it). A correction is a new event whose `reverses` names the event it cancels out.
     """

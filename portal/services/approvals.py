@@ -205,8 +205,11 @@ def _decision_for(chain: ApprovalChain, policy: ApprovalPolicy, by: User) -> Dec
     waiting = list(_open_decisions(chain).select_for_update(of=("self",)))
     mine = [decision for decision in waiting if can_take_decision(by, decision)]
     if not mine:
-        if any(is_addressed_to(by, decision) for decision in waiting):
+        addressed = any(is_addressed_to(by, decision) for decision in waiting)
+        if addressed and Decision.objects.filter(approval_step__chain=chain, decided_by=by).exists():
             raise ApprovalError(_("You already took a decision in this round: another person must take this approval."))
+        if addressed:
+            raise ApprovalError(_("This approval needs an authority you do not hold: hand it to someone who does."))
         raise ApprovalError(
             _("No approval of this %(subject)s is waiting on you: it may have just been decided.")
             % {"subject": subject}

@@ -1,6 +1,6 @@
 """The spend ledger's only writer. Events are appended, never edited or deleted: a correction is a
 reversing event. Modules record what their workflows imply (an approved need's forecast, an accepted
-offer's commitment, an invoice's actual) through these functions, inside their own transaction.
+hire's commitment, an invoice's actual) through these functions, inside their own transaction.
 """
 
 from dataclasses import dataclass

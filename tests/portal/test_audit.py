@@ -83,12 +83,13 @@ def test_history_purge_flag_lets_only_the_purge_through(requires_postgresql, fin
         cursor.execute(f"DELETE FROM {table}")
 
 
-def test_every_history_table_has_the_guard_trigger_on_postgresql(requires_postgresql):
+def test_every_history_table_and_the_ledger_have_the_guard_trigger_on_postgresql(requires_postgresql):
     with connection.cursor() as cursor:
         cursor.execute(
             "SELECT c.relname FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid "
             "WHERE t.tgname = 'portal_history_immutable'"
         )
         guarded = sorted(row[0] for row in cursor.fetchall())
-    assert guarded == audit.history_tables()
+    assert guarded == sorted(audit.append_only_tables())
     assert "requisitions_historicalrequisition" in guarded
+    assert "portal_costevent" in guarded

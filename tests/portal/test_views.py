@@ -179,7 +179,7 @@ def test_handing_a_decision_on_to_a_role_with_a_new_due_date(client, finance, hr
     "data, message",
     [
         ({"note": "why"}, "Choose a person or a role"),
-        ({"owner_role": Role.HR, "owner": "1", "note": "why"}, "not both"),
+        ({"owner_role": Role.HR, "owner": "OWNER", "note": "why"}, "not both"),
         ({"owner_role": Role.HR, "note": "   "}, "Say why"),
         ({"owner_role": Role.HR, "note": "why", "due_in_business_days": "0"}, "greater than or equal to 1"),
         ({"owner_role": "emperor", "note": "why"}, "Select a valid choice"),
@@ -189,6 +189,7 @@ def test_handing_a_decision_on_to_a_role_with_a_new_due_date(client, finance, hr
 def test_handing_on_with_bad_input_explains_and_changes_nothing(client, finance, data, message):
     decision = _raise(owner=finance)
     client.force_login(finance)
+    data = {key: str(finance.pk) if value == "OWNER" else value for key, value in data.items()}
 
     response = client.post(reverse("portal:decision_reassign", args=[decision.pk]), data)
 
