@@ -7,15 +7,12 @@ from portal.choices import Role
 from portal.models import CostCenter, Department, HiringPlan, Level, Location, RoleFamily, User
 from portal.roles import group_name
 from requisitions.models import Requisition
+from requisitions.permissions import BUDGET_OWNER_ROLES
 from requisitions.services import INTAKE_FIELDS
 
 
-def _people_with(role: str):
-    return (
-        User.objects.filter(is_active=True, groups__name=group_name(role))
-        .distinct()
-        .order_by("first_name", "last_name")
-    )
+def _people_with(*roles: str):
+    return User.objects.with_role(*roles).order_by("first_name", "last_name")
 
 
 class PlanChoiceField(forms.ModelChoiceField):
@@ -41,7 +38,8 @@ class RequisitionForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["hiring_manager"].queryset = _people_with(Role.HIRING_MANAGER)
         self.fields["recruiter"].queryset = _people_with(Role.RECRUITER)
-        self.fields["budget_owner"].queryset = User.objects.filter(is_active=True).order_by("first_name", "last_name")
+        # Only people who may own a budget: the one named here approves the budget step.
+        self.fields["budget_owner"].queryset = _people_with(*BUDGET_OWNER_ROLES)
         self.fields["hiring_plan"].queryset = HiringPlan.objects.select_related("cost_center").order_by(
             "-period", "cost_center__code"
         )

@@ -108,3 +108,14 @@ def personas(recruiter, hiring_manager, interviewer, finance, hr, admin_user, ou
         "admin_user": admin_user,
         "outsider": outsider,
     }
+
+
+@pytest.fixture
+def director(db):
+    return UserFactory(username="director", roles=[Role.HIRING_MANAGER])
+
+
+@pytest.fixture
+def hm(db, director):
+    """A hiring manager whose manager is the director."""
+    return UserFactory(username="hm", roles=[Role.HIRING_MANAGER], manager=director)

@@ -109,3 +109,21 @@ def test_role_groups_come_back_after_a_database_flush():
 
     assert sorted(Group.objects.values_list("name", flat=True)) == sorted(group_name(r) for r in Role.values)
     assert _perms(Role.FINANCE) != []
+
+
+def test_the_docs_list_each_roles_permissions_exactly_as_the_code_grants_them():
+    """docs/roles-and-permissions.md once said recruiters could not read hiring plans while the code let
+    them (they must: a requisition names its plan). Now the list is compared with the code."""
+    import pathlib
+    import re
+
+    docs = (pathlib.Path(__file__).resolve().parents[2] / "docs" / "roles-and-permissions.md").read_text()
+    listed = re.search(r"<!-- role-permissions:start -->\n(.*?)\n<!-- role-permissions:end -->", docs, re.S).group(1)
+    expected = "\n".join(
+        f"- **{role.label}**: "
+        + ", ".join(f"`{label}` ({', '.join(actions)})" for label, actions in sorted(grants.items()))
+        for role in Role
+        for grants in [role_permissions().get(role.value, {})]
+    )
+    assert listed == expected, "update the list in docs/roles-and-permissions.md to:\n" + expected
+    assert "reads reference data except hiring plans" not in docs

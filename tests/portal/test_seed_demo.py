@@ -91,3 +91,65 @@ def test_every_demo_login_lands_on_my_work_with_something_to_do(client):
     assert Decision.objects.open().filter(kind="requisition_approval").count() >= 5
     assert User.objects.get(username="admin").is_superuser
     assert User.objects.get(username="hiring_manager").manager.username == "director"
+
+
+MOMENTS = [
+    datetime(2027, 3, 8, 8, 30, tzinfo=timezone.get_default_timezone()),  # a Monday, before work
+    NOW,  # a Wednesday morning
+]
+
+
+@pytest.mark.parametrize("now", MOMENTS, ids=["monday-early", "wednesday-morning"])
+def test_demo_data_holds_nothing_in_the_future_and_no_due_date_on_a_day_off(now):
+    from portal.models import ApprovalChain, CostEvent
+
+    with time_machine.travel(now, tick=False):
+        _seed()
+    holidays = set(Holiday.objects.values_list("date", flat=True))
+
+    stamps = [
+        *Decision.objects.values_list("created_at", flat=True),
+        *Decision.objects.exclude(decided_at=None).values_list("decided_at", flat=True),
+        *Decision.history.values_list("history_date", flat=True),
+        *Requisition.history.values_list("history_date", flat=True),
+        *ApprovalChain.objects.values_list("submitted_at", flat=True),
+        *CostEvent.objects.values_list("recorded_at", flat=True),
+        *[
+            stamp
+            for row in Requisition.objects.values_list(
+                "created_at", "submitted_at", "approved_at", "opened_at", "filled_at", "closed_at"
+            )
+            for stamp in row
+            if stamp is not None
+        ],
+    ]
+    assert [stamp for stamp in stamps if stamp > now] == []
+    due_days = {timezone.localtime(due).date() for due in Decision.objects.values_list("due_at", flat=True)}
+    assert sorted(day for day in due_days if day.weekday() >= 5 or day in holidays) == []
+
+
+@time_machine.travel(NOW, tick=False)
+def test_every_approved_demo_requisition_has_its_forecast_and_the_ledger_adds_up(client):
+    from decimal import Decimal
+
+    from portal.models import CostEvent
+
+    _seed()
+
+    standing = Requisition.objects.filter(status__in=[Status.APPROVED, Status.OPEN])
+    assert standing.count() >= 5
+    for req in standing:
+        forecast = CostEvent.objects.filter(need=req, kind="forecast")
+        assert sum(forecast.values_list("amount", flat=True)) == req.cost_max * req.openings, req.title
+    for req in Requisition.objects.filter(status__in=[Status.ON_HOLD, Status.FILLED]):
+        assert sum(CostEvent.objects.filter(need=req).values_list("amount", flat=True)) == 0, req.title
+
+    client.force_login(User.objects.get(username="finance"))
+    response = client.get("/ledger/")
+    grid_total = sum(row.total for row in response.context["totals"])
+    months = response.context["months"]
+    in_window = CostEvent.objects.filter(currency="CAD", month__gte=months[0], month__lte=months[-1])
+    assert grid_total == sum(in_window.values_list("amount", flat=True)).quantize(Decimal("0.01"))
+    for row in response.context["rows"]:
+        events = in_window.filter(cost_center=row.cost_center, kind=row.kind)
+        assert row.total == sum(events.values_list("amount", flat=True), Decimal("0")).quantize(Decimal("0.01"))
