@@ -5,14 +5,17 @@ one transaction on a locked row, records the move in history, and raises or reso
 Views, admin actions, tasks and the demo seeder all come through here.
 """
 
+from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
+from django.db.models import Exists, OuterRef
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from portal import clock
 from portal.choices import CostKind, Outcome, Role
 from portal.exceptions import PortalError
-from portal.models import Decision, HiringPlan, User
+from portal.models import CostEvent, Decision, HiringPlan, User
 from portal.permissions import can_take_decision, has_perm
 from portal.services import approvals, ledger
 from portal.services.access import grant_object_permission, revoke_object_permission
@@ -307,8 +310,32 @@ def _record_forecast(req: Requisition, *, by: User | None, start) -> None:
         by=by,
         need=req,
         source=req,
-        memo=_("%(ref)s approved: first-year cost of %(n)d opening(s)") % {"ref": req.reference, "n": req.openings},
+        memo=ngettext(
+            "%(ref)s approved: first-year cost of %(n)d opening",
+            "%(ref)s approved: first-year cost of %(n)d openings",
+            req.openings,
+        )
+        % {"ref": req.reference, "n": req.openings},
     )
+
+
+def record_missing_forecasts() -> int:
+    """Record the forecast of every approved or open requisition that has none standing (those approved
+    before the ledger existed). Idempotent: run after every `migrate`. Returns how many were recorded."""
+    standing = CostEvent.objects.filter(
+        kind=CostKind.FORECAST,
+        source_type=ContentType.objects.get_for_model(Requisition),
+        source_id=OuterRef("pk"),
+        reverses__isnull=True,
+        reversal__isnull=True,
+    )
+    missing = Requisition.objects.filter(status__in=choices.FORECAST, cost_max__isnull=False).exclude(Exists(standing))
+    recorded = 0
+    for req in missing.select_related("cost_center"):
+        with transaction.atomic():
+            _record_forecast(_locked(req), by=None, start=req.target_start_date)
+        recorded += 1
+    return recorded
 
 
 def _reverse_forecast(req: Requisition, *, by: User | None, why: str) -> None:

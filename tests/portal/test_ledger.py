@@ -251,3 +251,13 @@ def test_the_ledger_page_costs_the_same_with_ten_times_the_events(client, financ
     UserFactory(username="another", roles=[Role.FINANCE])
     assert queries() == small
     assert small <= 20
+
+
+def test_migrate_records_the_forecast_of_requisitions_approved_before_the_ledger(approved):
+    from requisitions.services import record_missing_forecasts
+
+    CostEvent.objects.filter(need=approved).delete()  # as before the ledger existed (no trigger on SQLite)
+
+    assert record_missing_forecasts() == 1
+    assert record_missing_forecasts() == 0
+    assert sum(CostEvent.objects.filter(need=approved).values_list("amount", flat=True)) == Decimal("278000.00")
