@@ -1,0 +1,37 @@
+"""The portal's template tags: money written one way, an amount or a range, with its currency."""
+
+from decimal import Decimal
+
+import pytest
+from django.template import Context, Template
+
+from portal.templatetags.portal import money, money_range
+
+
+@pytest.mark.parametrize(
+    "low, high, expected",
+    [
+        (Decimal("92000"), Decimal("105000"), "92,000–105,000 CAD"),
+        (Decimal("92000"), Decimal("92000.00"), "92,000 CAD"),
+        (Decimal("118764.10"), Decimal("135549.70"), "118,764–135,550 CAD"),
+        (None, None, "—"),
+        (Decimal("92000"), None, "from 92,000 CAD"),
+        (None, Decimal("105000"), "up to 105,000 CAD"),
+    ],
+)
+def test_money_range(low, high, expected):
+    assert money_range(low, high, "CAD") == expected
+
+
+def test_money_and_rates():
+    assert money(Decimal("2500"), "CAD") == "2,500 CAD"
+    assert money(Decimal("0"), "USD") == "0 USD"
+    assert money(None, "CAD") == "—"
+    assert money_range(Decimal("87.5"), Decimal("87.5"), "CAD", places=2) == "87.50 CAD"
+
+
+def test_the_tag_renders_in_a_template():
+    rendered = Template("{% load portal %}{% money_range a b 'EUR' %} / {{ c|money:'EUR' }}").render(
+        Context({"a": 1000, "b": 2000, "c": None})
+    )
+    assert rendered == "1,000–2,000 EUR / —"
