@@ -1,13 +1,43 @@
 """Requisition pages as a demanding reader sees them: money, forms, controls, layout."""
 
 import re
+from decimal import Decimal
 
 import pytest
 from django.urls import reverse
 
+from portal.choices import Role
 from requisitions.services import create_requisition
+from tests.factories import requisition_fields
 
 pytestmark = pytest.mark.django_db
+
+
+def _text(response) -> str:
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", response.content.decode()))
+
+
+def test_requisition_pages_write_money_one_way(client, hm):
+    fields = requisition_fields(agency_fee=Decimal("12000"), equipment=Decimal("2500"))
+    req = create_requisition(by=hm, hiring_manager=hm, **fields)
+    client.force_login(hm)
+
+    detail = _text(client.get(reverse("requisitions:detail", args=[req.pk])))
+    assert "Base pay 90,000–105,000 CAD" in detail
+    assert "Band 80,000–110,000 CAD" in detail
+    # 90,000 × 1.30 + 14,500 one-time; 105,000 × 1.30 + 14,500
+    assert "First-year cost per opening 131,500–151,000 CAD" in detail
+    for label, amount in [
+        ("Agency fee", "12,000"),
+        ("Signing bonus", "0"),
+        ("Relocation", "0"),
+        ("Equipment", "2,500"),
+    ]:
+        assert f"{label} {amount} CAD" in detail
+    assert "One-time (agency, signing, relocation, equipment)" not in detail
+
+    listing = _text(client.get(reverse("requisitions:list")))
+    assert "131,500–151,000 CAD" in listing
 
 
 # --- The intake form: required fields marked, every problem shown at once -------------------------
@@ -69,6 +99,37 @@ def test_a_form_shown_again_marks_only_what_is_wrong(client, hm):
     assert response.status_code == 200
     assert "is-invalid" in body
     assert "is-valid" not in body.replace("is-invalid", "")
+
+
+# --- What each reader may do on the page --------------------------------------------------------
+
+
+def _forms_posting_to(body: str, req) -> list[str]:
+    return [a for a in re.findall(r'<form[^>]*action="([^"]*)"', body) if f"/requisitions/{req.pk}/" in a]
+
+
+def test_an_interviewer_sees_no_control_they_cannot_use(client, hm, interviewer):
+    from portal.services.access import grant_object_permission
+    from tests.factories import UserFactory
+
+    other = UserFactory(username="other_recruiter", roles=[Role.RECRUITER])
+    req = create_requisition(by=hm, hiring_manager=hm, **requisition_fields())
+    grant_object_permission(perm="requisitions.view_requisition", user=interviewer, obj=req, by=hm, reason="panel")
+    grant_object_permission(perm="requisitions.view_requisition", user=other, obj=req, by=hm, reason="cover")
+    client.force_login(interviewer)
+
+    response = client.get(reverse("requisitions:detail", args=[req.pk]))
+
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert _forms_posting_to(body, req) == []
+    assert "Share" not in body
+    assert "Shared with" not in body
+    assert f'href="{reverse("requisitions:edit", args=[req.pk])}"' not in body
+
+    client.force_login(hm)  # the people who run it still have all of it
+    body = client.get(reverse("requisitions:detail", args=[req.pk])).content.decode()
+    assert "Shared with" in body and _forms_posting_to(body, req)
 
 
 def test_loads_and_one_time_costs_left_empty_are_nothing(client, hm):
