@@ -53,3 +53,10 @@ def money_range(low, high, currency: str = "", places: int = 0) -> str:
     else:
         text = f"{low_figure}–{high_figure}"
     return f"{text} {currency}".strip()
+
+
+@register.filter
+def filters_in_use(query, ignored: str = "page,sort,scope") -> bool:
+    """Whether a list's query string narrows it: some parameter other than `ignored` has a value."""
+    skip = set(ignored.split(","))
+    return any(value.strip() for key, values in query.lists() if key not in skip for value in values)

@@ -35,3 +35,13 @@ def test_the_tag_renders_in_a_template():
         Context({"a": 1000, "b": 2000, "c": None})
     )
     assert rendered == "1,000–2,000 EUR / —"
+
+
+def test_filters_in_use_ignores_empty_values_paging_and_sorting():
+    from django.http import QueryDict
+
+    from portal.templatetags.portal import filters_in_use
+
+    assert not filters_in_use(QueryDict("q=&status=&page=2&sort=-created&scope=all"))
+    assert filters_in_use(QueryDict("q=&status=open"))
+    assert filters_in_use(QueryDict("due=overdue&scope=mine"))
