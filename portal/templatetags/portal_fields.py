@@ -9,7 +9,8 @@ Two changes from the package's renderer:
   requisition needs before it can be submitted) gets `required-to-submit`. Either way a second
   label for the same control follows the field's own label, holding a visible "*" (hidden from
   screen readers) and the words for screen readers ("required", "required to submit"). The field's
-  own label keeps its plain text, so "Level" is still the label "Level".
+  own label keeps its plain text, so "Level" is still the label "Level". A form whose every
+  field is required (signing in) shows no marks: they would say nothing.
 """
 
 from django.forms import CheckboxInput
@@ -26,9 +27,13 @@ class FieldRenderer(BootstrapFieldRenderer):
         """(label class, words for screen readers), or ("", "") for an optional field."""
         if isinstance(self.widget, CheckboxInput) or self.show_label is not True:
             return "", ""
-        if self.field.field.required and not self.field.form.empty_permitted:
+        form = self.field.form
+        if self.field.field.required and not form.empty_permitted:
+            # A form whose every field is required (signing in) gains nothing from the marks.
+            if all(field.required for field in form.fields.values() if not field.widget.is_hidden):
+                return "", ""
             return "required", "required"
-        words = getattr(self.field.form, "required_to_submit", {}).get(self.field.name)
+        words = getattr(form, "required_to_submit", {}).get(self.field.name)
         if words:
             return "required-to-submit", words
         return "", ""

@@ -45,3 +45,29 @@ def test_filters_in_use_ignores_empty_values_paging_and_sorting():
     assert not filters_in_use(QueryDict("q=&status=&page=2&sort=-created&scope=all"))
     assert filters_in_use(QueryDict("q=&status=open"))
     assert filters_in_use(QueryDict("due=overdue&scope=mine"))
+
+
+def _rendered(form) -> str:
+    return Template("{% load django_bootstrap5 %}{% bootstrap_form form %}").render(Context({"form": form}))
+
+
+def test_fields_are_marked_required_up_front_and_never_marked_valid():
+    from django import forms
+
+    class Ask(forms.Form):
+        title = forms.CharField(label="What needs deciding")
+        detail = forms.CharField(label="Details", required=False)
+
+    class SignIn(forms.Form):
+        username = forms.CharField(label="Username")
+        password = forms.CharField(label="Password", widget=forms.PasswordInput)
+
+    blank = _rendered(Ask())
+    assert '<label class="form-label required" for="id_title">What needs deciding</label>' in blank
+    assert '<span class="visually-hidden">required</span>' in blank
+    assert 'for="id_detail">Details</label><' in blank and blank.count("required-mark") == 1
+    assert "required-mark" not in _rendered(SignIn())  # every field required: the marks say nothing
+
+    shown_again = _rendered(Ask({"title": "", "detail": "Some detail"}))
+    assert "is-invalid" in shown_again
+    assert "is-valid" not in shown_again.replace("is-invalid", "")
