@@ -6,12 +6,12 @@ unless the transaction has set `portal.allow_history_purge = 'on'` (the retentio
 """
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 
 from django.apps import apps
 from django.db import connections
 from django.db.models import ForeignKey
-from django.utils import timezone
+from django.utils import formats, timezone
 
 GUARD_FUNCTION = """
 CREATE OR REPLACE FUNCTION portal_refuse_history_change() RETURNS trigger AS $$
@@ -143,7 +143,10 @@ def _show(value) -> str:
     if value in (None, ""):
         return "—"
     if isinstance(value, datetime):
-        return timezone.localtime(value).strftime("%Y-%m-%d %H:%M")
+        moment = timezone.localtime(value) if timezone.is_aware(value) else value
+        return formats.date_format(moment, "DATETIME_FORMAT")
+    if isinstance(value, date):
+        return formats.date_format(value, "DATE_FORMAT")
     if isinstance(value, list | tuple | set):
         return ", ".join(str(v) for v in value) or "—"
     return str(value)

@@ -179,6 +179,15 @@ CONTENT_SECURITY_POLICY = {
     },
 }
 
+# --- Forms (django-bootstrap5) -------------------------------------------------------------
+# The portal's field renderer: no "valid" mark on fields of a form shown again, required fields
+# marked up front (see portal/templatetags/portal_fields.py). Labels are not repeated as placeholders.
+BOOTSTRAP5 = {
+    "success_css_class": "",
+    "set_placeholder": False,
+    "field_renderers": {"default": "portal.templatetags.portal_fields.FieldRenderer"},
+}
+
 # --- Internationalisation -------------------------------------------------------------------
 LANGUAGE_CODE = "en-ca"
 FORMAT_MODULE_PATH = ["portal.formats"]

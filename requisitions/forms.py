@@ -1,5 +1,7 @@
 """Requisition forms: field validation and narrowed choices; views pass cleaned data to services."""
 
+from decimal import Decimal
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -9,6 +11,7 @@ from portal.roles import group_name
 from requisitions.models import Requisition
 from requisitions.permissions import BUDGET_OWNER_ROLES
 from requisitions.services import INTAKE_FIELDS
+from requisitions.validation import REQUIRED_TO_SUBMIT
 
 
 def _people_with(*roles: str):
@@ -20,8 +23,26 @@ class PlanChoiceField(forms.ModelChoiceField):
         return f"{obj.period} · {obj.cost_center.code} {obj.cost_center.name}"
 
 
+# Marked on the form before anyone presses a button: what submission will ask for ({field: words
+# for screen readers}). The checks themselves are requisitions.validation.submission_problems.
+# The budget owner is not marked: left empty, saving takes the cost center's.
+REQUIRED_TO_SUBMIT_NOTES = {
+    **{name: _("required to submit") for name in REQUIRED_TO_SUBMIT if name != "budget_owner"},
+    "base_min": _("required to submit a salaried role"),
+    "base_max": _("required to submit a salaried role"),
+    "max_bill_rate": _("required to submit a contract role"),
+    "contract_hours": _("required to submit a contract role"),
+}
+
+
+# Loads and one-time costs: left empty, they are nothing (and the form does not mark them required).
+ZERO_WHEN_EMPTY = ("bonus_pct", "benefits_load_pct", "agency_fee", "signing_bonus", "relocation", "equipment")
+
+
 class RequisitionForm(forms.ModelForm):
     """Intake. Drafts need only a title and a hiring manager; submission checks the rest."""
+
+    required_to_submit = REQUIRED_TO_SUBMIT_NOTES
 
     hiring_plan = PlanChoiceField(queryset=HiringPlan.objects.none(), required=False, label=_("Hiring plan"))
 
@@ -49,6 +70,21 @@ class RequisitionForm(forms.ModelForm):
         self.fields["cost_center"].queryset = CostCenter.objects.filter(is_active=True)
         self.fields["location"].queryset = Location.objects.all()
         self.fields["budget_owner"].help_text = _("Leave empty to use the cost center's budget owner.")
+        for name in ZERO_WHEN_EMPTY:
+            self.fields[name].required = False
+        for field in self.fields.values():
+            if isinstance(field, forms.ModelChoiceField):
+                field.empty_label = _("Choose…")
+        self.fields["budget_owner"].empty_label = _("The cost center's budget owner")
+        for name in ("title", "hiring_manager"):
+            self.fields[name].error_messages["required"] = _("Required, even for a draft.")
+
+    def clean(self):
+        cleaned = super().clean()
+        for name in ZERO_WHEN_EMPTY:
+            if name in cleaned and cleaned[name] is None:
+                cleaned[name] = Decimal("0")
+        return cleaned
 
     def intake_data(self) -> dict:
         return {name: self.cleaned_data[name] for name in INTAKE_FIELDS}

@@ -45,7 +45,7 @@ from requisitions.services import (
     unshare_requisition,
     update_requisition,
 )
-from requisitions.validation import intake_warnings, similar_summary
+from requisitions.validation import intake_warnings, similar_summary, submission_problems
 
 
 def _visible(request):
@@ -156,13 +156,16 @@ def requisition_create(request):
     if not can_create_requisition(request.user):
         raise PermissionDenied
     form = RequisitionForm(request.POST or None, initial={"hiring_manager": request.user.pk, "openings": 1})
-    if request.method == "POST" and form.is_valid():
-        try:
-            req = create_requisition(by=request.user, **form.intake_data())
-        except PortalError as exc:
-            form.add_error(None, str(exc))
-        else:
-            return _after_save(request, req, form)
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                req = create_requisition(by=request.user, **form.intake_data())
+            except PortalError as exc:
+                form.add_error(None, str(exc))
+            else:
+                return _after_save(request, req, form)
+        elif _submit_pressed(request):
+            return _refuse_invalid_submit(request, form, None)
     return render(request, "requisitions/requisition_form.html", {"form": form, "requisition": None})
 
 
@@ -171,28 +174,55 @@ def requisition_edit(request, pk):
     if not can_edit_requisition(request.user, req):
         raise PermissionDenied
     form = RequisitionForm(request.POST or None, instance=req)
-    if request.method == "POST" and form.is_valid():
-        try:
-            req = update_requisition(requisition=req, by=request.user, **form.intake_data())
-        except PortalError as exc:
-            form.add_error(None, str(exc))
-        else:
-            return _after_save(request, req, form)
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                req = update_requisition(requisition=req, by=request.user, **form.intake_data())
+            except PortalError as exc:
+                form.add_error(None, str(exc))
+            else:
+                return _after_save(request, req, form)
+        elif _submit_pressed(request):
+            return _refuse_invalid_submit(request, form, req)
     context = {"form": form, "requisition": req, "warnings": intake_warnings(req, _visible(request))}
     return render(request, "requisitions/requisition_form.html", context)
 
 
+def _submit_pressed(request) -> bool:
+    return request.POST.get("submit") is not None
+
+
+def _add_submission_problems(form, problems: dict[str, list[str]]) -> None:
+    """Each problem on its field, unless the form already found something wrong there."""
+    for field, messages_ in problems.items():
+        if field in form.fields and field in form.errors:
+            continue
+        for problem in messages_:
+            form.add_error(field if field in form.fields else None, problem)
+
+
+def _refuse_invalid_submit(request, form, req):
+    """ "Save and submit" with input the form refuses: nothing is saved, and the page lists everything
+    that stops submission at once, the form's errors and the submission checks on the valid rest."""
+    draft = form.instance  # the valid fields applied, in memory only
+    problems = submission_problems(draft)
+    if draft.cost_center_id and draft.cost_center.budget_owner_id and not draft.budget_owner_id:
+        problems.pop("budget_owner", None)  # saving takes the cost center's budget owner
+    _add_submission_problems(form, problems)
+    messages.warning(request, _("Nothing was saved: correct the fields marked below, then save or submit again."))
+    context = {"form": form, "requisition": req, "warnings": []}
+    return render(request, "requisitions/requisition_form.html", context, status=400)
+
+
 def _after_save(request, req, form):
     """Saved as a draft; with "Save and submit" also try to submit, and show what stops it."""
-    if request.POST.get("submit") is None:
+    if not _submit_pressed(request):
         messages.success(request, _("%(ref)s saved as a draft.") % {"ref": req.reference})
         return redirect(req)
     try:
         submit_requisition(requisition=req, by=request.user)
     except SubmissionRefused as refused:
-        for field, problems in refused.problems.items():
-            for problem in problems:
-                form.add_error(field if field in form.fields else None, problem)
+        _add_submission_problems(form, refused.problems)
         messages.warning(request, str(refused))
         context = {"form": form, "requisition": req, "warnings": intake_warnings(req, _visible(request))}
         return render(request, "requisitions/requisition_form.html", context, status=400)

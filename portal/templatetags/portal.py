@@ -1,6 +1,11 @@
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+
 from django import template
+from django.utils import formats
 
 register = template.Library()
+
+UNKNOWN = "—"
 
 
 @register.simple_tag
@@ -10,3 +15,54 @@ def query_with(request, **changes):
     for key, value in changes.items():
         params[key] = value
     return params.urlencode()
+
+
+def _figure(value, places: int = 0) -> str | None:
+    """182000.5 → "182,001" (or "182,000.50" with places=2); None when there is no number."""
+    if value is None or value == "":
+        return None
+    try:
+        number = Decimal(str(value)).quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+    except (InvalidOperation, ValueError):
+        return None
+    return formats.number_format(number, decimal_pos=places, use_l10n=True, force_grouping=True)
+
+
+@register.filter
+def money(value, currency: str = "") -> str:
+    """One amount with its currency: "2,500 CAD"; "—" when unknown."""
+    figure = _figure(value)
+    if figure is None:
+        return UNKNOWN
+    return f"{figure} {currency}".strip()
+
+
+@register.simple_tag
+def money_range(low, high, currency: str = "", places: int = 0) -> str:
+    """A range with its currency: "92,000–105,000 CAD"; "92,000 CAD" when both ends agree;
+    "from 92,000 CAD" or "up to 105,000 CAD" with one end; "—" when neither is known."""
+    low_figure, high_figure = _figure(low, places), _figure(high, places)
+    if low_figure is None and high_figure is None:
+        return UNKNOWN
+    if high_figure is None:
+        text = f"from {low_figure}"
+    elif low_figure is None:
+        text = f"up to {high_figure}"
+    elif low_figure == high_figure:
+        text = low_figure
+    else:
+        text = f"{low_figure}–{high_figure}"
+    return f"{text} {currency}".strip()
+
+
+@register.filter
+def filters_in_use(query, ignored: str = "page,sort,scope") -> bool:
+    """Whether a list's query string narrows it: some parameter other than `ignored` has a value."""
+    skip = set(ignored.split(","))
+    return any(value.strip() for key, values in query.lists() if key not in skip for value in values)
+
+
+@register.filter
+def month_key(day) -> str:
+    """A month as a query parameter: "2027-03" (what the ledger's month filter reads)."""
+    return day.strftime("%Y-%m") if day else ""
