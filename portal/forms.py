@@ -39,7 +39,9 @@ class RequestForm(OwnerFields):
     title = forms.CharField(
         max_length=200, label=_("What needs deciding"), error_messages={"required": _("Say what needs deciding.")}
     )
-    detail = forms.CharField(widget=forms.Textarea(attrs={"rows": 4}), required=False, label=_("Details"))
+    detail = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 4}), required=False, max_length=TEXT_LIMIT, label=_("Details")
+    )
     business_days = forms.IntegerField(
         min_value=1,
         max_value=MAX_SLA_BUSINESS_DAYS,

@@ -33,7 +33,7 @@ def approval_kind(policy: ApprovalPolicy, *, label: str) -> registry.DecisionKin
     """The decision kind of `policy`'s steps: approved, rejected or sent back on the subject's page,
     held only as `step_hold_rule` says."""
     return registry.DecisionKind(
-        key=policy.decision_kind, label=label, outcomes=CHAIN_OUTCOMES, hold_rule=step_hold_rule
+        key=policy.decision_kind, label=label, outcomes=CHAIN_OUTCOMES, hold_rule=step_hold_rule, action_label="Review"
     )
 
 

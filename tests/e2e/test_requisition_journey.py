@@ -57,7 +57,7 @@ def test_submit_then_approve_from_my_work(live_server, page):
     # Step 1, the hiring manager's manager; step 2, the department head (a net-new role).
     for approver in ("director", "head"):
         _sign_in(page, live_server, approver)
-        page.locator("table.decision-table tbody tr", has_text=req.reference).get_by_role("link", name="Open").click()
+        page.locator("table.decision-table tbody tr", has_text=req.reference).get_by_role("link", name="Review").click()
         page.get_by_label("Comment (optional)").fill("Go ahead.")
         page.get_by_role("button", name="Approve").click()
         page.get_by_text("Approval recorded.").wait_for()

@@ -352,3 +352,16 @@ def test_a_title_on_several_lines_is_kept_on_one(client, hiring_manager, finance
     )
 
     assert Decision.objects.get().title == "Budget Bcc: everyone@example.com"
+
+
+def test_a_request_with_over_long_details_is_refused_with_a_message(client, hiring_manager, finance):
+    client.force_login(hiring_manager)
+
+    response = client.post(
+        reverse("portal:request_create"),
+        {"title": "Confirm", "detail": "x" * 4001, "owner": finance.pk, "business_days": "2"},
+    )
+
+    assert response.status_code == 200
+    assert "at most 4000 characters" in response.content.decode()
+    assert not Decision.objects.exists()
