@@ -11,21 +11,12 @@ from portal.choices import REQUEST, Outcome, Role
 from portal.services.decisions import raise_decision, resolve_decision
 from requisitions.services import approve_requisition, create_requisition, submit_requisition
 from tests.conftest import requires_chromium
+from tests.e2e.helpers import sign_in
 from tests.factories import UserFactory, requisition_fields
 
 pytestmark = [requires_chromium, pytest.mark.django_db(transaction=True)]
-PASSWORD = "correct horse battery"
 WORD = "x" * 300
 TITLE_WORD = "y" * 150  # as long as a requisition title allows (160)
-
-
-def _sign_in(page, live_server, username):
-    page.context.clear_cookies()
-    page.goto(f"{live_server.url}/accounts/login/")
-    page.get_by_label("Username").fill(username)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    page.wait_for_url(f"{live_server.url}/")
 
 
 def _overflow(page) -> tuple[int, int]:
@@ -72,7 +63,7 @@ def test_long_words_wrap_on_every_page(live_server, page):
     }
     checked = 0
     for username, urls in pages.items():
-        _sign_in(page, live_server, username)
+        sign_in(page, live_server, username)
         for width in (390, 1440):
             page.set_viewport_size({"width": width, "height": 900})
             for url in urls:

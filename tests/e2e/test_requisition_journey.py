@@ -7,19 +7,10 @@ import pytest
 from portal.choices import Role
 from requisitions.models import Requisition
 from tests.conftest import requires_chromium
+from tests.e2e.helpers import sign_in
 from tests.factories import UserFactory, requisition_fields
 
 pytestmark = [requires_chromium, pytest.mark.django_db(transaction=True)]
-PASSWORD = "correct horse battery"
-
-
-def _sign_in(page, live_server, username):
-    page.context.clear_cookies()
-    page.goto(f"{live_server.url}/accounts/login/")
-    page.get_by_label("Username").fill(username)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    page.wait_for_url(f"{live_server.url}/")
 
 
 def test_submit_then_approve_from_my_work(live_server, page):
@@ -32,7 +23,7 @@ def test_submit_then_approve_from_my_work(live_server, page):
     errors = []
     page.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" else None)
 
-    _sign_in(page, live_server, "hm")
+    sign_in(page, live_server, "hm")
     page.get_by_role("link", name="Requisitions").click()
     page.get_by_role("link", name="New requisition").click()
     page.get_by_label("Role title").fill("Site Reliability Engineer")
@@ -56,7 +47,7 @@ def test_submit_then_approve_from_my_work(live_server, page):
 
     # Step 1, the hiring manager's manager; step 2, the department head (a net-new role).
     for approver in ("director", "head"):
-        _sign_in(page, live_server, approver)
+        sign_in(page, live_server, approver)
         page.locator("table.decision-table tbody tr", has_text=req.reference).get_by_role("link", name="Review").click()
         page.get_by_label("Comment (optional)").fill("Go ahead.")
         page.get_by_role("button", name="Approve").click()
