@@ -136,6 +136,8 @@ class CostEventFilter(StrictFilterSet):
     """The ledger's drill-down: the events of one month, cost center, kind, currency, category."""
 
     month = MonthFilter(field_name="month", label=_("Month (YYYY-MM)"))
+    month_from = MonthFilter(field_name="month", lookup_expr="gte", label=_("From month"))
+    month_to = MonthFilter(field_name="month", lookup_expr="lte", label=_("To month"))
     cost_center = django_filters.ModelChoiceFilter(queryset=CostCenter.objects.order_by("code"), label=_("Cost center"))
     kind = django_filters.ChoiceFilter(choices=CostKind.choices, label=_("Kind"))
     category = django_filters.ChoiceFilter(choices=CostCategory.choices, label=_("Category"))

@@ -44,13 +44,14 @@ def can_resolve_on_decision_page(user, decision) -> bool:
 
 
 def can_reassign_decision(user, decision) -> bool:
-    """Who may hand an open decision on: whoever may take it, whoever raised it, the owner's manager,
-    an admin. The new holder must satisfy the kind's hold rule (see reassign_decision)."""
+    """Who may hand an open decision on: whoever may take it, whoever raised it, an admin, and the
+    owner's manager when they could hold it themselves (a manager outside finance does not pick who
+    takes a finance step). The new holder must satisfy the kind's hold rule (see reassign_decision)."""
     return decision.is_open and (
         decision.raised_by_id == user.pk
-        or is_owners_manager(user, decision)
         or user.is_portal_admin
         or can_take_decision(user, decision)
+        or (is_owners_manager(user, decision) and hold_rule(decision).allows(user))
     )
 
 

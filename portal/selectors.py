@@ -4,11 +4,11 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Sum
 from django.utils import timezone
 
 from portal.choices import CostKind, Role
-from portal.models import CostCenter, CostEvent, Decision, Notification, User
+from portal.models import ApprovalChain, CostCenter, CostEvent, Decision, Notification, User
 from portal.money import rounded
 
 
@@ -24,10 +24,22 @@ def decisions_for_user(user: User) -> QuerySet[Decision]:
 
 
 def my_work(user: User) -> QuerySet[Decision]:
-    """Open decisions `user` must take, overdue first (oldest due date first)."""
+    """Open decisions `user` must take, overdue first (oldest due date first).
+
+    A chain step addressed to one of the user's roles is left out when the user may not take it: they
+    submitted one of the subject's rounds, or already took a decision in this round.
+    """
+    decided_in_round = Decision.objects.filter(approval_step__chain=OuterRef("approval_step__chain"), decided_by=user)
+    submitted = ApprovalChain.objects.filter(
+        subject_type=OuterRef("approval_step__chain__subject_type"),
+        subject_id=OuterRef("approval_step__chain__subject_id"),
+        submitted_by=user,
+    )
     return (
         Decision.objects.open()
         .owned_by(user)
+        .exclude(Exists(decided_in_round))
+        .exclude(Exists(submitted))
         .select_related("owner", "raised_by", "subject_type")
         .prefetch_related("subject")
         .order_by("due_at", "id")
@@ -62,10 +74,14 @@ def decision_recipients(decision: Decision) -> list[User]:
     A decision nobody can take (a deactivated owner, a role with no members) goes to the admins,
     so it is never silently stuck.
     """
+    from portal.permissions import hold_rule
+
     if decision.owner_id:
         owners = [decision.owner] if decision.owner.is_active else []
     else:
-        owners = list(role_members(decision.owner_role))
+        # Only the members who may take it: one who already approved in this round is not asked again.
+        rule = hold_rule(decision)
+        owners = [member for member in role_members(decision.owner_role) if rule.allows(member)]
     return owners or list(role_members(Role.ADMIN))
 
 

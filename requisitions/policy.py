@@ -97,7 +97,8 @@ REQUISITION_POLICY = ApprovalPolicy(
     approver_roles=APPROVER_ROLES,
     read_facts=read_facts,
     read_people=read_people,
-    creators=lambda req: {req.created_by_id},
+    # Whoever created it and the hiring manager it is for: nobody approves their own need.
+    creators=lambda req: {req.created_by_id, req.hiring_manager_id} - {None},
     title=lambda req: _("Approve %(ref)s %(title)s") % {"ref": req.reference, "title": req.title},
     fallback="hm_manager",
 )

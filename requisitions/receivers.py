@@ -4,9 +4,15 @@ and that every approved requisition's forecast stands in the ledger (those appro
 from requisitions.policy import install_default_policy
 
 
-def after_migrate(sender, app_config=None, **kwargs):
+def after_migrate(sender, app_config=None, using="default", **kwargs):
+    from django.db import connections
+
     from requisitions.services import record_missing_forecasts
 
-    if app_config is not None and app_config.label == "requisitions":
+    if app_config is None or app_config.label != "requisitions":
+        return
+    # After migrating backwards the tables may be gone: then there is nothing to install.
+    tables = set(connections[using].introspection.table_names())
+    if {"portal_approvalrule", "portal_costevent", "requisitions_requisition"} <= tables:
         install_default_policy()
         record_missing_forecasts()

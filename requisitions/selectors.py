@@ -29,7 +29,9 @@ def requisitions_for_user(user: User) -> QuerySet[Requisition]:
     # Whoever holds or took one of its approval decisions sees it too, even when the decision was
     # handed to them on the decision page after the chain was computed.
     approving = Decision.objects.filter(
-        Q(owner=user) | Q(decided_by=user),
+        Q(owner=user)
+        | Q(decided_by=user)
+        | Q(owner__isnull=True, owner_role__in=user.roles, status=DecisionStatus.OPEN),
         kind=APPROVAL_KIND,
         subject_type=ContentType.objects.get_for_model(Requisition),
     ).values("subject_id")

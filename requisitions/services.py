@@ -295,11 +295,11 @@ def _close_revision(req: Requisition, *, by: User | None, note: str, cancel: boo
 # --- The ledger ----------------------------------------------------------------------------------
 
 
-def _record_forecast(req: Requisition, *, by: User | None, start) -> None:
+def _record_forecast(req: Requisition, *, by: User | None, start) -> bool:
     """Record the first-year cost of every opening as a forecast from the start month (or this month,
-    when the start has passed), unless a forecast of it stands already."""
+    when the start has passed), unless a forecast of it stands already. True when it recorded one."""
     if req.cost_center_id is None or ledger.has_outstanding(source=req, kind=CostKind.FORECAST):
-        return
+        return False
     this_month = timezone.localtime(clock.now()).date().replace(day=1)
     first = max(start or this_month, this_month)
     ledger.record_lines(
@@ -317,6 +317,7 @@ def _record_forecast(req: Requisition, *, by: User | None, start) -> None:
         )
         % {"ref": req.reference, "n": req.openings},
     )
+    return True
 
 
 def record_missing_forecasts() -> int:
@@ -331,10 +332,12 @@ def record_missing_forecasts() -> int:
     )
     missing = Requisition.objects.filter(status__in=choices.FORECAST, cost_max__isnull=False).exclude(Exists(standing))
     recorded = 0
-    for req in missing.select_related("cost_center"):
+    for pk in missing.values_list("pk", flat=True):
         with transaction.atomic():
-            _record_forecast(_locked(req), by=None, start=req.target_start_date)
-        recorded += 1
+            req = _locked(Requisition(pk=pk))
+            # Checked again under the lock: it may have been held or filled since the query above.
+            if req.status in choices.FORECAST and _record_forecast(req, by=None, start=req.target_start_date):
+                recorded += 1
     return recorded
 
 

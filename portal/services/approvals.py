@@ -39,14 +39,22 @@ def approval_kind(policy: ApprovalPolicy, *, label: str) -> registry.DecisionKin
 
 def step_hold_rule(decision: Decision) -> registry.HoldRule:
     """Who may hold one step of a chain: members of the step's authority role (a finance step needs
-    finance), or else of the policy's approver roles; never who created or submitted the subject,
-    nor anyone who already took a decision in this round (one approval per person per round)."""
-    step = ApprovalStep.objects.select_related("chain").get(decision=decision)
+    finance), or else of the policy's approver roles; never who created the subject or submitted any of
+    its rounds, nor anyone who already took a decision in this round (one approval per person per round)."""
+    step = ApprovalStep.objects.select_related("chain").filter(decision=decision).first()
+    if step is None:
+        return registry.HoldRule(roles=frozenset())  # not (yet) a step of any chain: nobody holds it
+    return _step_rule(step, other_than=decision.pk)
+
+
+def _step_rule(step: ApprovalStep, *, other_than: int | None = None) -> registry.HoldRule:
     policy = registry.approval_policy(step.chain.policy)
     roles = {step.authority} if step.authority else set(policy.approver_roles)
+    if step.approver_role == Role.ADMIN:
+        roles.add(Role.ADMIN)  # routed to the admins (a substitution): they stand in whatever the policy's roles
     decided = (
         Decision.objects.filter(approval_step__chain=step.chain, status=DecisionStatus.DONE)
-        .exclude(pk=decision.pk)
+        .exclude(pk=other_than)
         .values_list("decided_by_id", flat=True)
     )
     excluded = _excluded(step.chain, policy) | {pk for pk in decided if pk is not None}
@@ -54,8 +62,11 @@ def step_hold_rule(decision: Decision) -> registry.HoldRule:
 
 
 def _excluded(chain: ApprovalChain, policy: ApprovalPolicy) -> set[int]:
-    """Separation of duties: the subject's creators and whoever submitted this round."""
-    return set(policy.creators(chain.subject)) | ({chain.submitted_by_id} if chain.submitted_by_id else set())
+    """Separation of duties: the subject's creators and whoever submitted any of its rounds."""
+    submitters = ApprovalChain.objects.filter(
+        subject_type_id=chain.subject_type_id, subject_id=chain.subject_id, submitted_by__isnull=False
+    ).values_list("submitted_by_id", flat=True)
+    return set(policy.creators(chain.subject)) | set(submitters) | ({chain.submitted_by_id} - {None})
 
 
 # --- Reads ------------------------------------------------------------------------------------------
@@ -200,7 +211,7 @@ def _decision_for(chain: ApprovalChain, policy: ApprovalPolicy, by: User) -> Dec
     subject = policy.subject_label
     if by.pk in set(policy.creators(chain.subject)):
         raise ApprovalError(_("You created this %(subject)s, so you may not approve it.") % {"subject": subject})
-    if by.pk == chain.submitted_by_id:
+    if by.pk in _excluded(chain, policy):
         raise ApprovalError(_("You submitted this %(subject)s, so you may not approve it.") % {"subject": subject})
     waiting = list(_open_decisions(chain).select_for_update(of=("self",)))
     mine = [decision for decision in waiting if can_take_decision(by, decision)]
@@ -226,9 +237,11 @@ def _raise_next_step(chain: ApprovalChain, subject, policy: ApprovalPolicy) -> b
         return False
     current = waiting[0].step
     for step in (s for s in waiting if s.step == current):
-        if step.approver is not None and not step.approver.is_active:
-            # Deactivated since the chain was planned: the admins stand in, and the reason says so.
-            note = _("(%(who)s was deactivated: routed to admins)") % {"who": step.approver}
+        if step.approver is not None and not _step_rule(step).allows(step.approver):
+            # Deactivated, or already decided in this round, since the chain was planned: the admins
+            # stand in, and the reason says so.
+            why = _("was deactivated") if not step.approver.is_active else _("may not take this step now")
+            note = _("(%(who)s %(why)s: routed to admins)") % {"who": step.approver, "why": why}
             step.reason = f"{step.reason} {note}"[:500]
             step.approver, step.approver_role = None, Role.ADMIN
         step.decision = raise_decision(

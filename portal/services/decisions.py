@@ -22,7 +22,7 @@ from portal.models import Decision, User
 from portal.models.decisions import TEXT_LIMIT
 from portal.permissions import can_cancel_decision, can_reassign_decision, can_take_decision, hold_rule
 from portal.selectors import decision_recipients
-from portal.services.notifications import clear_for_decision, notify
+from portal.services.notifications import after_commit, clear_for_decision, notify
 
 DEFAULT_SLA_BUSINESS_DAYS = 2
 
@@ -240,10 +240,12 @@ def _save(decision: Decision, *, by: User | None, reason: str) -> None:
 
 
 def _notify_owners(decision: Decision, message: str) -> None:
-    notify(
-        users=decision_recipients(decision),
-        message=message,
-        url=decision.next_action_url,
-        decision=decision,
-        while_open=True,
-    )
+    """Tell whoever may take the decision, once it has committed (and whatever its workflow linked to it
+    in the same transaction is in place: who may hold a chain step depends on its chain)."""
+    after_commit(_notify_current_owners, decision.pk, message)
+
+
+def _notify_current_owners(decision_id: int, message: str) -> None:
+    decision = Decision.objects.open().select_related("owner").filter(pk=decision_id).first()
+    if decision is not None:
+        notify(users=decision_recipients(decision), message=message, url=decision.next_action_url, decision=decision)

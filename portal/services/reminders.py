@@ -83,6 +83,8 @@ def _remind(decision: Decision, kind: str, recipient: User) -> bool:
 
 def _deliver(claim_id: int, message: str, subject: str, body: str) -> None:
     claim = ReminderLog.objects.select_related("recipient", "decision").get(pk=claim_id)
+    if not claim.decision.is_open:
+        return  # decided between the claim and now: nothing to remind of
     try:
         if claim.recipient.email:
             send_mail(subject, body, None, [claim.recipient.email])

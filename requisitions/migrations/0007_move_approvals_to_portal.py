@@ -1,9 +1,12 @@
 # Requisition approvals move onto the core's generic chains: every rule (with its history) becomes a
 # portal.ApprovalRule of the "requisition" policy, and every round of steps becomes an ApprovalChain
-# with its ApprovalSteps, pointing at the same decisions. Nothing is lost; the reverse copies back.
+# with its ApprovalSteps, pointing at the same decisions. Nothing is lost going forward. The reverse
+# copies rules, history and steps back; what the old tables cannot hold (who submitted each round, a
+# step's authority) is dropped, and rules the old form cannot express stop it with a clear error.
 
 from django.core.management.color import no_style
 from django.db import migrations
+from django.db.migrations.exceptions import IrreversibleError
 
 POLICY = "requisition"
 
@@ -146,10 +149,21 @@ def forward(apps, schema_editor):
 
 
 def backward(apps, schema_editor):
+    Rule = apps.get_model("portal", "ApprovalRule")
+    foreign = [
+        rule.name
+        for rule in Rule.objects.filter(policy=POLICY)
+        if (rule.condition, rule.fact) not in OLD_CONDITIONS or (rule.approver, rule.approver_role) not in OLD_APPROVERS
+    ]
+    if foreign:
+        # The old rules knew only finance and HR as approving roles, and fewer conditions.
+        raise IrreversibleError(
+            "These requisition rules cannot be written in the old form; change or remove them first: "
+            + "; ".join(foreign)
+        )
     OldRule = apps.get_model("requisitions", "ApprovalRule")
     OldHistory = apps.get_model("requisitions", "HistoricalApprovalRule")
     OldStep = apps.get_model("requisitions", "ApprovalStep")
-    Rule = apps.get_model("portal", "ApprovalRule")
     History = apps.get_model("portal", "HistoricalApprovalRule")
     Chain = apps.get_model("portal", "ApprovalChain")
     Step = apps.get_model("portal", "ApprovalStep")

@@ -123,11 +123,58 @@ def test_one_approval_per_person_per_round(people):
     start_chain(subject=purchase, policy_key="purchase", by=people["buyer"])
 
     approve(subject=purchase, by=people["fin1"])
+
+    # fin1's own step 2 goes to the admins when it comes: fin1 already approved in this round.
     [second] = open_chain_decisions(purchase)
-    assert second.owner == people["fin1"]
+    assert (second.owner, second.owner_role) == (None, Role.ADMIN)
+    assert "may not take this step now: routed to admins" in second.approval_step.reason
     assert not can_take_decision(people["fin1"], second)
-    with pytest.raises(ApprovalError, match="already took a decision in this round"):
+    with pytest.raises(ApprovalError, match="waiting on you"):
         approve(subject=purchase, by=people["fin1"])
+    assert approve(subject=purchase, by=people["admin"]).status == ChainStatus.APPROVED
+
+
+def test_a_role_step_is_not_in_the_work_of_a_member_who_already_approved_this_round(people, client):
+    """A manager who is also in finance approves step 1: finance's step 2 is for the other members."""
+    from django.urls import reverse
+
+    from tests.commit import committed
+
+    _rules()
+    people["boss"].groups.add(*people["fin1"].groups.all())
+    people["boss"].__dict__.pop("roles", None)
+    purchase = _purchase(people)
+    with committed():
+        start_chain(subject=purchase, policy_key="purchase", by=people["buyer"])
+    with committed():
+        approve(subject=purchase, by=people["boss"])
+
+    client.force_login(people["boss"])
+    assert list(client.get(reverse("portal:my_work")).context["object_list"]) == []
+    client.force_login(people["fin2"])
+    assert [d.sequence for d in client.get(reverse("portal:my_work")).context["object_list"]] == [2]
+    from portal.models import Notification
+
+    assert sorted(Notification.objects.filter(decision__sequence=2).values_list("user__username", flat=True)) == [
+        "fin1",
+        "fin2",
+    ]
+
+
+def test_nobody_who_submitted_an_earlier_round_approves_a_later_one(people):
+    """The buyer's colleague submits round 1; once sent back and resubmitted by the buyer, the colleague
+    still may not approve: they raised this purchase too."""
+    ApprovalRule.objects.create(
+        policy="purchase", name="Finance", position=1, condition="always", approver="role", approver_role="finance"
+    )
+    purchase = _purchase(people)
+    start_chain(subject=purchase, policy_key="purchase", by=people["fin1"])
+    refuse(subject=purchase, by=people["fin2"], note="Quote?", outcome=Outcome.SENT_BACK)
+    start_chain(subject=purchase, policy_key="purchase", by=people["buyer"])
+
+    with pytest.raises(ApprovalError, match="You submitted this purchase"):
+        approve(subject=purchase, by=people["fin1"])
+    assert approve(subject=purchase, by=people["fin2"]).status == ChainStatus.APPROVED
 
 
 def test_sending_back_closes_the_round_and_a_resubmission_opens_the_next(people):
@@ -195,7 +242,7 @@ def test_a_finance_step_is_handed_only_to_finance(people):
 
     step.refresh_from_db()
     assert step.owner == people["fin2"]
-    assert list(hold_rule(step).people()) == [people["fin1"], people["fin2"]]
+    assert set(hold_rule(step).people()) == {people["fin1"], people["fin2"]}
     Decision.objects.filter(pk=step.pk).update(owner=people["interviewer"])  # forced past the service
     step.refresh_from_db()
     assert not can_take_decision(people["interviewer"], step)

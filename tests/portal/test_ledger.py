@@ -265,3 +265,22 @@ def test_migrate_records_the_forecast_of_requisitions_approved_before_the_ledger
     assert record_missing_forecasts() == 1
     assert record_missing_forecasts() == 0
     assert sum(CostEvent.objects.filter(need=approved).values_list("amount", flat=True)) == Decimal("278000.00")
+
+
+def test_a_row_total_opens_exactly_the_events_it_adds_up(client, finance):
+    center = CostCenterFactory()
+    _event(center, amount="999.99", month=date(2027, 2, 1))
+    _event(center, amount="50.00", month=date(2025, 1, 1))  # outside the window: not in the total
+    with time_machine.travel(date(2027, 2, 10)):
+        client.force_login(finance)
+        grid = client.get(reverse("portal:ledger"))
+        [actual] = [row for row in grid.context["rows"] if row.cost_center == center and row.kind == CostKind.ACTUAL]
+        link = f"?month_from=2026-02&amp;month_to=2028-02&amp;cost_center={center.pk}&amp;kind=actual&amp;currency=CAD"
+        assert link in grid.content.decode()
+
+        events = client.get(
+            reverse("portal:ledger_events"),
+            {"month_from": "2026-02", "month_to": "2028-02", "cost_center": center.pk, "kind": "actual"},
+        )
+
+    assert actual.total == events.context["total"] == Decimal("999.99")

@@ -202,3 +202,15 @@ def test_a_role_owned_decision_escalates_to_the_admins(owner, settings):
     _sweep_at(datetime(2027, 1, 12, 9, 0, tzinfo=TORONTO))
 
     assert sorted(m.to[0] for m in mail.outbox) == [admin.email, "owner@example.com"]
+
+
+def test_a_reminder_queued_before_its_decision_closed_is_not_sent(owner):
+    decision = _decision(owner, MONDAY_NOON - timedelta(hours=2))
+    mail.outbox.clear()
+
+    with time_machine.travel(MONDAY_NOON), committed():
+        sweep_decisions()
+        resolve_decision(decision=decision, outcome=Outcome.DONE, by=owner)  # before the sweep's commit
+
+    assert mail.outbox == []
+    assert not Notification.objects.filter(message__startswith="Overdue").exists()

@@ -4,6 +4,7 @@ from datetime import UTC, datetime
 
 import pytest
 from django.db import connection
+from django.db.migrations.exceptions import IrreversibleError
 from django.db.migrations.executor import MigrationExecutor
 
 BEFORE = [("requisitions", "0002_money_caps"), ("portal", "0004_exportlog")]
@@ -159,6 +160,19 @@ def test_requisition_chains_move_onto_the_generic_chain_and_back():
             (2, 2, waiting.pk, "finance", "cost > 150,000"),
         ]
         assert apps.get_model("portal", "Decision").objects.count() == 2
+
+        # A rule the old tables cannot express stops the way back, with its name, until it is changed.
+        admins = Rule.objects.create(
+            policy="requisition",
+            name="Admins sign off",
+            position=99,
+            condition="always",
+            approver="role",
+            approver_role="admin",
+        )
+        with pytest.raises(IrreversibleError, match="Admins sign off"):
+            _migrate(CHAINS_BEFORE)
+        admins.delete()
 
         apps = _migrate(CHAINS_BEFORE)
         OldStep = apps.get_model("requisitions", "ApprovalStep")

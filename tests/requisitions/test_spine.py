@@ -24,7 +24,7 @@ from requisitions.services import (
     update_requisition,
 )
 from tests.commit import committed
-from tests.factories import requisition_fields
+from tests.factories import UserFactory, requisition_fields
 
 pytestmark = pytest.mark.django_db
 
@@ -206,3 +206,51 @@ def test_moving_a_requisition_the_wrong_way_is_refused(hm):
     req = create_requisition(by=hm, hiring_manager=hm, **requisition_fields())
     with pytest.raises(RequisitionError, match="not possible"):
         move_requisition(requisition=req, action=Action.FILL, by=hm)
+
+
+def test_a_manager_outside_finance_cannot_pick_who_takes_a_finance_step(client, finance_step, interviewer):
+    """Escalations go to the owner's manager, who may look, but hands a finance step on only if they
+    could take it themselves."""
+    _, step = finance_step
+    named = UserFactory(username="named_fin", roles=[Role.FINANCE], manager=interviewer)
+    reassign_decision(decision=step, by=named, owner=named, note="Mine.")
+    client.force_login(interviewer)
+
+    page = client.get(reverse("portal:decision_detail", args=[step.pk]))
+    response = client.get(reverse("portal:decision_reassign", args=[step.pk]))
+
+    assert page.status_code == 200 and not page.context["can_reassign"]
+    assert response.status_code == 403
+    with pytest.raises(DecisionError, match="may not reassign"):
+        reassign_decision(
+            decision=step, by=interviewer, owner=UserFactory(username="f2", roles=[Role.FINANCE]), note="x"
+        )
+
+
+def test_a_role_owned_approval_step_shows_its_requisition_to_the_roles_members(client, hm, director, admin_user):
+    other_hm = UserFactory(username="other_hm", roles=[Role.HIRING_MANAGER])
+    req = create_requisition(by=hm, hiring_manager=hm, **requisition_fields())
+    submit_requisition(requisition=req, by=hm)
+    [step] = open_chain_decisions(req)
+    reassign_decision(decision=step, by=admin_user, owner_role=Role.HIRING_MANAGER, note="Any manager.")
+    client.force_login(other_hm)
+
+    assert client.get(req.get_absolute_url()).status_code == 200
+    client.post(reverse("requisitions:approve", args=[req.pk]), {"note": "Fine."})
+
+    req.refresh_from_db()
+    assert req.status == Status.APPROVED
+
+
+def test_the_hiring_manager_never_approves_their_own_requisition(recruiter, hm, director):
+    """A recruiter opens it for a hiring manager who is also the department head: that step goes up."""
+    fields = requisition_fields(is_backfill=False)
+    fields["department"].head = hm
+    fields["department"].save()
+    req = create_requisition(by=recruiter, hiring_manager=hm, **fields)
+    submit_requisition(requisition=req, by=recruiter)
+
+    steps = {decision.owner for decision in open_chain_decisions(req)}
+    assert hm not in steps
+    with pytest.raises(Exception, match="created this requisition"):
+        approve_requisition(requisition=req, by=hm)
