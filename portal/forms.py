@@ -16,8 +16,10 @@ MAX_SLA_BUSINESS_DAYS = 60
 class OwnerFields(forms.Form):
     """A decision goes to a person or to a role, never both."""
 
-    owner = forms.ModelChoiceField(queryset=None, required=False, label=_("Person"))
-    owner_role = forms.ChoiceField(choices=[("", "—")] + list(Role.choices), required=False, label=_("or role"))
+    owner = forms.ModelChoiceField(queryset=None, required=False, label=_("Person"), empty_label=_("Choose a person…"))
+    owner_role = forms.ChoiceField(
+        choices=[("", _("Choose a role…"))] + list(Role.choices), required=False, label=_("or role")
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -79,7 +81,10 @@ class ReassignForm(OwnerFields):
         super().__init__(*args, **kwargs)
         rule = hold_rule(decision)
         self.fields["owner"].queryset = rule.people()
-        self.fields["owner_role"].choices = [("", "—"), *rule.role_choices()]
+        self.fields["owner"].help_text = _("Only the people who may take a %(kind)s are offered.") % {
+            "kind": str(decision.kind_spec.label).lower()
+        }
+        self.fields["owner_role"].choices = [("", _("Choose a role…")), *rule.role_choices()]
 
     due_in_business_days = forms.IntegerField(
         min_value=1,
