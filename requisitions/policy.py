@@ -48,6 +48,14 @@ def plan_budget_reason(req: Requisition) -> str | None:
     }
 
 
+def band_position(req: Requisition) -> Decimal | None:
+    """The base maximum as a percentage of the band's midpoint (a compa-ratio): 100 is the midpoint."""
+    band = req.comp_band
+    if band is None or req.is_contract or req.base_max is None or not band.midpoint:
+        return None
+    return (req.base_max * 100 / band.midpoint).quantize(Decimal("0.1"))
+
+
 def read_facts(req: Requisition) -> dict[str, Fact]:
     total = req.total_cost_max
     if total is None or req.openings == 1:
@@ -62,6 +70,7 @@ def read_facts(req: Requisition) -> dict[str, Fact]:
         "net_new": Fact(not req.is_backfill, _("net-new role")),
         "employment_type": Fact(req.employment_type),
         "above_band": Fact(bool(above_band_reason(req)), above_band_reason(req) or ""),
+        "band_position": Fact(band_position(req)),
         "plan_budget_exceeded": Fact(bool(plan_budget_reason(req)), plan_budget_reason(req) or ""),
     }
 
@@ -87,6 +96,7 @@ REQUISITION_POLICY = ApprovalPolicy(
         FactSpec("net_new", gettext_lazy("net-new role"), FactKind.FLAG),
         FactSpec("employment_type", gettext_lazy("employment type"), FactKind.CHOICE, choices=EmploymentType.choices),
         FactSpec("above_band", gettext_lazy("base pay above the band"), FactKind.FLAG),
+        FactSpec("band_position", gettext_lazy("band position"), FactKind.AMOUNT, unit="% of midpoint", places=1),
         FactSpec("plan_budget_exceeded", gettext_lazy("hiring plan budget exceeded"), FactKind.FLAG),
     ),
     people={

@@ -178,3 +178,20 @@ def test_someone_asked_at_two_steps_approves_once_at_the_first(hm, director):
         (1, str(director), "always → hm_manager; net-new role"),
         (2, "Finance", "first-year cost 136,500 > 1"),
     ]
+
+
+def test_rules_can_test_the_band_position(hm):
+    """Base max 105,000 against a 95,000 midpoint is at 110.5 % of it: over 110 asks HR, over 115 does not."""
+    req = _req(hm)
+    chain = _chain(
+        req,
+        _rule("over", fact="band_position", threshold=Decimal("110"), **HR),
+        _rule("over", fact="band_position", threshold=Decimal("115"), step=2, **FINANCE),
+    )
+    assert chain == [(1, "HR", "band position 110.5% of midpoint > 110.0% of midpoint")]
+    contract = _req(
+        hm, employment_type="contract", base_min=None, base_max=None, max_bill_rate=Decimal("90"), contract_hours=1000
+    )
+    assert _chain(contract, _rule("over", fact="band_position", threshold=Decimal("1"), **HR))[0][2] == (
+        "default: no rule matched"
+    )
