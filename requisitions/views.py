@@ -70,8 +70,11 @@ class RequisitionListView(PartialListMixin, FilterView):
             show_costs=can_view_costs(user),
             can_export=can_export_requisitions(user),
             can_create=can_create_requisition(user),
-            status_counts=[
-                (Status(status).label, n) for status, n in sorted(selectors.status_counts(self.object_list).items())
+            status_counts=[  # in the order a requisition moves through them
+                (Status(status).label, n)
+                for status, n in sorted(
+                    selectors.status_counts(self.object_list).items(), key=lambda item: Status.values.index(item[0])
+                )
             ],
             query=self.request.GET.urlencode(),
             export_query=_filters_query(self.filterset, self.request.GET),

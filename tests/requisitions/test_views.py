@@ -583,3 +583,18 @@ def test_a_requisition_is_shared_only_with_recruiters_and_hiring_managers(client
 
     assert "Choose an active recruiter or hiring manager" in response.content.decode()
     assert not interviewer.has_perm("requisitions.view_requisition", req)
+
+
+def test_status_counts_follow_the_workflow_not_the_alphabet(client, hm, director):
+    from requisitions.services import approve_requisition
+
+    pending = create_requisition(by=hm, hiring_manager=hm, **requisition_fields(title="Waiting one"))
+    submit_requisition(requisition=pending, by=hm)
+    approved = create_requisition(by=hm, hiring_manager=hm, **requisition_fields(title="Approved one"))
+    submit_requisition(requisition=approved, by=hm)
+    approve_requisition(requisition=approved, by=director)
+    client.force_login(hm)
+
+    counts = client.get(reverse("requisitions:list")).context["status_counts"]
+
+    assert [label for label, _ in counts] == ["Pending approval", "Approved"]  # alphabetically the other way
