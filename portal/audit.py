@@ -40,8 +40,10 @@ def history_tables() -> list[str]:
 
 
 def append_only_tables() -> list[str]:
-    """The history tables and the spend ledger: rows are added, never changed or removed."""
-    return [*history_tables(), apps.get_model("portal", "CostEvent")._meta.db_table]
+    """The history tables and the models registered append-only (the spend ledger, stage transitions...)."""
+    from portal.registry import append_only_models
+
+    return [*history_tables(), *(apps.get_model(label)._meta.db_table for label in append_only_models())]
 
 
 def install_history_guard(using: str = "default") -> int:

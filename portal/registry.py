@@ -200,6 +200,20 @@ def role_permissions() -> dict[str, dict[str, tuple[str, ...]]]:
     return merged
 
 
+# --- Append-only tables ------------------------------------------------------------------------------
+
+_append_only: set[str] = set()
+
+
+def register_append_only(model_label: str) -> None:
+    """A model ("app_label.Model") whose rows are only ever added: PostgreSQL refuses UPDATE and DELETE."""
+    _append_only.add(model_label)
+
+
+def append_only_models() -> list[str]:
+    return sorted(_append_only)
+
+
 # --- My work panels -------------------------------------------------------------------------------
 
 

@@ -23,6 +23,7 @@ def register() -> None:
         )
     )
     registry.register_role_permissions("portal", CORE_PERMISSIONS)
+    registry.register_append_only("portal.CostEvent")
     registry.register_nav(registry.NavEntry("my_work", _("My work"), "portal:my_work", order=0))
     registry.register_nav(
         registry.NavEntry("ledger", _("Spend ledger"), "portal:ledger", order=60, visible=can_view_ledger)

@@ -1,0 +1,51 @@
+"""Admin: the controlled vocabulary (stages, reason codes, sources) is edited here, history-tracked, and
+retired rather than deleted. Candidates and applications are read-only here: the pipeline writes them."""
+
+from django.contrib import admin
+from simple_history.admin import SimpleHistoryAdmin
+
+from candidates.models import Application, Candidate, ReasonCode, Source, Stage
+from portal.admin import ReadOnlyAdmin
+
+
+class VocabularyAdmin(SimpleHistoryAdmin):
+    def has_delete_permission(self, request, obj=None):
+        return False  # retire instead: transitions and applications point at it
+
+    def save_model(self, request, obj, form, change):
+        obj._history_user = request.user
+        obj._change_reason = f"candidates.{obj._meta.model_name}.saved"
+        super().save_model(request, obj, form, change)
+
+
+@admin.register(Stage)
+class StageAdmin(VocabularyAdmin):
+    list_display = ["position", "name", "code", "sla_days", "kind", "is_active"]
+    list_display_links = ["name"]
+    list_filter = ["is_active", "kind"]
+
+
+@admin.register(ReasonCode)
+class ReasonCodeAdmin(VocabularyAdmin):
+    list_display = ["label", "code", "category", "is_active"]
+    list_filter = ["category", "is_active"]
+
+
+@admin.register(Source)
+class SourceAdmin(VocabularyAdmin):
+    list_display = ["name", "code", "kind", "parent", "is_active"]
+    list_filter = ["kind", "is_active"]
+    list_select_related = ["parent"]
+
+
+@admin.register(Candidate)
+class CandidateAdmin(ReadOnlyAdmin, SimpleHistoryAdmin):
+    list_display = ["last_name", "first_name", "email", "city", "created_at"]
+    search_fields = ["last_name", "first_name", "email_key"]
+
+
+@admin.register(Application)
+class ApplicationAdmin(ReadOnlyAdmin, SimpleHistoryAdmin):
+    list_display = ["candidate", "requisition", "stage", "status", "owner", "last_activity_at"]
+    list_filter = ["status", "stage"]
+    list_select_related = ["candidate", "requisition", "stage", "owner"]

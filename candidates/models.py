@@ -1,0 +1,246 @@
+"""Candidates (the people) and applications (a person on one requisition), the controlled vocabulary
+the pipeline speaks (stages, reason codes, sources), and the append-only record of stage changes."""
+
+from django.conf import settings
+from django.core.validators import MaxLengthValidator, MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from candidates.choices import (
+    ActivityKind,
+    ApplicationStatus,
+    ReasonCategory,
+    SourceKind,
+    StageKind,
+    WorkEligibility,
+)
+
+TEXT_LIMIT = 4000
+
+
+class VocabularyQuerySet(models.QuerySet):
+    def active(self):
+        return self.filter(is_active=True)
+
+
+class Stage(models.Model):
+    """A step of the pipeline with its written definition and the days an application may sit in it.
+
+    Admins edit stages; they are retired (is_active), never deleted: transitions point at them.
+    """
+
+    code = models.SlugField(_("code"), max_length=40, unique=True)
+    name = models.CharField(_("name"), max_length=60, unique=True)
+    definition = models.TextField(
+        _("definition"), max_length=1000, validators=[MaxLengthValidator(1000)], help_text=_("What being here means.")
+    )
+    position = models.PositiveSmallIntegerField(_("position"), help_text=_("Stages are shown in this order."))
+    sla_days = models.PositiveSmallIntegerField(
+        _("SLA (days)"), default=7, validators=[MinValueValidator(1), MaxValueValidator(180)]
+    )
+    kind = models.CharField(_("kind"), max_length=12, choices=StageKind.choices, default=StageKind.IN_PROGRESS)
+    is_active = models.BooleanField(_("active"), default=True)
+    history = HistoricalRecords()
+
+    objects = VocabularyQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["position", "id"]
+        constraints = [
+            models.CheckConstraint(condition=~Q(definition=""), name="stage_has_definition"),
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class ReasonCode(models.Model):
+    """Why an application closed without a hire: a coded reason in one of three categories."""
+
+    code = models.SlugField(_("code"), max_length=40, unique=True)
+    label = models.CharField(_("label"), max_length=80)
+    category = models.CharField(_("category"), max_length=16, choices=ReasonCategory.choices)
+    is_active = models.BooleanField(_("active"), default=True)
+    history = HistoricalRecords()
+
+    objects = VocabularyQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["category", "label"]
+        constraints = [
+            models.UniqueConstraint(fields=["category", "label"], name="reasoncode_label_unique_in_category")
+        ]
+
+    def __str__(self):
+        return f"{self.get_category_display()}: {self.label}"
+
+
+class Source(models.Model):
+    """Where a candidate came from, normalised: one of six kinds, optionally a sub-source of another."""
+
+    code = models.SlugField(_("code"), max_length=40, unique=True)
+    name = models.CharField(_("name"), max_length=80)
+    kind = models.CharField(_("kind"), max_length=20, choices=SourceKind.choices)
+    parent = models.ForeignKey(
+        "self", verbose_name=_("part of"), null=True, blank=True, on_delete=models.PROTECT, related_name="children"
+    )
+    is_active = models.BooleanField(_("active"), default=True)
+    history = HistoricalRecords()
+
+    objects = VocabularyQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["kind", "name"]
+
+    def __str__(self):
+        return f"{self.parent.name} · {self.name}" if self.parent_id else self.name
+
+
+class Candidate(models.Model):
+    """A person who applies, once, whatever the number of requisitions they apply to.
+
+    `email_key` and `phone_key` are the normalised forms duplicates are found by. A candidate merged
+    into another keeps its row (history) and points at the one kept.
+    """
+
+    first_name = models.CharField(_("first name"), max_length=80)
+    last_name = models.CharField(_("last name"), max_length=80)
+    email = models.EmailField(_("email"), max_length=254, blank=True)
+    email_key = models.CharField(max_length=254, blank=True, editable=False, db_index=True)
+    phone = models.CharField(_("phone"), max_length=40, blank=True)
+    phone_key = models.CharField(max_length=20, blank=True, editable=False, db_index=True)
+    city = models.CharField(_("city"), max_length=120, blank=True)
+    work_eligibility = models.CharField(
+        _("work eligibility"), max_length=20, choices=WorkEligibility.choices, default=WorkEligibility.UNKNOWN
+    )
+    links = models.TextField(
+        _("links"), blank=True, max_length=2000, validators=[MaxLengthValidator(2000)], help_text=_("One per line.")
+    )
+    tags = models.CharField(_("tags"), max_length=200, blank=True, help_text=_("Comma-separated."))
+    consent_at = models.DateTimeField(_("consent given"), null=True, blank=True)
+    retain_until = models.DateField(_("retain until"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created"), default=timezone.now, editable=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+", editable=False
+    )
+    merged_into = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="merged", editable=False
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["last_name", "first_name", "id"]
+        constraints = [
+            models.CheckConstraint(condition=~Q(merged_into=models.F("id")), name="candidate_not_merged_into_self")
+        ]
+
+    def __str__(self):
+        return f"{self.first_name} {self.last_name}".strip()
+
+
+class ApplicationQuerySet(models.QuerySet):
+    def active(self):
+        return self.filter(status=ApplicationStatus.ACTIVE)
+
+
+class Application(models.Model):
+    """One candidate on one requisition: where they are, who owns them, where they came from.
+
+    Changed only through candidates.services; every stage or status change appends a StageTransition.
+    """
+
+    candidate = models.ForeignKey(Candidate, on_delete=models.PROTECT, related_name="applications")
+    requisition = models.ForeignKey("requisitions.Requisition", on_delete=models.PROTECT, related_name="applications")
+    stage = models.ForeignKey(Stage, on_delete=models.PROTECT, related_name="+")
+    stage_entered_at = models.DateTimeField(_("in this stage since"))
+    status = models.CharField(
+        _("status"), max_length=10, choices=ApplicationStatus.choices, default=ApplicationStatus.ACTIVE
+    )
+    disposition = models.ForeignKey(
+        ReasonCode, verbose_name=_("disposition"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("owner"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="applications_owned",
+    )
+    source = models.ForeignKey(Source, verbose_name=_("source"), null=True, blank=True, on_delete=models.PROTECT)
+    referrer = models.CharField(_("referred by"), max_length=120, blank=True)
+    agency_name = models.CharField(_("agency"), max_length=120, blank=True)
+    external_id = models.CharField(_("external id"), max_length=120, blank=True, help_text=_("From an ATS import."))
+    applied_at = models.DateTimeField(_("applied"))
+    last_activity_at = models.DateTimeField(_("last activity"))
+    created_at = models.DateTimeField(_("created"), default=timezone.now, editable=False)
+    history = HistoricalRecords()
+
+    objects = ApplicationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-last_activity_at", "-id"]
+        indexes = [
+            models.Index(fields=["requisition", "status", "stage"], name="application_req_status_stage"),
+            models.Index(fields=["owner", "status", "last_activity_at"], name="application_owner_activity"),
+            models.Index(fields=["status", "last_activity_at"], name="application_status_activity"),
+        ]
+        constraints = [
+            models.UniqueConstraint(fields=["candidate", "requisition"], name="application_one_per_requisition"),
+            models.UniqueConstraint(
+                fields=["external_id"], condition=~Q(external_id=""), name="application_external_id_unique"
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=[ApplicationStatus.ACTIVE, ApplicationStatus.HIRED])
+                | Q(disposition__isnull=False),
+                name="application_closed_with_a_reason",
+                violation_error_message=_("A rejected or withdrawn application needs a reason code."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.candidate} · {self.requisition.reference}"
+
+
+class StageTransition(models.Model):
+    """One change of an application's stage or status, appended and never changed: the analytics read this."""
+
+    application = models.ForeignKey(Application, on_delete=models.PROTECT, related_name="transitions")
+    from_stage = models.ForeignKey(Stage, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    to_stage = models.ForeignKey(Stage, on_delete=models.PROTECT, related_name="+")
+    status = models.CharField(max_length=10, choices=ApplicationStatus.choices)
+    reason = models.ForeignKey(ReasonCode, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    note = models.CharField(max_length=500, blank=True)
+    at = models.DateTimeField(default=timezone.now)
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        ordering = ["at", "id"]
+        indexes = [
+            models.Index(fields=["application", "at"], name="transition_application_at"),
+            models.Index(fields=["to_stage", "at"], name="transition_stage_at"),
+        ]
+
+    def __str__(self):
+        return f"{self.application_id}: {self.from_stage_id} → {self.to_stage_id} ({self.status})"
+
+
+class Activity(models.Model):
+    """A touch on an application (a note, a call, an email or message logged): it moves last activity."""
+
+    application = models.ForeignKey(Application, on_delete=models.PROTECT, related_name="activities")
+    kind = models.CharField(max_length=10, choices=ActivityKind.choices)
+    body = models.TextField(max_length=TEXT_LIMIT, validators=[MaxLengthValidator(TEXT_LIMIT)])
+    at = models.DateTimeField(default=timezone.now)
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        indexes = [models.Index(fields=["application", "at"], name="activity_application_at")]
+        verbose_name_plural = _("activities")
+
+    def __str__(self):
+        return f"{self.get_kind_display()} on {self.application_id}"

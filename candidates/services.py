@@ -1,0 +1,243 @@
+"""Every change to candidates and applications: the person, applying, stage and status changes,
+touches, merging duplicates.
+
+Each function takes the acting user as `by`, validates, writes inside one transaction on a locked
+row, and appends a StageTransition for every stage or status change (the analytics read those).
+Nothing moves an application on a requisition that is not open.
+"""
+
+import re
+from datetime import datetime
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from candidates import choices
+from candidates.choices import (
+    CLOSED_STATUSES,
+    STATUS_FOR_CATEGORY,
+    ApplicationStatus,
+    ReasonCategory,
+    StageKind,
+)
+from candidates.models import Activity, Application, Candidate, ReasonCode, Source, Stage, StageTransition
+from portal import clock
+from portal.exceptions import PortalError
+from portal.models import User
+from requisitions.choices import Status as RequisitionStatus
+from requisitions.models import Requisition
+
+CANDIDATE_FIELDS = ["first_name", "last_name", "email", "phone", "city", "work_eligibility", "links", "tags"]
+
+
+class PipelineError(PortalError):
+    pass
+
+
+# --- The person ----------------------------------------------------------------------------------
+
+
+def email_key(email: str) -> str:
+    """How duplicates are found by email: trimmed and lower-cased."""
+    return (email or "").strip().lower()
+
+
+def phone_key(phone: str) -> str:
+    """How duplicates are found by phone: the digits, without a North American leading 1."""
+    digits = re.sub(r"\D", "", phone or "")
+    return digits[1:] if len(digits) == 11 and digits.startswith("1") else digits
+
+
+def create_candidate(*, by: User | None, **fields) -> Candidate:
+    """Save a person. Only CANDIDATE_FIELDS (and consent/retention dates) are taken."""
+    allowed = {*CANDIDATE_FIELDS, "consent_at", "retain_until"}
+    unknown = set(fields) - allowed
+    if unknown:
+        raise PipelineError(_("These fields cannot be set: %(fields)s.") % {"fields": ", ".join(sorted(unknown))})
+    candidate = Candidate(**fields, created_by=by, created_at=clock.now())
+    candidate.email, candidate.phone = candidate.email.strip(), candidate.phone.strip()
+    candidate.email_key, candidate.phone_key = email_key(candidate.email), phone_key(candidate.phone)
+    candidate.full_clean(exclude=["created_by", "merged_into"])
+    with transaction.atomic():
+        _save(candidate, by=by, reason=choices.CANDIDATE_CREATED)
+    return candidate
+
+
+def merge_candidates(*, keep: Candidate, merge: Candidate, by: User) -> Candidate:
+    """Fold `merge` into `keep`: its applications move over, blank details of `keep` are filled from it,
+    and `merge` stays (in history) pointing at `keep`. Refused while both applied to one requisition."""
+    if keep.pk == merge.pk:
+        raise PipelineError(_("Choose two different candidates to merge."))
+    with transaction.atomic():
+        kept, merged = (Candidate.objects.select_for_update().get(pk=c.pk) for c in (keep, merge))
+        if kept.merged_into_id or merged.merged_into_id:
+            raise PipelineError(_("One of these candidates was already merged into another."))
+        shared = Requisition.objects.filter(applications__candidate=kept).filter(applications__candidate=merged)
+        if shared.exists():
+            raise PipelineError(
+                _("Both applied to %(refs)s: close one of those applications first.")
+                % {"refs": ", ".join(r.reference for r in shared)}
+            )
+        for application in Application.objects.select_for_update().filter(candidate=merged):
+            application.candidate = kept
+            _save(application, by=by, reason=choices.CANDIDATE_MERGED)
+        for name in CANDIDATE_FIELDS:
+            if not getattr(kept, name) and getattr(merged, name):
+                setattr(kept, name, getattr(merged, name))
+        kept.email_key, kept.phone_key = email_key(kept.email), phone_key(kept.phone)
+        _save(kept, by=by, reason=choices.CANDIDATE_MERGED)
+        merged.merged_into = kept
+        _save(merged, by=by, reason=choices.CANDIDATE_MERGED)
+    return kept
+
+
+# --- Applying and moving -----------------------------------------------------------------------------
+
+
+def apply(
+    *,
+    candidate: Candidate,
+    requisition: Requisition,
+    by: User | None,
+    source: Source | None = None,
+    owner: User | None = None,
+    stage: Stage | None = None,
+    applied_at: datetime | None = None,
+    referrer: str = "",
+    agency_name: str = "",
+    external_id: str = "",
+) -> Application:
+    """Put `candidate` on an open `requisition`, in its first stage unless `stage` says otherwise."""
+    with transaction.atomic():
+        req = _open_requisition(requisition)
+        if candidate.merged_into_id:
+            raise PipelineError(_("This candidate was merged into another: apply that one instead."))
+        if Application.objects.filter(candidate=candidate, requisition=req).exists():
+            raise PipelineError(_("%(who)s already applied to %(ref)s.") % {"who": candidate, "ref": req.reference})
+        stage = stage or Stage.objects.active().order_by("position", "id").first()
+        if stage is None:
+            raise PipelineError(_("No stage is set up: an admin must define the pipeline's stages first."))
+        now = applied_at or clock.now()
+        application = Application(
+            candidate=candidate,
+            requisition=req,
+            stage=stage,
+            stage_entered_at=now,
+            owner=owner or req.recruiter,
+            source=source,
+            referrer=referrer,
+            agency_name=agency_name,
+            external_id=external_id,
+            applied_at=now,
+            last_activity_at=now,
+            created_at=clock.now(),
+        )
+        application.full_clean(exclude=["candidate", "requisition", "stage", "owner", "source", "disposition"])
+        _save(application, by=by, reason=choices.APPLICATION_CREATED)
+        _transition(application, from_stage=None, by=by, at=now)
+    return application
+
+
+def move_application(*, application: Application, to_stage: Stage, by: User | None, note: str = "") -> Application:
+    """Move an active application to another stage, forwards or back (both are logged). The last stage
+    (kind "hired") hires."""
+    with transaction.atomic():
+        app = _locked(application)
+        _check_active(app)
+        if not to_stage.is_active:
+            raise PipelineError(_("“%(stage)s” is retired: choose a current stage.") % {"stage": to_stage})
+        if to_stage.pk == app.stage_id:
+            raise PipelineError(_("The application is already in %(stage)s.") % {"stage": to_stage})
+        from_stage = app.stage
+        now = clock.now()
+        app.stage, app.stage_entered_at, app.last_activity_at = to_stage, now, now
+        if to_stage.kind == StageKind.HIRED:
+            app.status = ApplicationStatus.HIRED
+        _save(app, by=by, reason=choices.APPLICATION_MOVED)
+        _transition(app, from_stage=from_stage, by=by, at=now, note=note)
+    return app
+
+
+def close_application(*, application: Application, reason: ReasonCode, by: User | None, note: str = "") -> Application:
+    """Reject (we rejected, no show) or withdraw (they withdrew) an active application: a reason code is
+    required, and its category decides which."""
+    if reason is None:
+        raise PipelineError(_("Choose a reason: rejecting or withdrawing needs a reason code."))
+    if not reason.is_active:
+        raise PipelineError(_("“%(reason)s” is retired: choose a current reason.") % {"reason": reason.label})
+    with transaction.atomic():
+        app = _locked(application)
+        _check_active(app)
+        now = clock.now()
+        app.status = STATUS_FOR_CATEGORY[ReasonCategory(reason.category)]
+        app.disposition = reason
+        app.last_activity_at = now
+        reason_code = (
+            choices.APPLICATION_WITHDRAWN if app.status == ApplicationStatus.WITHDRAWN else choices.APPLICATION_REJECTED
+        )
+        _save(app, by=by, reason=reason_code)
+        _transition(app, from_stage=app.stage, by=by, at=now, reason=reason, note=note)
+    return app
+
+
+def log_activity(*, application: Application, kind: str, body: str, by: User | None) -> Activity:
+    """Record a touch (note, call, email or message logged); it moves the application's last activity."""
+    if kind not in choices.ActivityKind.values:
+        raise PipelineError(_("Unknown kind of activity: %(kind)s.") % {"kind": kind})
+    if not body.strip():
+        raise PipelineError(_("Write what happened."))
+    with transaction.atomic():
+        app = _locked(application)
+        activity = Activity(application=app, kind=kind, body=body.strip(), at=clock.now(), by=by)
+        activity.full_clean(exclude=["application", "by"])
+        activity.save()
+        app.last_activity_at = activity.at
+        _save(app, by=by, reason=choices.APPLICATION_TOUCHED)
+    return activity
+
+
+# --- Plumbing ------------------------------------------------------------------------------------------
+
+
+def _open_requisition(requisition: Requisition) -> Requisition:
+    # Lock the requisition: it must stay open while an application on it changes.
+    req = Requisition.objects.select_for_update(of=("self",)).select_related("recruiter").get(pk=requisition.pk)
+    if req.status != RequisitionStatus.OPEN:
+        raise PipelineError(
+            _("%(ref)s is %(status)s: applications move only on an open requisition.")
+            % {"ref": req.reference, "status": req.get_status_display().lower()}
+        )
+    return req
+
+
+def _locked(application: Application) -> Application:
+    _open_requisition(application.requisition)
+    # Lock the application: two moves at once must not both start from the same stage.
+    return Application.objects.select_for_update(of=("self",)).select_related("stage").get(pk=application.pk)
+
+
+def _check_active(app: Application) -> None:
+    if app.status in CLOSED_STATUSES:
+        raise PipelineError(
+            _("This application is closed (%(status)s).") % {"status": app.get_status_display().lower()}
+        )
+
+
+def _transition(app: Application, *, from_stage, by, at, reason=None, note: str = "") -> StageTransition:
+    return StageTransition.objects.create(
+        application=app,
+        from_stage=from_stage,
+        to_stage=app.stage,
+        status=app.status,
+        reason=reason,
+        note=note.strip()[:500],
+        at=at,
+        by=by,
+    )
+
+
+def _save(instance, *, by: User | None, reason: str) -> None:
+    clock.stamp_history(instance)
+    instance._history_user = by
+    instance._change_reason = reason
+    instance.save()
