@@ -1,0 +1,72 @@
+"""Reads of the pipeline: each user's slice of applications and candidates, duplicates, risk flags.
+
+Applications inherit visibility from their requisition: recruiters and hiring managers see the
+applications of the requisitions they run (or that were shared with them); finance, HR and admins see
+all. Interviewers see none until interviews exist (then only those they interview). Approving a
+requisition does not show its candidates.
+"""
+
+from datetime import timedelta
+
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+from guardian.shortcuts import get_objects_for_user
+
+from candidates.models import Application, Candidate
+from candidates.services import email_key, phone_key
+from portal.models import User
+from requisitions.models import Requisition
+
+STUCK_DAYS = (7, 14)
+
+
+def applications_for_user(user: User) -> QuerySet[Application]:
+    if not user.is_authenticated or not user.is_active or not user.has_perm("candidates.view_application"):
+        return Application.objects.none()
+    if user.has_perm("requisitions.view_requisition"):
+        return Application.objects.all()
+    run = get_objects_for_user(
+        user, "requisitions.view_requisition", klass=Requisition, accept_global_perms=False, with_superuser=False
+    )
+    return Application.objects.filter(requisition__in=run.values("pk"))
+
+
+def candidates_for_user(user: User) -> QuerySet[Candidate]:
+    """The people behind the user's applications, and those the user added who have none yet."""
+    if not user.is_authenticated or not user.is_active or not user.has_perm("candidates.view_candidate"):
+        return Candidate.objects.none()
+    if user.has_perm("requisitions.view_requisition"):
+        return Candidate.objects.all()
+    return Candidate.objects.filter(
+        Q(pk__in=applications_for_user(user).values("candidate_id")) | Q(created_by=user, applications__isnull=True)
+    ).distinct()
+
+
+def possible_duplicates(candidate: Candidate) -> QuerySet[Candidate]:
+    """Other, unmerged candidates with the same normalised email or phone."""
+    match = Q()
+    if candidate.email_key:
+        match |= Q(email_key=email_key(candidate.email))
+    if candidate.phone_key:
+        match |= Q(phone_key=phone_key(candidate.phone))
+    if not match:
+        return Candidate.objects.none()
+    return Candidate.objects.filter(match, merged_into__isnull=True).exclude(pk=candidate.pk)
+
+
+def stuck(qs: QuerySet[Application], days: int, now=None) -> QuerySet[Application]:
+    """Active applications with no activity for `days` days or more."""
+    return qs.active().filter(last_activity_at__lte=(now or timezone.now()) - timedelta(days=days))
+
+
+def risk_flags(application: Application, now=None) -> list[str]:
+    """Computed, never typed: "stuck 14", "stuck 7" (no activity for that many days), "over SLA" (longer in
+    its stage than the stage allows). Reads `application.stage` (select_related it for lists)."""
+    if application.status != "active":
+        return []
+    now = now or timezone.now()
+    idle = now - application.last_activity_at
+    flags = [f"stuck {days}" for days in sorted(STUCK_DAYS, reverse=True) if idle >= timedelta(days=days)][:1]
+    if now - application.stage_entered_at > timedelta(days=application.stage.sla_days):
+        flags.append("over SLA")
+    return flags
