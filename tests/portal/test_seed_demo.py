@@ -92,6 +92,19 @@ def test_every_demo_login_lands_on_my_work_with_something_to_do(client):
     assert User.objects.get(username="admin").is_superuser
     assert User.objects.get(username="hiring_manager").manager.username == "director"
 
+    # The pipeline: people on the open requisitions, a funnel with closures by reason, some stuck, duplicates.
+    from candidates.models import Application, Candidate, StageTransition
+    from candidates.selectors import possible_duplicates, stuck
+
+    assert Candidate.objects.count() >= 350 and Application.objects.count() >= 400
+    assert set(Application.objects.values_list("status", flat=True)) == {"active", "rejected", "withdrawn"}
+    assert not Application.objects.exclude(status="active").filter(disposition__isnull=True).exists()
+    assert StageTransition.objects.count() > 2 * Application.objects.count()
+    assert stuck(Application.objects.all(), 14).count() >= 10
+    entered_twice = Candidate.objects.filter(email__endswith="@DEMO.EXAMPLE")
+    assert entered_twice.count() == 12
+    assert all(possible_duplicates(c).exists() for c in entered_twice)
+
 
 MOMENTS = [
     datetime(2027, 3, 8, 8, 30, tzinfo=timezone.get_default_timezone()),  # a Monday, before work
@@ -101,6 +114,7 @@ MOMENTS = [
 
 @pytest.mark.parametrize("now", MOMENTS, ids=["monday-early", "wednesday-morning"])
 def test_demo_data_holds_nothing_in_the_future_and_no_due_date_on_a_day_off(now):
+    from candidates.models import Activity, Application, StageTransition
     from portal.models import ApprovalChain, CostEvent
 
     with time_machine.travel(now, tick=False):
@@ -114,6 +128,10 @@ def test_demo_data_holds_nothing_in_the_future_and_no_due_date_on_a_day_off(now)
         *Requisition.history.values_list("history_date", flat=True),
         *ApprovalChain.objects.values_list("submitted_at", flat=True),
         *CostEvent.objects.values_list("recorded_at", flat=True),
+        *StageTransition.objects.values_list("at", flat=True),
+        *Activity.objects.values_list("at", flat=True),
+        *Application.objects.values_list("applied_at", flat=True),
+        *Application.objects.values_list("last_activity_at", flat=True),
         *[
             stamp
             for row in Requisition.objects.values_list(

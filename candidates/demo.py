@@ -1,0 +1,135 @@
+"""Demo candidates: several hundred people on the open requisitions, with realistic histories.
+
+Each application is replayed through the pipeline's services at past moments (portal.clock): applied
+some weeks ago, moved through the stages with a funnel's drop-off, some rejected or withdrawn with a
+reason code, a few stuck for 7 or 14 days, and a handful of people entered twice (to merge).
+Idempotent: a run that finds demo candidates adds nothing.
+"""
+
+import random
+from datetime import datetime, time, timedelta
+
+from django.utils import timezone
+
+from candidates.models import Candidate, ReasonCode, Source, Stage
+from candidates.services import apply, close_application, create_candidate, log_activity, move_application
+from portal import calendar, clock
+from portal.models import User
+from requisitions.choices import Status
+from requisitions.models import Requisition
+
+FIRST = [
+    "Amara", "Liam", "Noor", "Mateo", "Chloé", "Wei", "Priya", "Owen", "Fatima", "Lucas", "Mei", "Ethan", "Aisha",
+    "Gabriel", "Sofia", "Kenji", "Zara", "Félix", "Hana", "Omar", "Ava", "Dmitri", "Leila", "Samuel", "Ines",
+    "Jonah", "Anika", "Malik", "Elena", "Tariq", "Maya", "Hugo", "Yuna", "Arjun", "Camille", "Kwame", "Lea",
+]  # fmt: skip
+LAST = [
+    "Tremblay", "Nguyen", "Singh", "Roy", "Gagnon", "Chen", "Patel", "Côté", "Ahmed", "Martin", "Kim", "Bouchard",
+    "Ali", "Wilson", "Lefebvre", "Wong", "Morin", "Khan", "Campbell", "Pelletier", "Li", "Okafor", "Leblanc",
+    "Hassan", "MacDonald", "Fortin", "Sato", "Bernier", "Rahman", "Thompson", "Girard", "Park", "Haddad",
+]  # fmt: skip
+CITIES = ["Toronto", "Montréal", "Vancouver", "Calgary", "Halifax", "Ottawa", "Winnipeg", "Québec", "Waterloo"]
+# How far an application gets, weighted like a real funnel: most stop early.
+FURTHEST = ["applied"] * 6 + ["screen"] * 6 + ["interview"] * 4 + ["debrief"] * 2 + ["offer"] * 1 + ["pre_start"] * 1
+NOTES = ["Left a voicemail.", "Sent the interview guide.", "Asked for availability next week.", "Shared the job ad."]
+
+
+def seed(*, rng: random.Random, scale: int, log) -> None:
+    if Candidate.objects.filter(email__endswith="@demo.example").exists():
+        return
+    recruiter = User.objects.filter(username="recruiter").first()
+    requisitions = list(Requisition.objects.filter(status=Status.OPEN).select_related("recruiter").order_by("pk"))
+    if recruiter is None or not requisitions:
+        log("skipped: run the requisitions demo first")
+        return
+    stages = {stage.code: stage for stage in Stage.objects.active()}
+    reasons = list(ReasonCode.objects.active())
+    sources = list(Source.objects.active())
+    people = [_person(n, rng, recruiter) for n in range(380 * scale)]
+    created = 0
+    for n in range(480 * scale):
+        person = people[n % len(people)] if n < len(people) else rng.choice(people)
+        req = requisitions[n % len(requisitions)]
+        if req.applications.filter(candidate=person).exists():
+            continue
+        _replay(person, req, rng, stages=stages, reasons=reasons, sources=sources)
+        created += 1
+    for n in range(12):  # the same people entered again, by email: duplicates to merge
+        original = people[n * 7]
+        create_candidate(
+            by=recruiter,
+            first_name=original.first_name,
+            last_name=original.last_name,
+            email=original.email.upper(),
+            city=original.city,
+        )
+    log(f"created {len(people) + 12} candidates (12 to merge) and {created} applications")
+
+
+def _person(n: int, rng: random.Random, by: User) -> Candidate:
+    first, last = rng.choice(FIRST), rng.choice(LAST)
+    return create_candidate(
+        by=by,
+        first_name=first,
+        last_name=last,
+        email=f"{first.lower()}.{last.lower()}.{n}@demo.example".replace("é", "e").replace("ô", "o"),
+        phone=f"+1 416 555 {n:04d}",
+        city=rng.choice(CITIES),
+        work_eligibility=rng.choice(["citizen_or_pr", "citizen_or_pr", "work_permit", "unknown"]),
+    )
+
+
+def _replay(person, req, rng, *, stages, reasons, sources) -> None:
+    """Apply between 60 and 3 days ago, then move stage by stage, a few business days apart."""
+    owner = req.recruiter
+    now = timezone.now()
+    earliest = max(req.opened_at or now - timedelta(days=60), now - timedelta(days=60))
+    moment = _business_moment(earliest + (now - earliest) * rng.random(), rng)
+    with clock.frozen(moment):
+        application = apply(candidate=person, requisition=req, by=owner, source=rng.choice(sources), owner=owner)
+    furthest = rng.choice(FURTHEST)
+    order = ["applied", "screen", "interview", "debrief", "offer", "pre_start"]
+    for code in order[1 : order.index(furthest) + 1]:
+        moment = _later(moment, rng)
+        if moment is None:
+            return
+        with clock.frozen(moment):
+            if rng.random() < 0.3:
+                log_activity(
+                    application=application,
+                    kind=rng.choice(["note", "call", "email"]),
+                    body=rng.choice(NOTES),
+                    by=owner,
+                )
+            move_application(application=application, to_stage=stages[code], by=owner)
+    roll = rng.random()
+    later = _later(moment, rng)
+    if later is not None and roll < 0.45:
+        with clock.frozen(later):
+            close_application(application=application, reason=rng.choice(reasons), by=owner)
+    elif roll < 0.85:
+        # Most active ones were touched lately; the rest show as stuck for 7 or 14 days.
+        touch = _business_moment(now_minus(days=rng.randint(0, 5)), rng)
+        if touch > moment:
+            with clock.frozen(touch):
+                log_activity(application=application, kind="note", body=rng.choice(NOTES), by=owner)
+
+
+def now_minus(*, days: int) -> datetime:
+    return timezone.now() - timedelta(days=days)
+
+
+def _business_moment(when: datetime, rng: random.Random) -> datetime:
+    """That day moved onto a business day, 9:00 to 16:40, never in the future (then the business day before)."""
+    day = calendar.add_business_days(timezone.localtime(when).date(), 0)
+    at = time(hour=rng.randint(9, 16), minute=rng.choice([0, 20, 40]))
+    moment = timezone.make_aware(datetime.combine(day, at))
+    if moment > timezone.now():
+        moment = timezone.make_aware(datetime.combine(calendar.business_day_before(day, 1), at))
+    return moment
+
+
+def _later(moment: datetime, rng: random.Random) -> datetime | None:
+    """A business moment one to six days later, or None when that would be in the future."""
+    later = _business_moment(moment + timedelta(days=rng.randint(1, 6)), rng)
+    return later if later < timezone.now() else None
