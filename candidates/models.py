@@ -5,6 +5,7 @@ from django.conf import settings
 from django.core.validators import MaxLengthValidator, MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
@@ -140,6 +141,9 @@ class Candidate(models.Model):
     def __str__(self):
         return f"{self.first_name} {self.last_name}".strip()
 
+    def get_absolute_url(self):
+        return reverse("candidates:detail", args=[self.pk])
+
 
 class ApplicationQuerySet(models.QuerySet):
     def active(self):
@@ -203,6 +207,13 @@ class Application(models.Model):
 
     def __str__(self):
         return f"{self.candidate} · {self.requisition.reference}"
+
+    def get_absolute_url(self):
+        return self.candidate.get_absolute_url()
+
+    @property
+    def days_in_stage(self) -> int:
+        return (timezone.now() - self.stage_entered_at).days
 
 
 class StageTransition(models.Model):

@@ -8,11 +8,11 @@ requisition does not show its candidates.
 
 from datetime import timedelta
 
-from django.db.models import Q, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 from django.utils import timezone
 from guardian.shortcuts import get_objects_for_user
 
-from candidates.models import Application, Candidate
+from candidates.models import Activity, Application, Candidate, StageTransition
 from candidates.services import email_key, phone_key
 from portal.models import User
 from requisitions.models import Requisition
@@ -70,3 +70,29 @@ def risk_flags(application: Application, now=None) -> list[str]:
     if now - application.stage_entered_at > timedelta(days=application.stage.sla_days):
         flags.append("over SLA")
     return flags
+
+
+def pipeline(user: User) -> QuerySet[Application]:
+    """The user's applications with what the pipeline list shows, most recently active first."""
+    return (
+        applications_for_user(user)
+        .select_related("candidate", "requisition", "stage", "owner", "source__parent", "disposition")
+        .order_by("-last_activity_at", "-id")
+    )
+
+
+def candidate_applications(candidate: Candidate, user: User) -> list[Application]:
+    """The candidate's applications the user may see, with their transitions and activities (four queries)."""
+    return list(
+        applications_for_user(user)
+        .filter(candidate=candidate)
+        .select_related("requisition", "stage", "owner", "source__parent", "disposition")
+        .prefetch_related(
+            Prefetch(
+                "transitions",
+                queryset=StageTransition.objects.select_related("from_stage", "to_stage", "reason", "by"),
+            ),
+            Prefetch("activities", queryset=Activity.objects.select_related("by")),
+        )
+        .order_by("-applied_at")
+    )

@@ -1,6 +1,8 @@
 """What the candidate pipeline contributes to the core: role permissions and its append-only table.
 Called from CandidatesConfig.ready()."""
 
+from django.utils.translation import gettext_lazy as _
+
 from portal import registry
 from portal.choices import Role
 
@@ -34,4 +36,13 @@ ROLE_PERMISSIONS = {
 
 def register() -> None:
     registry.register_role_permissions("candidates", ROLE_PERMISSIONS)
+    registry.register_nav(
+        registry.NavEntry(
+            "pipeline",
+            _("Pipeline"),
+            "candidates:pipeline",
+            order=15,
+            visible=lambda user: user.has_perm("candidates.view_application"),
+        )
+    )
     registry.register_append_only("candidates.StageTransition")

@@ -7,6 +7,7 @@ from portal.views import system
 urlpatterns = [
     path("", include("portal.portal_urls")),
     path("requisitions/", include("requisitions.urls")),
+    path("candidates/", include("candidates.urls")),
     path(
         "accounts/login/",
         auth_views.LoginView.as_view(redirect_authenticated_user=True),

@@ -95,6 +95,13 @@ ROUTES: dict[str, list[Case]] = {
         case("POST", scope="other", default=404, admin_user=302, data=WHY),
     ],
     "portal:ledger": [case(default=403, finance=200, admin_user=200)],
+    # The pipeline. "own": a candidate on the requisition the persona hiring manager and recruiter run;
+    # "other": one on a stranger's requisition.
+    "candidates:pipeline": [case(interviewer=403, outsider=403)],
+    "candidates:detail": [
+        case(scope="own", interviewer=404, outsider=404),
+        case(scope="other", default=404, finance=200, hr=200, admin_user=200),
+    ],
     "portal:ledger_events": [case(default=403, finance=200, admin_user=200)],
     "portal:notifications": [case()],
     "portal:notification_open": [case("POST", scope="own", default=302), case("POST", scope="other", default=404)],
@@ -234,9 +241,43 @@ def requisitions_world(personas):
     return {"own": own, "other": other, "shared": shared}
 
 
+@pytest.fixture
+def candidates_world(personas):
+    """An open requisition run by the persona hiring manager and recruiter, one by strangers; a candidate on each."""
+    from candidates.services import apply, create_candidate
+    from portal.models import ApprovalRule
+    from requisitions.choices import Action
+    from requisitions.services import approve_requisition, create_requisition, move_requisition, submit_requisition
+    from tests.factories import requisition_fields
+
+    ApprovalRule.objects.exclude(approver="hm_manager").update(is_active=False)  # the admins approve (no manager)
+
+    def opened(hiring_manager, recruiter):
+        req = create_requisition(
+            by=hiring_manager, hiring_manager=hiring_manager, **requisition_fields(recruiter=recruiter)
+        )
+        submit_requisition(requisition=req, by=hiring_manager)
+        approve_requisition(requisition=req, by=personas["admin_user"])
+        move_requisition(requisition=req, action=Action.OPEN, by=hiring_manager)
+        return req
+
+    stranger_hm = UserFactory(username="pipeline_stranger_hm", roles=[Role.HIRING_MANAGER])
+    stranger_recruiter = UserFactory(username="pipeline_stranger_recruiter", roles=[Role.RECRUITER])
+    mine = opened(personas["hiring_manager"], personas["recruiter"])
+    theirs = opened(stranger_hm, stranger_recruiter)
+    own = create_candidate(by=personas["recruiter"], first_name="Own", last_name="Candidate")
+    other = create_candidate(by=stranger_recruiter, first_name="Hidden", last_name="Candidate")
+    apply(candidate=own, requisition=mine, by=personas["recruiter"])
+    apply(candidate=other, requisition=theirs, by=stranger_recruiter)
+    return {"own": own, "other": other}
+
+
 def _url(name, scope, persona, world):
     if scope is None:
         return reverse(name)
+    if name.startswith("candidates:"):
+        candidate = world["candidates"][scope]
+        return reverse(name, args=[candidate.pk])
     if name.startswith("requisitions:"):
         req = world["requisitions"]["own"].get(persona) if scope == "own" else world["requisitions"]["other"]
         extra = [world["requisitions"]["shared"].pk] if name == "requisitions:unshare" else []
@@ -272,6 +313,8 @@ def test_access_matrix(request, client, world, name, index):
     route = ROUTES[name][index]
     if name.startswith("requisitions:"):
         world["requisitions"] = request.getfixturevalue("requisitions_world")
+    if name.startswith("candidates:"):
+        world["candidates"] = request.getfixturevalue("candidates_world")
     for persona in EVERYONE:
         with transaction.atomic():
             _check(client, world, name, route, persona)
@@ -298,6 +341,7 @@ def _check(client, world, name, route, persona):
         # Nothing about the hidden objects leaks into the error page.
         assert world["other"].title.encode() not in response.content, where
         assert b"A requisition of someone else" not in response.content, where
+        assert b"Hidden Candidate" not in response.content, where
 
 
 @pytest.mark.django_db

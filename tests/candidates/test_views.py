@@ -1,0 +1,155 @@
+"""The pipeline list and the candidate page, as the roles that use them."""
+
+from datetime import timedelta
+
+import pytest
+import time_machine
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from candidates.models import Stage
+from candidates.services import apply, create_candidate, move_application
+from portal.choices import Role
+from portal.services.access import grant_object_permission
+from tests.factories import UserFactory
+
+pytestmark = pytest.mark.django_db
+
+CANARY_EMAIL = "canary.7731@example.com"
+CANARY_PHONE = "+1 613 555 7731"
+
+
+@pytest.fixture
+def people(open_requisition, recruiter):
+    for perm in ("requisitions.view_requisition", "requisitions.change_requisition"):
+        grant_object_permission(perm=perm, user=recruiter, obj=open_requisition, by=None)
+
+    def person(first, last, **extra):
+        candidate = create_candidate(by=recruiter, first_name=first, last_name=last, **extra)
+        return apply(candidate=candidate, requisition=open_requisition, by=recruiter)
+
+    return {
+        "ada": person("Ada", "Byron", email=CANARY_EMAIL, phone=CANARY_PHONE, links="https://example.com/ada"),
+        "grace": person("Grace", "Hopper", email="grace@example.com"),
+    }
+
+
+def _names(response):
+    return sorted(str(a.candidate) for a in response.context["object_list"])
+
+
+def test_the_pipeline_lists_exactly_the_applications_of_the_users_requisitions(
+    client, people, recruiter, other_hiring_manager
+):
+    client.force_login(recruiter)
+    assert _names(client.get(reverse("candidates:pipeline"))) == ["Ada Byron", "Grace Hopper"]
+    client.force_login(other_hiring_manager)
+    response = client.get(reverse("candidates:pipeline"))
+    assert _names(response) == []
+    assert b"Ada Byron" not in response.content
+
+
+def test_search_finds_names_and_for_recruiters_emails(client, people, recruiter, finance):
+    client.force_login(recruiter)
+    assert _names(client.get(reverse("candidates:pipeline"), {"q": "canary.7731"})) == ["Ada Byron"]
+    assert _names(client.get(reverse("candidates:pipeline"), {"q": "grace hop"})) == ["Grace Hopper"]
+    client.force_login(finance)  # finance may not see emails, so may not find people by them either
+    assert _names(client.get(reverse("candidates:pipeline"), {"q": "canary.7731"})) == []
+    assert _names(client.get(reverse("candidates:pipeline"), {"q": "Byron"})) == ["Ada Byron"]
+
+
+def test_finance_sees_names_never_contact_details(client, people, finance, recruiter):
+    ada = people["ada"].candidate
+    client.force_login(finance)
+    pages = [client.get(reverse("candidates:pipeline")), client.get(ada.get_absolute_url())]
+    for page in pages:
+        body = page.content.decode()
+        assert "Ada Byron" in body
+        assert CANARY_EMAIL not in body and "613 555 7731" not in body and "example.com/ada" not in body
+    client.force_login(recruiter)
+    body = client.get(ada.get_absolute_url()).content.decode()
+    assert CANARY_EMAIL in body and "613 555 7731" in body
+
+
+def test_flags_filter_stuck_and_over_sla(client, people, recruiter):
+    move_application(application=people["grace"], to_stage=Stage.objects.get(code="screen"), by=recruiter)  # SLA 5
+    client.force_login(recruiter)
+    url = reverse("candidates:pipeline")
+    with time_machine.travel(timezone.now() + timedelta(days=6)):
+        client.force_login(recruiter)
+        assert _names(client.get(url, {"flag": "over_sla"})) == ["Ada Byron", "Grace Hopper"]  # Applied: SLA 3
+        assert _names(client.get(url, {"flag": "stuck_7"})) == []
+    with time_machine.travel(timezone.now() + timedelta(days=15)):
+        client.force_login(recruiter)
+        response = client.get(url, {"flag": "stuck_14"})
+        assert _names(response) == ["Ada Byron", "Grace Hopper"]
+        assert "stuck 14" in response.content.decode()
+
+
+@pytest.mark.parametrize("query", [{"flag": "bogus"}, {"stage": "999999"}, {"status": "x"}, {"applied_min": "nope"}])
+def test_an_unreadable_filter_is_shown_and_lists_nothing(client, people, recruiter, query):
+    client.force_login(recruiter)
+    response = client.get(reverse("candidates:pipeline"), query)
+    assert response.status_code == 200
+    assert _names(response) == []
+    assert "filter-errors" in response.content.decode()
+
+
+def test_the_candidate_page_shows_every_stage_change(client, people, recruiter):
+    grace = people["grace"]
+    move_application(
+        application=grace, to_stage=Stage.objects.get(code="interview"), by=recruiter, note="Strong screen."
+    )
+    client.force_login(recruiter)
+
+    body = client.get(grace.candidate.get_absolute_url()).content.decode()
+
+    assert "Applied → Interview" in body and "Strong screen." in body
+
+
+def test_pages_cost_the_same_with_ten_times_the_applications(client, open_requisition, recruiter):
+    for perm in ("requisitions.view_requisition", "requisitions.change_requisition"):
+        grant_object_permission(perm=perm, user=recruiter, obj=open_requisition, by=None)
+    client.force_login(recruiter)
+    stages = list(Stage.objects.all())
+
+    def add(n, start):
+        for i in range(start, start + n):
+            candidate = create_candidate(by=recruiter, first_name=f"P{i}", last_name="Q", email=f"p{i}@example.com")
+            application = apply(candidate=candidate, requisition=open_requisition, by=recruiter)
+            move_application(application=application, to_stage=stages[1 + i % 4], by=recruiter)
+        return candidate
+
+    def queries(url):
+        with CaptureQueriesContext(connection) as ctx:
+            assert client.get(url).status_code == 200
+        return len(ctx.captured_queries)
+
+    one = add(2, 0)
+    small = (queries(reverse("candidates:pipeline")), queries(one.get_absolute_url()))
+    add(20, 2)
+    UserFactory(username="another_recruiter", roles=[Role.RECRUITER])
+    assert (queries(reverse("candidates:pipeline")), queries(one.get_absolute_url())) == small
+    assert small[0] <= 20 and small[1] <= 20
+
+
+@pytest.mark.parametrize("url_name", ["candidates:pipeline", "requisitions:list", "portal:my_work"])
+def test_every_field_of_a_filter_form_is_read_by_its_filters(client, recruiter, url_name):
+    """A hand-written filter form whose field names drift from the filter set filters nothing, silently."""
+    import re
+
+    from django.http import QueryDict
+
+    from portal.filters import unknown_parameters
+
+    client.force_login(recruiter)
+    response = client.get(reverse(url_name))
+    form_html = re.search(
+        r'<form[^>]*class="filter-panel filter-form".*?</form>', response.content.decode(), re.S
+    ).group(0)
+    names = set(re.findall(r'name="([^"]+)"', form_html)) - {"scope"}
+
+    assert names
+    assert unknown_parameters(response.context["filter"], QueryDict("&".join(f"{n}=" for n in names)), allowed=()) == []
