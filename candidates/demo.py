@@ -45,17 +45,18 @@ def seed(*, rng: random.Random, scale: int, log) -> None:
     stages = {stage.code: stage for stage in Stage.objects.active()}
     reasons = list(ReasonCode.objects.active())
     sources = list(Source.objects.active())
-    people = [_person(n, rng, recruiter) for n in range(380 * scale)]
+    people: list = [_details(n, rng) for n in range(380 * scale)]  # created at their first application
     created = 0
     for n in range(480 * scale):
-        person = people[n % len(people)] if n < len(people) else rng.choice(people)
+        index = n if n < len(people) else rng.randrange(len(people))
         req = requisitions[n % len(requisitions)]
-        if req.applications.filter(candidate=person).exists():
+        person = people[index]
+        if isinstance(person, Candidate) and req.applications.filter(candidate=person).exists():
             continue
-        _replay(person, req, rng, stages=stages, reasons=reasons, sources=sources)
+        people[index] = _replay(person, req, rng, by=recruiter, stages=stages, reasons=reasons, sources=sources)
         created += 1
     for n in range(12):  # the same people entered again, by email: duplicates to merge
-        original = people[n * 7]
+        original = next(p for p in people[n * 7 :] if isinstance(p, Candidate))
         create_candidate(
             by=recruiter,
             first_name=original.first_name,
@@ -66,27 +67,36 @@ def seed(*, rng: random.Random, scale: int, log) -> None:
     log(f"created {len(people) + 12} candidates (12 to merge) and {created} applications")
 
 
-def _person(n: int, rng: random.Random, by: User) -> Candidate:
+def _details(n: int, rng: random.Random) -> dict:
     first, last = rng.choice(FIRST), rng.choice(LAST)
-    return create_candidate(
-        by=by,
-        first_name=first,
-        last_name=last,
-        email=f"{first.lower()}.{last.lower()}.{n}@demo.example".replace("é", "e").replace("ô", "o"),
-        phone=f"+1 416 555 {n:04d}",
-        city=rng.choice(CITIES),
-        work_eligibility=rng.choice(["citizen_or_pr", "citizen_or_pr", "work_permit", "unknown"]),
-    )
+    return {
+        "first_name": first,
+        "last_name": last,
+        "email": f"{first.lower()}.{last.lower()}.{n}@demo.example".replace("é", "e").replace("ô", "o"),
+        "phone": f"+1 416 555 {n:04d}",
+        "city": rng.choice(CITIES),
+        "work_eligibility": rng.choice(["citizen_or_pr", "citizen_or_pr", "work_permit", "unknown"]),
+    }
 
 
-def _replay(person, req, rng, *, stages, reasons, sources) -> None:
-    """Apply between 60 and 3 days ago, then move stage by stage, a few business days apart."""
+def _replay(person, req, rng, *, by, stages, reasons, sources) -> Candidate:
+    """Apply at a moment since the requisition opened (60 days at most), then move stage by stage, a few
+    business days apart. `person` is a Candidate, or the details of one to create at that moment."""
     owner = req.recruiter
     now = timezone.now()
     earliest = max(req.opened_at or now - timedelta(days=60), now - timedelta(days=60))
-    moment = _business_moment(earliest + (now - earliest) * rng.random(), rng)
+    if isinstance(person, Candidate):
+        earliest = max(earliest, person.created_at)  # a person applies again only after they first appeared
+    moment = max(_business_moment(earliest + (now - earliest) * rng.random(), rng), earliest)
     with clock.frozen(moment):
+        if not isinstance(person, Candidate):
+            person = create_candidate(by=by, **person)
         application = apply(candidate=person, requisition=req, by=owner, source=rng.choice(sources), owner=owner)
+    _progress(application, moment, rng, owner=owner, stages=stages, reasons=reasons)
+    return person
+
+
+def _progress(application, moment, rng, *, owner, stages, reasons) -> None:
     furthest = rng.choice(FURTHEST)
     order = ["applied", "screen", "interview", "debrief", "offer", "pre_start"]
     for code in order[1 : order.index(furthest) + 1]:
@@ -109,7 +119,7 @@ def _replay(person, req, rng, *, stages, reasons, sources) -> None:
             close_application(application=application, reason=rng.choice(reasons), by=owner)
     elif roll < 0.85:
         # Most active ones were touched lately; the rest show as stuck for 7 or 14 days.
-        touch = _business_moment(now_minus(days=rng.randint(0, 5)), rng)
+        touch = _business_moment(now_minus(days=rng.randint(0, 9)), rng)
         if touch > moment:
             with clock.frozen(touch):
                 log_activity(application=application, kind="note", body=rng.choice(NOTES), by=owner)

@@ -14,6 +14,7 @@ from portal.filters import StrictFilterSet
 from portal.models import User
 from requisitions.selectors import requisitions_for_user
 
+ANY = "any"
 FLAGS = [
     ("stuck_7", _("No activity for 7 days")),
     ("stuck_14", _("No activity for 14 days")),
@@ -33,7 +34,12 @@ class ApplicationFilter(StrictFilterSet):
     q = django_filters.CharFilter(method="search", label=_("Search names or email"))
     requisition = django_filters.ModelChoiceFilter(queryset=_requisitions, label=_("Requisition"))
     stage = django_filters.ModelChoiceFilter(queryset=Stage.objects.all(), label=_("Stage"))
-    status = django_filters.ChoiceFilter(choices=ApplicationStatus.choices, label=_("Status"), empty_label=_("Any"))
+    status = django_filters.ChoiceFilter(
+        choices=[*ApplicationStatus.choices, (ANY, _("Any status"))],
+        method="filter_status",
+        label=_("Status"),
+        empty_label=_("Active"),
+    )
     owner = django_filters.ModelChoiceFilter(queryset=_owners, label=_("Owner"))
     source = django_filters.ModelChoiceFilter(queryset=Source.objects.select_related("parent"), label=_("Source"))
     flag = django_filters.ChoiceFilter(choices=FLAGS, method="filter_flag", label=_("Flag"), empty_label=_("Any"))
@@ -46,6 +52,9 @@ class ApplicationFilter(StrictFilterSet):
     class Meta:
         model = Application
         fields = []
+
+    def filter_status(self, queryset, name, value):
+        return queryset if value == ANY else queryset.filter(status=value)
 
     def search(self, queryset, name, value):
         words = value.split()

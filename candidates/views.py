@@ -5,6 +5,7 @@ from django.shortcuts import get_object_or_404, render
 from django_filters.views import FilterView
 
 from candidates import selectors
+from candidates.choices import ApplicationStatus
 from candidates.filters import ApplicationFilter
 from candidates.permissions import CONTACT_FIELDS, can_view_contact_details
 from portal import audit
@@ -25,7 +26,9 @@ class PipelineView(PartialListMixin, FilterView):
         return super().dispatch(request, *args, **kwargs)
 
     def get_queryset(self):
-        return selectors.pipeline(self.request.user)
+        qs = selectors.pipeline(self.request.user)
+        # The pipeline is about who is still in play: closed applications only when a status is asked for.
+        return qs if self.request.GET.get("status") else qs.filter(status=ApplicationStatus.ACTIVE)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

@@ -153,3 +153,16 @@ def test_every_field_of_a_filter_form_is_read_by_its_filters(client, recruiter, 
 
     assert names
     assert unknown_parameters(response.context["filter"], QueryDict("&".join(f"{n}=" for n in names)), allowed=()) == []
+
+
+def test_the_pipeline_shows_active_applications_unless_asked_for_closed_ones(client, people, recruiter):
+    from candidates.models import ReasonCode
+    from candidates.services import close_application
+
+    close_application(application=people["grace"], reason=ReasonCode.objects.get(code="timing"), by=recruiter)
+    client.force_login(recruiter)
+    url = reverse("candidates:pipeline")
+
+    assert _names(client.get(url)) == ["Ada Byron"]
+    assert _names(client.get(url, {"status": "withdrawn"})) == ["Grace Hopper"]
+    assert _names(client.get(url, {"status": "any"})) == ["Ada Byron", "Grace Hopper"]

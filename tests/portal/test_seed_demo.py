@@ -93,6 +93,8 @@ def test_every_demo_login_lands_on_my_work_with_something_to_do(client):
     assert User.objects.get(username="hiring_manager").manager.username == "director"
 
     # The pipeline: people on the open requisitions, a funnel with closures by reason, some stuck, duplicates.
+    from django.db.models import F
+
     from candidates.models import Application, Candidate, StageTransition
     from candidates.selectors import possible_duplicates, stuck
 
@@ -100,6 +102,7 @@ def test_every_demo_login_lands_on_my_work_with_something_to_do(client):
     assert set(Application.objects.values_list("status", flat=True)) == {"active", "rejected", "withdrawn"}
     assert not Application.objects.exclude(status="active").filter(disposition__isnull=True).exists()
     assert StageTransition.objects.count() > 2 * Application.objects.count()
+    assert not Application.objects.filter(candidate__created_at__gt=F("applied_at")).exists()  # added, then applied
     assert stuck(Application.objects.all(), 14).count() >= 10
     entered_twice = [c for c in Candidate.objects.all() if c.email.endswith("@DEMO.EXAMPLE")]
     assert len(entered_twice) == 12
