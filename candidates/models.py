@@ -255,3 +255,40 @@ class Activity(models.Model):
 
     def __str__(self):
         return f"{self.get_kind_display()} on {self.application_id}"
+
+
+class StuckReminder(models.Model):
+    """One stall of one application reported to its owner at one threshold (7 or 14 days without activity).
+
+    The unique constraint is the idempotency guard: a digest job run twice, or on two workers, claims a
+    stall once. `since` is the last activity the stall counts from, so a new stall after a touch is new.
+    """
+
+    application = models.ForeignKey(Application, on_delete=models.PROTECT, related_name="+")
+    threshold = models.PositiveSmallIntegerField()
+    since = models.DateTimeField()
+    recipient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    sent_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["application", "threshold", "since"], name="stuck_reminder_once_per_stall")
+        ]
+
+    def __str__(self):
+        return f"{self.application_id} stuck {self.threshold} days since {self.since:%Y-%m-%d}"
+
+
+class WeeklySummary(models.Model):
+    """One weekly pipeline summary claimed for one hiring manager (unique per week: sent once)."""
+
+    hiring_manager = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    week = models.DateField(help_text=_("The Monday the week starts on."))
+    sent_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["hiring_manager", "week"], name="weekly_summary_once_a_week")]
+        verbose_name_plural = _("weekly summaries")
+
+    def __str__(self):
+        return f"{self.hiring_manager_id} week of {self.week:%Y-%m-%d}"

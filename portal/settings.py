@@ -251,6 +251,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "portal.tasks.sweep_decisions",
         "schedule": env.float("REMINDER_SWEEP_SECONDS", default=900.0),
     },
+    # Hourly: a digest claims each stall once, so running often only makes it arrive sooner after 7/14 days.
+    "stuck-candidate-digests": {"task": "candidates.tasks.send_stuck_digests", "schedule": 3600.0},
+    # Hourly as well: one summary per hiring manager per week, the first run of the week sends it.
+    "weekly-summaries": {"task": "candidates.tasks.send_weekly_summaries", "schedule": 3600.0},
 }
 
 # --- Decisions and reminders ----------------------------------------------------------------
