@@ -96,3 +96,22 @@ def candidate_applications(candidate: Candidate, user: User) -> list[Application
         )
         .order_by("-applied_at")
     )
+
+
+def board(requisition: Requisition, user: User) -> list[dict]:
+    """The requisition's active applications the user may see, by active stage in order (two queries):
+    [{"stage": Stage, "cards": [Application, ...]}]."""
+    from candidates.models import Stage
+
+    cards = list(
+        applications_for_user(user)
+        .filter(requisition=requisition, status="active")
+        .select_related("candidate", "owner", "stage")
+        .order_by("stage_entered_at", "id")
+    )
+    for card in cards:
+        card.flags = risk_flags(card)
+    return [
+        {"stage": stage, "cards": [card for card in cards if card.stage_id == stage.pk]}
+        for stage in Stage.objects.active().order_by("position", "id")
+    ]

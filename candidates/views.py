@@ -1,15 +1,22 @@
 """Pipeline pages: the list of the user's applications, and a candidate's page."""
 
+from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
 from django_filters.views import FilterView
 
 from candidates import selectors
 from candidates.choices import ApplicationStatus
 from candidates.filters import ApplicationFilter
-from candidates.permissions import CONTACT_FIELDS, can_view_contact_details
+from candidates.forms import CloseForm, MoveForm
+from candidates.models import ReasonCode
+from candidates.permissions import CONTACT_FIELDS, can_move_applications, can_view_contact_details
+from candidates.services import PipelineError, close_application, move_application
 from portal import audit
-from portal.views.lists import PartialListMixin
+from portal.views.lists import PartialListMixin, is_partial_request
+from requisitions.selectors import requisitions_for_user
 
 
 class PipelineView(PartialListMixin, FilterView):
@@ -57,3 +64,74 @@ def candidate_detail(request, pk):
         "history": audit.history_entries(candidate, hidden_fields=() if show_contact else CONTACT_FIELDS),
     }
     return render(request, "candidates/candidate_detail.html", context)
+
+
+@require_GET
+def requisition_board(request, pk):
+    """One requisition's active applications in columns by stage; recruiters move them from here."""
+    if not request.user.has_perm("candidates.view_application"):
+        raise PermissionDenied
+    req = get_object_or_404(requisitions_for_user(request.user), pk=pk)
+    return _render_board(request, req)
+
+
+def _render_board(request, req, *, status=200):
+    columns = selectors.board(req, request.user)
+    context = {
+        "requisition": req,
+        "columns": columns,
+        "stages": [column["stage"] for column in columns],
+        "reasons": ReasonCode.objects.active(),
+        "can_move": can_move_applications(request.user),
+    }
+    template = "candidates/_board.html" if is_partial_request(request) else "candidates/board.html"
+    return render(request, template, context, status=status)
+
+
+def _application_for(request, pk):
+    """The application if it is in the user's slice (else 404), and the user may move applications (else 403)."""
+    application = get_object_or_404(selectors.applications_for_user(request.user).select_related("requisition"), pk=pk)
+    if not can_move_applications(request.user):
+        raise PermissionDenied
+    return application
+
+
+@require_POST
+def application_move(request, pk):
+    application = _application_for(request, pk)
+    form = MoveForm(request.POST)
+    try:
+        stage = _valid(form)["stage"]
+        move_application(application=application, to_stage=stage, by=request.user, note=form.cleaned_data["note"])
+    except PipelineError as exc:
+        messages.error(request, str(exc))
+        return _after(request, application, ok=False)
+    messages.success(request, _("Moved %(who)s to %(stage)s.") % {"who": application.candidate, "stage": stage})
+    return _after(request, application, ok=True)
+
+
+@require_POST
+def application_close(request, pk):
+    application = _application_for(request, pk)
+    form = CloseForm(request.POST)
+    try:
+        reason = _valid(form)["reason"]
+        close_application(application=application, reason=reason, by=request.user, note=form.cleaned_data["note"])
+    except PipelineError as exc:
+        messages.error(request, str(exc))
+        return _after(request, application, ok=False)
+    messages.success(request, _("%(who)s closed: %(reason)s.") % {"who": application.candidate, "reason": reason})
+    return _after(request, application, ok=True)
+
+
+def _valid(form) -> dict:
+    """The cleaned data, or PipelineError with every error of the form (shown like the service's refusals)."""
+    if not form.is_valid():
+        raise PipelineError(" ".join(error for errors in form.errors.values() for error in errors))
+    return form.cleaned_data
+
+
+def _after(request, application, *, ok: bool):
+    if request.htmx:  # the board swaps itself, messages included
+        return _render_board(request, application.requisition, status=200 if ok else 400)
+    return redirect("candidates:board", pk=application.requisition_id)

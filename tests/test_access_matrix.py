@@ -102,6 +102,27 @@ ROUTES: dict[str, list[Case]] = {
         case(scope="own", interviewer=404, outsider=404),
         case(scope="other", default=404, finance=200, hr=200, admin_user=200),
     ],
+    "candidates:board": [
+        case(scope="own", interviewer=403, outsider=403),
+        case(scope="other", default=404, finance=200, hr=200, admin_user=200, interviewer=403, outsider=403),
+    ],
+    # Moving and closing: recruiters (on what they run) and admins; others who see it may not (403).
+    **{
+        name: [
+            case(
+                "POST",
+                scope="own",
+                default=403,
+                recruiter=302,
+                admin_user=302,
+                interviewer=404,
+                outsider=404,
+                data=data,
+            ),
+            case("POST", scope="other", default=404, finance=403, hr=403, admin_user=302, data=data),
+        ]
+        for name, data in (("candidates:move", {"stage": "screen"}), ("candidates:close", {"reason": "skill_gap"}))
+    },
     "portal:ledger_events": [case(default=403, finance=200, admin_user=200)],
     "portal:notifications": [case()],
     "portal:notification_open": [case("POST", scope="own", default=302), case("POST", scope="other", default=404)],
@@ -267,17 +288,25 @@ def candidates_world(personas):
     theirs = opened(stranger_hm, stranger_recruiter)
     own = create_candidate(by=personas["recruiter"], first_name="Own", last_name="Candidate")
     other = create_candidate(by=stranger_recruiter, first_name="Hidden", last_name="Candidate")
-    apply(candidate=own, requisition=mine, by=personas["recruiter"])
-    apply(candidate=other, requisition=theirs, by=stranger_recruiter)
-    return {"own": own, "other": other}
+    own_application = apply(candidate=own, requisition=mine, by=personas["recruiter"])
+    other_application = apply(candidate=other, requisition=theirs, by=stranger_recruiter)
+    return {
+        "own": own,
+        "other": other,
+        "requisition": {"own": mine, "other": theirs},
+        "application": {"own": own_application, "other": other_application},
+    }
 
 
 def _url(name, scope, persona, world):
     if scope is None:
         return reverse(name)
     if name.startswith("candidates:"):
-        candidate = world["candidates"][scope]
-        return reverse(name, args=[candidate.pk])
+        if name == "candidates:board":
+            return reverse(name, args=[world["candidates"]["requisition"][scope].pk])
+        if name in ("candidates:move", "candidates:close"):
+            return reverse(name, args=[world["candidates"]["application"][scope].pk])
+        return reverse(name, args=[world["candidates"][scope].pk])
     if name.startswith("requisitions:"):
         req = world["requisitions"]["own"].get(persona) if scope == "own" else world["requisitions"]["other"]
         extra = [world["requisitions"]["shared"].pk] if name == "requisitions:unshare" else []
@@ -291,6 +320,7 @@ def _url(name, scope, persona, world):
 
 def _state():
     """Every row a denied request must leave untouched."""
+    from candidates.models import Application
     from portal.models import ExportLog
     from requisitions.models import Requisition
 
@@ -300,6 +330,7 @@ def _state():
         list(Decision.objects.order_by("pk").values_list("pk", "status", "owner", "outcome")),
         list(Notification.objects.order_by("pk").values_list("pk", "read_at")),
         Decision.history.count(),
+        list(Application.objects.order_by("pk").values_list("pk", "stage", "status")),
     )
 
 

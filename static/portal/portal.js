@@ -14,3 +14,27 @@ document.addEventListener("DOMContentLoaded", function () {
     }
   });
 });
+
+// The board: dragging a card onto a column moves it through the card's own form (the keyboard path),
+// so both ways run the same request and the same checks.
+document.addEventListener("dragstart", function (event) {
+  const card = event.target.closest && event.target.closest("[data-move-form]");
+  if (card) { event.dataTransfer.setData("text/plain", card.dataset.moveForm); }
+});
+document.addEventListener("dragover", function (event) {
+  const column = event.target.closest && event.target.closest("[data-board] [data-stage]");
+  if (column) { event.preventDefault(); column.classList.add("drop-target"); }
+});
+document.addEventListener("dragleave", function (event) {
+  const column = event.target.closest && event.target.closest("[data-stage]");
+  if (column) { column.classList.remove("drop-target"); }
+});
+document.addEventListener("drop", function (event) {
+  const column = event.target.closest && event.target.closest("[data-board] [data-stage]");
+  const form = column && document.getElementById(event.dataTransfer.getData("text/plain"));
+  if (!form) { return; }
+  event.preventDefault();
+  column.classList.remove("drop-target");
+  form.querySelector("select[name=stage]").value = column.dataset.stage;
+  form.requestSubmit();
+});

@@ -1,0 +1,114 @@
+"""The board of a requisition: columns by stage; recruiters move and close cards from it."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from candidates.models import Application, StageTransition
+from candidates.services import apply, create_candidate
+from portal.services.access import grant_object_permission
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def cards(open_requisition, recruiter):
+    for perm in ("requisitions.view_requisition", "requisitions.change_requisition"):
+        grant_object_permission(perm=perm, user=recruiter, obj=open_requisition, by=None)
+    return [
+        apply(
+            candidate=create_candidate(by=recruiter, first_name=name, last_name="Test"),
+            requisition=open_requisition,
+            by=recruiter,
+        )
+        for name in ("Ada", "Grace", "Linus")
+    ]
+
+
+def _columns(response):
+    return {
+        column["stage"].code: [str(card.candidate) for card in column["cards"]]
+        for column in response.context["columns"]
+    }
+
+
+def test_the_board_shows_every_active_application_in_its_stage_column(client, cards, recruiter):
+    client.force_login(recruiter)
+
+    response = client.get(reverse("candidates:board", args=[cards[0].requisition_id]))
+
+    columns = _columns(response)
+    assert list(columns) == ["applied", "screen", "interview", "debrief", "offer", "pre_start", "hired"]
+    assert columns["applied"] == ["Ada Test", "Grace Test", "Linus Test"]
+    assert response.content.decode().count('class="d-flex gap-1 mt-1 move-form"') == 3
+
+
+def test_a_recruiter_moves_a_card_and_the_board_swaps_in_place(client, cards, recruiter):
+    ada = cards[0]
+    client.force_login(recruiter)
+
+    response = client.post(reverse("candidates:move", args=[ada.pk]), {"stage": "interview"}, HTTP_HX_REQUEST="true")
+
+    assert response.status_code == 200
+    assert response.templates[0].name == "candidates/_board.html"
+    assert _columns(response)["interview"] == ["Ada Test"]
+    assert "Moved Ada Test to Interview." in response.content.decode()
+    assert list(ada.transitions.values_list("to_stage__code", flat=True)) == ["applied", "interview"]
+
+
+def test_closing_a_card_needs_a_reason_code(client, cards, recruiter):
+    grace = cards[1]
+    client.force_login(recruiter)
+    url = reverse("candidates:close", args=[grace.pk])
+
+    refused = client.post(url, {"note": "No."}, HTTP_HX_REQUEST="true")
+    assert refused.status_code == 400
+    assert "needs a reason code" in refused.content.decode()
+    assert Application.objects.get(pk=grace.pk).status == "active"
+
+    response = client.post(url, {"reason": "skill_gap", "note": "Not enough Go."})
+    assert response.status_code == 302
+    grace.refresh_from_db()
+    assert (grace.status, grace.disposition.code) == ("rejected", "skill_gap")
+    assert StageTransition.objects.filter(application=grace, status="rejected", note="Not enough Go.").count() == 1
+
+
+@pytest.mark.parametrize("data", [{"stage": "nowhere"}, {}, {"stage": "applied"}])
+def test_a_bad_move_is_explained_and_changes_nothing(client, cards, recruiter, data):
+    client.force_login(recruiter)
+
+    response = client.post(reverse("candidates:move", args=[cards[2].pk]), data, HTTP_HX_REQUEST="true")
+
+    assert response.status_code == 400
+    assert "alert-danger" in response.content.decode()
+    assert StageTransition.objects.filter(application=cards[2]).count() == 1
+
+
+def test_a_hiring_manager_sees_the_board_without_controls(client, cards, hm):
+    client.force_login(hm)
+
+    response = client.get(reverse("candidates:board", args=[cards[0].requisition_id]))
+
+    assert _columns(response)["applied"] == ["Ada Test", "Grace Test", "Linus Test"]
+    assert "move-form" not in response.content.decode() and "Reject or withdraw" not in response.content.decode()
+    assert client.post(reverse("candidates:move", args=[cards[0].pk]), {"stage": "screen"}).status_code == 403
+
+
+def test_the_board_costs_the_same_with_ten_times_the_cards(client, cards, recruiter, open_requisition):
+    client.force_login(recruiter)
+    url = reverse("candidates:board", args=[open_requisition.pk])
+
+    def queries():
+        with CaptureQueriesContext(connection) as ctx:
+            assert client.get(url).status_code == 200
+        return len(ctx.captured_queries)
+
+    small = queries()
+    for n in range(27):
+        apply(
+            candidate=create_candidate(by=recruiter, first_name=f"P{n}", last_name="Q"),
+            requisition=open_requisition,
+            by=recruiter,
+        )
+    assert queries() == small <= 20
