@@ -68,4 +68,13 @@ APPLICATION_MOVED = "candidates.application.moved"
 APPLICATION_REJECTED = "candidates.application.rejected"
 APPLICATION_WITHDRAWN = "candidates.application.withdrawn"
 APPLICATION_TOUCHED = "candidates.application.touched"
+APPLICATION_REASSIGNED = "candidates.application.reassigned"
+
+
+class BulkAction(models.TextChoices):
+    MOVE = "move", _("Move to a stage")
+    CLOSE = "close", _("Reject or withdraw")
+    REASSIGN = "reassign", _("Reassign the owner")
+
+
 VOCABULARY_SAVED = "candidates.{model}.saved"

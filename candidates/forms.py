@@ -3,7 +3,10 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from candidates.choices import BulkAction
 from candidates.models import ReasonCode, Stage
+from portal.choices import Role
+from portal.models import User
 
 
 class MoveForm(forms.Form):
@@ -25,3 +28,38 @@ class CloseForm(forms.Form):
         error_messages={"required": _("Choose a reason: rejecting or withdrawing needs a reason code.")},
     )
     note = forms.CharField(max_length=500, required=False, label=_("Note"))
+
+
+class BulkForm(forms.Form):
+    """Several applications of the user's slice, one action and what it needs."""
+
+    application = forms.ModelMultipleChoiceField(
+        queryset=None, label=_("Applications"), error_messages={"required": _("Tick the applications to change.")}
+    )
+    action = forms.ChoiceField(choices=BulkAction.choices, label=_("Action"))
+    stage = forms.ModelChoiceField(
+        queryset=Stage.objects.active(), to_field_name="code", required=False, label=_("Stage")
+    )
+    reason = forms.ModelChoiceField(
+        queryset=ReasonCode.objects.active(), to_field_name="code", required=False, label=_("Reason")
+    )
+    owner = forms.ModelChoiceField(queryset=None, required=False, label=_("New owner"))
+    note = forms.CharField(max_length=500, required=False, label=_("Note"))
+
+    def __init__(self, *args, applications, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["application"].queryset = applications
+        self.fields["owner"].queryset = User.objects.with_role(Role.RECRUITER).order_by("first_name", "last_name")
+
+    def clean(self):
+        cleaned = super().clean()
+        needs = {BulkAction.MOVE: "stage", BulkAction.CLOSE: "reason", BulkAction.REASSIGN: "owner"}
+        field = needs.get(cleaned.get("action"))
+        if field and not cleaned.get(field):
+            messages = {
+                "stage": _("Choose the stage to move them to."),
+                "reason": _("Choose a reason: rejecting or withdrawing needs a reason code."),
+                "owner": _("Choose the recruiter who takes them over."),
+            }
+            self.add_error(field, messages[field])
+        return cleaned

@@ -22,6 +22,7 @@ from candidates.choices import (
 )
 from candidates.models import Activity, Application, Candidate, ReasonCode, Source, Stage, StageTransition
 from portal import clock
+from portal.choices import Role
 from portal.exceptions import PortalError
 from portal.models import User
 from requisitions.choices import Status as RequisitionStatus
@@ -194,6 +195,55 @@ def log_activity(*, application: Application, kind: str, body: str, by: User | N
         app.last_activity_at = activity.at
         _save(app, by=by, reason=choices.APPLICATION_TOUCHED)
     return activity
+
+
+def reassign_owner(*, application: Application, owner: User, by: User | None) -> Application:
+    """Give an active application to another recruiter."""
+    if not owner.is_active or not owner.has_role(Role.RECRUITER):
+        raise PipelineError(_("%(who)s is not an active recruiter.") % {"who": owner})
+    with transaction.atomic():
+        app = _locked(application)
+        _check_active(app)
+        if app.owner_id == owner.pk:
+            return app
+        app.owner = owner
+        _save(app, by=by, reason=choices.APPLICATION_REASSIGNED)
+    return app
+
+
+def apply_in_bulk(
+    *,
+    applications: list[Application],
+    action: str,
+    by: User,
+    stage: Stage | None = None,
+    reason: ReasonCode | None = None,
+    owner: User | None = None,
+    note: str = "",
+) -> int:
+    """Move, close or reassign every one of `applications`, all or none: the first refusal undoes the lot
+    and says which application refused. Returns how many changed."""
+    one = {
+        choices.BulkAction.MOVE: lambda app: move_application(application=app, to_stage=stage, by=by, note=note),
+        choices.BulkAction.CLOSE: lambda app: close_application(application=app, reason=reason, by=by, note=note),
+        choices.BulkAction.REASSIGN: lambda app: reassign_owner(application=app, owner=owner, by=by),
+    }.get(action)
+    if (
+        one is None
+        or (action == choices.BulkAction.MOVE and stage is None)
+        or (action == choices.BulkAction.REASSIGN and owner is None)
+    ):
+        raise PipelineError(_("Choose an action and what it needs (a stage, a reason or an owner)."))
+    with transaction.atomic():
+        for app in sorted(applications, key=lambda a: a.pk):  # one lock order for every bulk run
+            try:
+                one(app)
+            except PipelineError as exc:
+                raise PipelineError(
+                    _("Nothing was changed: %(who)s (%(ref)s): %(why)s")
+                    % {"who": app.candidate, "ref": app.requisition.reference, "why": exc}
+                ) from exc
+    return len(applications)
 
 
 # --- Plumbing ------------------------------------------------------------------------------------------

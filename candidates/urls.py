@@ -6,6 +6,7 @@ app_name = "candidates"
 
 urlpatterns = [
     path("", views.PipelineView.as_view(), name="pipeline"),
+    path("bulk/", views.pipeline_bulk, name="bulk"),
     path("<int:pk>/", views.candidate_detail, name="detail"),
     path("board/<int:pk>/", views.requisition_board, name="board"),
     path("applications/<int:pk>/move/", views.application_move, name="move"),

@@ -3,6 +3,7 @@
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 from django_filters.views import FilterView
@@ -10,10 +11,10 @@ from django_filters.views import FilterView
 from candidates import selectors
 from candidates.choices import ApplicationStatus
 from candidates.filters import ApplicationFilter
-from candidates.forms import CloseForm, MoveForm
+from candidates.forms import BulkForm, CloseForm, MoveForm
 from candidates.models import ReasonCode
 from candidates.permissions import CONTACT_FIELDS, can_move_applications, can_view_contact_details
-from candidates.services import PipelineError, close_application, move_application
+from candidates.services import PipelineError, apply_in_bulk, close_application, move_application
 from portal import audit
 from portal.views.lists import PartialListMixin, is_partial_request
 from requisitions.selectors import requisitions_for_user
@@ -42,6 +43,9 @@ class PipelineView(PartialListMixin, FilterView):
         for application in context["object_list"]:
             application.flags = selectors.risk_flags(application)
         context["show_contact"] = can_view_contact_details(self.request.user)
+        context["can_move"] = can_move_applications(self.request.user)
+        if context["can_move"] and not is_partial_request(self.request):
+            context["bulk_form"] = BulkForm(applications=selectors.applications_for_user(self.request.user).none())
         return context
 
 
@@ -64,6 +68,39 @@ def candidate_detail(request, pk):
         "history": audit.history_entries(candidate, hidden_fields=() if show_contact else CONTACT_FIELDS),
     }
     return render(request, "candidates/candidate_detail.html", context)
+
+
+@require_POST
+def pipeline_bulk(request):
+    """Move, close or reassign the ticked applications, all or none."""
+    if not can_move_applications(request.user):
+        raise PermissionDenied
+    form = BulkForm(
+        request.POST,
+        applications=selectors.applications_for_user(request.user).select_related("candidate", "requisition"),
+    )
+    try:
+        data = _valid(form)
+        changed = apply_in_bulk(
+            applications=list(data["application"]),
+            action=data["action"],
+            by=request.user,
+            stage=data["stage"],
+            reason=data["reason"],
+            owner=data["owner"],
+            note=data["note"],
+        )
+    except PipelineError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, _("%(n)d applications changed.") % {"n": changed})
+    return redirect(request.POST.get("next") if _safe(request) else "candidates:pipeline")
+
+
+def _safe(request) -> bool:
+    """Back to the list the user came from (with its filters), never elsewhere."""
+    target = request.POST.get("next", "")
+    return target.startswith("/candidates/") and url_has_allowed_host_and_scheme(target, {request.get_host()})
 
 
 @require_GET

@@ -98,6 +98,7 @@ ROUTES: dict[str, list[Case]] = {
     # The pipeline. "own": a candidate on the requisition the persona hiring manager and recruiter run;
     # "other": one on a stranger's requisition.
     "candidates:pipeline": [case(interviewer=403, outsider=403)],
+    "candidates:bulk": [case("POST", default=403, recruiter=302, admin_user=302, data={"action": "move"})],
     "candidates:detail": [
         case(scope="own", interviewer=404, outsider=404),
         case(scope="other", default=404, finance=200, hr=200, admin_user=200),
