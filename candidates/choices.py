@@ -75,6 +75,3 @@ class BulkAction(models.TextChoices):
     MOVE = "move", _("Move to a stage")
     CLOSE = "close", _("Reject or withdraw")
     REASSIGN = "reassign", _("Reassign the owner")
-
-
-VOCABULARY_SAVED = "candidates.{model}.saved"

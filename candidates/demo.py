@@ -7,13 +7,14 @@ Idempotent: a run that finds demo candidates adds nothing.
 """
 
 import random
-from datetime import datetime, time, timedelta
+from datetime import datetime, timedelta
 
 from django.utils import timezone
 
 from candidates.models import Candidate, ReasonCode, Source, Stage
 from candidates.services import apply, close_application, create_candidate, log_activity, move_application
-from portal import calendar, clock
+from portal import clock
+from portal.demo import business_moment
 from portal.models import User
 from requisitions.choices import Status
 from requisitions.models import Requisition
@@ -87,7 +88,7 @@ def _replay(person, req, rng, *, by, stages, reasons, sources) -> Candidate:
     earliest = max(req.opened_at or now - timedelta(days=60), now - timedelta(days=60))
     if isinstance(person, Candidate):
         earliest = max(earliest, person.created_at)  # a person applies again only after they first appeared
-    moment = max(_business_moment(earliest + (now - earliest) * rng.random(), rng), earliest)
+    moment = max(business_moment(earliest + (now - earliest) * rng.random(), rng), earliest)
     with clock.frozen(moment):
         if not isinstance(person, Candidate):
             person = create_candidate(by=by, **person)
@@ -119,7 +120,7 @@ def _progress(application, moment, rng, *, owner, stages, reasons) -> None:
             close_application(application=application, reason=rng.choice(reasons), by=owner)
     elif roll < 0.85:
         # Most active ones were touched lately; the rest show as stuck for 7 or 14 days.
-        touch = _business_moment(now_minus(days=rng.randint(0, 9)), rng)
+        touch = business_moment(now_minus(days=rng.randint(0, 9)), rng)
         if touch > moment:
             with clock.frozen(touch):
                 log_activity(application=application, kind="note", body=rng.choice(NOTES), by=owner)
@@ -129,17 +130,7 @@ def now_minus(*, days: int) -> datetime:
     return timezone.now() - timedelta(days=days)
 
 
-def _business_moment(when: datetime, rng: random.Random) -> datetime:
-    """That day moved onto a business day, 9:00 to 16:40, never in the future (then the business day before)."""
-    day = calendar.add_business_days(timezone.localtime(when).date(), 0)
-    at = time(hour=rng.randint(9, 16), minute=rng.choice([0, 20, 40]))
-    moment = timezone.make_aware(datetime.combine(day, at))
-    if moment > timezone.now():
-        moment = timezone.make_aware(datetime.combine(calendar.business_day_before(day, 1), at))
-    return moment
-
-
 def _later(moment: datetime, rng: random.Random) -> datetime | None:
     """A business moment one to six days later, or None when that would be in the future."""
-    later = _business_moment(moment + timedelta(days=rng.randint(1, 6)), rng)
+    later = business_moment(moment + timedelta(days=rng.randint(1, 6)), rng)
     return later if later < timezone.now() else None

@@ -135,29 +135,32 @@ def _application_for(request, pk):
 
 @require_POST
 def application_move(request, pk):
-    application = _application_for(request, pk)
-    form = MoveForm(request.POST)
-    try:
-        stage = _valid(form)["stage"]
-        move_application(application=application, to_stage=stage, by=request.user, note=form.cleaned_data["note"])
-    except PipelineError as exc:
-        messages.error(request, str(exc))
-        return _after(request, application, ok=False)
-    messages.success(request, _("Moved %(who)s to %(stage)s.") % {"who": application.candidate, "stage": stage})
-    return _after(request, application, ok=True)
+    def move(application, data):
+        move_application(application=application, to_stage=data["stage"], by=request.user, note=data["note"])
+        return _("Moved %(who)s to %(stage)s.") % {"who": application.candidate, "stage": data["stage"]}
+
+    return _act_on_card(request, pk, MoveForm, move)
 
 
 @require_POST
 def application_close(request, pk):
+    def close(application, data):
+        close_application(application=application, reason=data["reason"], by=request.user, note=data["note"])
+        return _("%(who)s closed: %(reason)s.") % {"who": application.candidate, "reason": data["reason"]}
+
+    return _act_on_card(request, pk, CloseForm, close)
+
+
+def _act_on_card(request, pk, form_class, act):
+    """Validate `form_class`, call `act(application, cleaned_data)` (a service call returning what to
+    say), and answer with the board (htmx) or a redirect to it. A refusal is shown, never a 500."""
     application = _application_for(request, pk)
-    form = CloseForm(request.POST)
     try:
-        reason = _valid(form)["reason"]
-        close_application(application=application, reason=reason, by=request.user, note=form.cleaned_data["note"])
+        done = act(application, _valid(form_class(request.POST)))
     except PipelineError as exc:
         messages.error(request, str(exc))
         return _after(request, application, ok=False)
-    messages.success(request, _("%(who)s closed: %(reason)s.") % {"who": application.candidate, "reason": reason})
+    messages.success(request, done)
     return _after(request, application, ok=True)
 
 

@@ -293,6 +293,17 @@ def _requests(people: dict[str, User], rng: random.Random, scale: int, log) -> N
         log(f"raised {created} demo decisions")
 
 
+def business_moment(when: datetime, rng: random.Random) -> datetime:
+    """The same day moved onto a business day, between 9:00 and 16:45 local time, never in the future
+    (a moment that would be later than now goes to the business day before). For every app's demo."""
+    day = calendar.add_business_days(timezone.localtime(when).date(), 0)
+    at = time(hour=rng.randint(9, 16), minute=rng.choice([0, 15, 30, 45]))
+    moment = timezone.make_aware(datetime.combine(day, at))
+    if moment > timezone.now():
+        moment = timezone.make_aware(datetime.combine(calendar.business_day_before(day, 1), at))
+    return moment
+
+
 def _raise_once(key, title, owner, due_in, people, raiser, rng) -> int:
     if Decision.objects.filter(key=key).exists():
         return 0

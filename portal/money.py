@@ -96,20 +96,8 @@ class Money:
         sign = -1 if cents < 0 else 1
         return [Money(sign * Decimal(base + (1 if i < remainder else 0)) * CENT, self.currency) for i in range(parts)]
 
-    def whole(self) -> str:
-        """ "182,000 CAD": for pages and reasons, rounded to the unit."""
-        return f"{self.amount:,.0f} {self.currency}"
-
     def __str__(self) -> str:
         return f"{self.amount:,.2f} {self.currency}"
-
-
-def total(amounts, currency: str) -> Money:
-    """The sum of `amounts` (Money), zero in `currency` when there are none."""
-    result = Money.zero(currency)
-    for amount in amounts:
-        result = result + amount
-    return result
 
 
 def amount_field(verbose_name, *, max_value: Decimal | int = MAX_AMOUNT, allow_negative: bool = False, **kwargs):

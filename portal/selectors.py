@@ -79,9 +79,8 @@ def decision_recipients(decision: Decision) -> list[User]:
     if decision.owner_id:
         owners = [decision.owner] if decision.owner.is_active else []
     else:
-        # Only the members who may take it: one who already approved in this round is not asked again.
-        rule = hold_rule(decision)
-        owners = [member for member in role_members(decision.owner_role) if rule.allows(member)]
+        # Only the members who may take it (one query): one who already approved in this round is not asked again.
+        owners = list(role_members(decision.owner_role).filter(pk__in=hold_rule(decision).people().values("pk")))
     return owners or list(role_members(Role.ADMIN))
 
 

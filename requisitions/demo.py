@@ -7,13 +7,14 @@ a requisition whose title exists is left alone.
 
 import random
 from dataclasses import dataclass
-from datetime import datetime, time, timedelta
+from datetime import datetime, timedelta
 from decimal import Decimal
 
 from django.db.models import Max
 from django.utils import timezone
 
-from portal import calendar, clock
+from portal import clock
+from portal.demo import business_moment
 from portal.models import CostCenter, HiringPlan, Level, Location, RoleFamily, User
 from portal.permissions import can_take_decision
 from portal.selectors import role_members
@@ -138,10 +139,10 @@ def _replay(need: Need, title: str, fate: str, people: dict, rng: random.Random,
     """Create the requisition `age_days` ago and move it, step by step, to `fate`."""
     hm = people[need.hiring_manager]
     creator = hm if rng.random() < 0.7 else people["recruiter"]
-    moment = _business_moment(timezone.now() - timedelta(days=age_days), rng)
+    moment = business_moment(timezone.now() - timedelta(days=age_days), rng)
     if fate == Status.PENDING_APPROVAL:
         # In-flight chains were submitted recently; some are past their due date.
-        moment = _business_moment(timezone.now() - timedelta(days=rng.randint(1, 6)), rng)
+        moment = business_moment(timezone.now() - timedelta(days=rng.randint(1, 6)), rng)
     with clock.frozen(moment):
         req = create_requisition(by=creator, **_fields(need, title, hm, people, rng, moment))
     if fate == Status.DRAFT:
@@ -286,18 +287,7 @@ def _plan_for(cost_center, start, openings):
     return max(fitting, key=lambda p: plan_capacity(p).remaining_headcount) if fitting else plans[-1]
 
 
-def _business_moment(when: datetime, rng: random.Random) -> datetime:
-    """The same day moved onto a business day, between 9:00 and 16:00 local time, never in the future
-    (a moment that would be later than now goes to the business day before)."""
-    day = calendar.add_business_days(timezone.localtime(when).date(), 0)
-    at = time(hour=rng.randint(9, 16), minute=rng.choice([0, 15, 30, 45]))
-    moment = timezone.make_aware(datetime.combine(day, at))
-    if moment > timezone.now():
-        moment = timezone.make_aware(datetime.combine(calendar.business_day_before(day, 1), at))
-    return moment
-
-
 def _later(moment: datetime, rng: random.Random, *, hours: tuple[int, int]) -> datetime:
     """A business moment some hours after `moment`, never past the present (unless `moment` is)."""
-    later = _business_moment(moment + timedelta(hours=rng.randint(*hours)), rng)
+    later = business_moment(moment + timedelta(hours=rng.randint(*hours)), rng)
     return max(moment + timedelta(minutes=1), min(later, timezone.now()))

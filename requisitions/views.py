@@ -159,17 +159,7 @@ def requisition_create(request):
     if not can_create_requisition(request.user):
         raise PermissionDenied
     form = RequisitionForm(request.POST or None, initial={"hiring_manager": request.user.pk, "openings": 1})
-    if request.method == "POST":
-        if form.is_valid():
-            try:
-                req = create_requisition(by=request.user, **form.intake_data())
-            except PortalError as exc:
-                form.add_error(None, str(exc))
-            else:
-                return _after_save(request, req, form)
-        elif _submit_pressed(request):
-            return _refuse_invalid_submit(request, form, None)
-    return render(request, "requisitions/requisition_form.html", {"form": form, "requisition": None})
+    return _intake(request, form, None, lambda data: create_requisition(by=request.user, **data))
 
 
 def requisition_edit(request, pk):
@@ -177,17 +167,22 @@ def requisition_edit(request, pk):
     if not can_edit_requisition(request.user, req):
         raise PermissionDenied
     form = RequisitionForm(request.POST or None, instance=req)
+    return _intake(request, form, req, lambda data: update_requisition(requisition=req, by=request.user, **data))
+
+
+def _intake(request, form, req, save):
+    """The intake form: show it; on POST validate, `save(intake data)` through the service, then submit
+    when asked (see _after_save). An invalid "Save and submit" lists every problem at once."""
     if request.method == "POST":
         if form.is_valid():
             try:
-                req = update_requisition(requisition=req, by=request.user, **form.intake_data())
+                return _after_save(request, save(form.intake_data()), form)
             except PortalError as exc:
                 form.add_error(None, str(exc))
-            else:
-                return _after_save(request, req, form)
         elif _submit_pressed(request):
             return _refuse_invalid_submit(request, form, req)
-    context = {"form": form, "requisition": req, "warnings": intake_warnings(req, _visible(request))}
+    warnings = intake_warnings(req, _visible(request)) if req is not None else []
+    context = {"form": form, "requisition": req, "warnings": warnings}
     return render(request, "requisitions/requisition_form.html", context)
 
 
@@ -255,6 +250,8 @@ def requisition_detail(request, pk):
         "history": audit.history_entries(req, hidden_fields=() if show_costs else COST_FIELDS),
         "comment_form": CommentForm(),
         "can_share": can_share_requisition(user, req),
+        # The pipeline module's board, for those who may see applications (a permission, not an import).
+        "show_board": req.status == Status.OPEN and user.has_perm("candidates.view_application"),
         "shared_with": selectors.shared_with(req),
         "share_form": ShareForm(),
     }

@@ -77,7 +77,12 @@ def _subject_filter(subject) -> dict:
 
 
 def open_chain(subject) -> ApprovalChain | None:
-    return ApprovalChain.objects.filter(status=ChainStatus.OPEN, **_subject_filter(subject)).first()
+    return _open_rounds(subject).first()
+
+
+def _open_rounds(subject):
+    """The subject's open round (at most one: a unique constraint), as a queryset to read or lock."""
+    return ApprovalChain.objects.filter(status=ChainStatus.OPEN, **_subject_filter(subject))
 
 
 def open_chain_decisions(subject):
@@ -170,8 +175,7 @@ def refuse(*, subject, by: User, note: str, outcome: str) -> ApprovalChain:
 def cancel_chain(*, subject, note: str) -> ApprovalChain | None:
     """Close the subject's open round, if any, without an outcome (the subject was withdrawn)."""
     with transaction.atomic():
-        chain = ApprovalChain.objects.select_for_update().filter(status=ChainStatus.OPEN, **_subject_filter(subject))
-        chain = chain.first()
+        chain = _open_rounds(subject).select_for_update().first()
         if chain is None:
             return None
         _cancel_open(chain, note)
@@ -195,8 +199,7 @@ def save_approval_rule(*, rule: ApprovalRule, by: User | None) -> ApprovalRule:
 
 def _locked_open_chain(subject) -> tuple[ApprovalChain, ApprovalPolicy]:
     # Lock the round: two approvers at once must not both take one step or both complete the chain.
-    chain = ApprovalChain.objects.select_for_update().filter(status=ChainStatus.OPEN, **_subject_filter(subject))
-    chain = chain.first()
+    chain = _open_rounds(subject).select_for_update().first()
     if chain is None:
         raise ApprovalError(_("This is not awaiting approval: it may have just been decided."))
     return chain, registry.approval_policy(chain.policy)

@@ -41,13 +41,14 @@ class MyWorkView(PartialListMixin, FilterView):
 
     def scopes(self) -> list[str]:
         """My decisions for everyone; "raised by me" for those who can raise; "all open" for admins."""
-        user = self.request.user
-        allowed = ["mine"]
-        if can_raise_request(user) or user.decisions_raised.exists():
-            allowed.append("raised")
-        if can_see_all_decisions(user):
-            allowed.append("all")
-        return allowed
+        if not hasattr(self, "_scopes"):
+            user = self.request.user
+            self._scopes = ["mine"]
+            if can_raise_request(user) or user.decisions_raised.exists():
+                self._scopes.append("raised")
+            if can_see_all_decisions(user):
+                self._scopes.append("all")
+        return self._scopes
 
     def scope(self) -> str:
         if not hasattr(self, "_scope"):

@@ -6,7 +6,6 @@ from django.urls import reverse
 from candidates.models import Application, StageTransition
 from candidates.services import apply, create_candidate
 from portal.choices import Role
-from portal.services.access import grant_object_permission
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -14,8 +13,6 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def ten(open_requisition, recruiter):
-    for perm in ("requisitions.view_requisition", "requisitions.change_requisition"):
-        grant_object_permission(perm=perm, user=recruiter, obj=open_requisition, by=None)
     return [
         apply(
             candidate=create_candidate(by=recruiter, first_name=f"P{n}", last_name="Test"),
