@@ -46,3 +46,8 @@ def register() -> None:
         )
     )
     registry.register_append_only("candidates.StageTransition")
+    from candidates.filters import ApplicationFilter
+
+    registry.register_saved_view_page(
+        "candidates:pipeline", ApplicationFilter, allowed=lambda user: user.has_perm("candidates.view_application")
+    )

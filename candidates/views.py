@@ -17,6 +17,7 @@ from candidates.permissions import CONTACT_FIELDS, can_move_applications, can_vi
 from candidates.services import PipelineError, apply_in_bulk, close_application, move_application
 from portal import audit
 from portal.views.lists import PartialListMixin, is_partial_request
+from portal.views.saved_views import saved_views_context
 from requisitions.selectors import requisitions_for_user
 
 
@@ -44,6 +45,8 @@ class PipelineView(PartialListMixin, FilterView):
             application.flags = selectors.risk_flags(application)
         context["show_contact"] = can_view_contact_details(self.request.user)
         context["can_move"] = can_move_applications(self.request.user)
+        context.update(saved_views_context(self.request, "candidates:pipeline"))
+        context["oob_saved_views"] = is_partial_request(self.request)
         if context["can_move"] and not is_partial_request(self.request):
             context["bulk_form"] = BulkForm(applications=selectors.applications_for_user(self.request.user).none())
         return context

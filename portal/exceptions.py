@@ -8,3 +8,7 @@ class DecisionError(PortalError):
 
 class ExportError(PortalError):
     pass
+
+
+class SavedViewError(PortalError):
+    pass

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from portal.views import decisions, ledger, notifications
+from portal.views import decisions, ledger, notifications, saved_views
 
 app_name = "portal"
 
@@ -15,5 +15,7 @@ urlpatterns = [
     path("notifications/<int:pk>/open/", notifications.notification_open, name="notification_open"),
     path("notifications/read-all/", notifications.notification_read_all, name="notification_read_all"),
     path("ledger/", ledger.ledger, name="ledger"),
+    path("saved-views/", saved_views.saved_view_save, name="saved_view_save"),
+    path("saved-views/<int:pk>/delete/", saved_views.saved_view_delete, name="saved_view_delete"),
     path("ledger/events/", ledger.CostEventListView.as_view(), name="ledger_events"),
 ]

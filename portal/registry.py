@@ -238,3 +238,19 @@ def register_work_panel(panel: WorkPanel) -> WorkPanel:
 
 def work_panels() -> list[WorkPanel]:
     return sorted(_panels.values(), key=lambda panel: (panel.order, panel.key))
+
+
+# --- Lists whose filters can be saved ---------------------------------------------------------------
+
+_saved_view_pages: dict[str, tuple[type, Callable]] = {}
+
+
+def register_saved_view_page(url_name: str, filterset_class: type, allowed: Callable = lambda user: True) -> None:
+    """The list at `url_name` lets the people `allowed` accepts save its filters; only what
+    `filterset_class` reads is kept."""
+    _saved_view_pages[url_name] = (filterset_class, allowed)
+
+
+def saved_view_page(url_name: str) -> tuple[type, Callable] | None:
+    """(filterset class, allowed) of a list whose filters can be saved, or None."""
+    return _saved_view_pages.get(url_name)

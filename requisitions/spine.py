@@ -51,6 +51,9 @@ def register() -> None:
     )
     registry.register_role_permissions("requisitions", ROLE_PERMISSIONS)
     registry.register_nav(registry.NavEntry("requisitions", _("Requisitions"), "requisitions:list", order=10))
+    from requisitions.filters import RequisitionFilter
+
+    registry.register_saved_view_page("requisitions:list", RequisitionFilter)
     registry.register_nav(
         registry.NavEntry(
             "approvals",

@@ -18,6 +18,7 @@ from portal.services.exports import Column, export_rows
 from portal.views.decisions import MyWorkView
 from portal.views.exports import file_response
 from portal.views.lists import PartialListMixin
+from portal.views.saved_views import saved_views_context
 from requisitions import selectors
 from requisitions.choices import APPROVAL_KIND, Action, Status
 from requisitions.filters import RequisitionFilter
@@ -79,6 +80,7 @@ class RequisitionListView(PartialListMixin, FilterView):
             query=self.request.GET.urlencode(),
             export_query=_filters_query(self.filterset, self.request.GET),
         )
+        context.update(saved_views_context(self.request, "requisitions:list"))
         return context
 
 

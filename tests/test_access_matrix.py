@@ -13,7 +13,7 @@ from django.urls import URLResolver, get_resolver, reverse
 from django.utils import timezone
 
 from portal.choices import REQUEST, Outcome, Role
-from portal.models import Decision, Notification
+from portal.models import Decision, Notification, SavedView
 from portal.services.decisions import raise_decision
 from tests.commit import committed
 from tests.conftest import PERSONAS
@@ -24,6 +24,7 @@ EVERYONE = [ANON, *PERSONAS]
 CAN_RAISE = {"recruiter", "hiring_manager", "finance", "hr", "admin_user"}
 DONE = {"outcome": Outcome.DONE}
 WHY = {"note": "Raised in error."}
+SAVE_VIEW = {"page": "candidates:pipeline", "name": "Stuck a week", "query": "flag=stuck_7&page=3"}
 # The role each persona's "role" decision goes to (the role-less outsider gets one of a role it lacks).
 PERSONA_ROLE = {
     "recruiter": Role.RECRUITER,
@@ -124,6 +125,12 @@ ROUTES: dict[str, list[Case]] = {
         ]
         for name, data in (("candidates:move", {"stage": "screen"}), ("candidates:close", {"reason": "skill_gap"}))
     },
+    # Saved views: anyone who may see the list saves its filters; only their owner deletes one.
+    "portal:saved_view_save": [
+        case("POST", default=302, interviewer=403, outsider=403, data=SAVE_VIEW),
+        case("POST", default=404, data={**SAVE_VIEW, "page": "admin:index"}),
+    ],
+    "portal:saved_view_delete": [case("POST", scope="own", default=302), case("POST", scope="other", default=404)],
     "portal:ledger_events": [case(default=403, finance=200, admin_user=200)],
     "portal:notifications": [case()],
     "portal:notification_open": [case("POST", scope="own", default=302), case("POST", scope="other", default=404)],
@@ -224,7 +231,16 @@ def world(personas):
         other = decision("A decision of someone else", owner=stranger)
     own_notes = {name: Notification.objects.filter(user=user).first() for name, user in personas.items()}
     other_note = Notification.objects.filter(user=stranger).first()
+    own_views = {
+        name: SavedView.objects.create(user=user, page="candidates:pipeline", name="Mine", query="flag=stuck_7")
+        for name, user in personas.items()
+    }
+    other_view = SavedView.objects.create(
+        user=stranger, page="candidates:pipeline", name="Theirs", query="flag=stuck_14"
+    )
     return {
+        "own_views": own_views,
+        "other_view": other_view,
         "personas": personas,
         "decisions": decisions,
         "other": other,
@@ -312,6 +328,9 @@ def _url(name, scope, persona, world):
         req = world["requisitions"]["own"].get(persona) if scope == "own" else world["requisitions"]["other"]
         extra = [world["requisitions"]["shared"].pk] if name == "requisitions:unshare" else []
         return reverse(name, args=[req.pk if req else 999999, *extra])
+    if name == "portal:saved_view_delete":
+        view = world["own_views"].get(persona) if scope == "own" else world["other_view"]
+        return reverse(name, args=[view.pk if view else 999999])
     if name.startswith("portal:notification"):
         note = world["own_notes"].get(persona) if scope == "own" else world["other_note"]
         return reverse(name, args=[note.pk if note else 999999])
@@ -332,6 +351,7 @@ def _state():
         list(Notification.objects.order_by("pk").values_list("pk", "read_at")),
         Decision.history.count(),
         list(Application.objects.order_by("pk").values_list("pk", "stage", "status")),
+        list(SavedView.objects.order_by("pk").values_list("pk", "user", "name", "query")),
     )
 
 

@@ -4,6 +4,7 @@ from portal.models.decisions import Decision, Notification, ReminderLog
 from portal.models.exports import ExportFormat, ExportLog
 from portal.models.ledger import CostEvent
 from portal.models.org import CompBand, CostCenter, Department, HiringPlan, Holiday, Level, Location, RoleFamily
+from portal.models.saved import SavedView
 from portal.models.users import User
 
 __all__ = [
@@ -25,5 +26,6 @@ __all__ = [
     "Notification",
     "ReminderLog",
     "RoleFamily",
+    "SavedView",
     "User",
 ]
