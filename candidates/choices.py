@@ -75,3 +75,11 @@ class BulkAction(models.TextChoices):
     MOVE = "move", _("Move to a stage")
     CLOSE = "close", _("Reject or withdraw")
     REASSIGN = "reassign", _("Reassign the owner")
+
+
+class ResumeKind(models.TextChoices):
+    """The only kinds of resume file accepted, each recognised by its content (candidates.resumes)."""
+
+    PDF = "pdf", _("PDF")
+    DOCX = "docx", _("Word document (DOCX)")
+    TEXT = "txt", _("Plain text")

@@ -63,3 +63,14 @@ class BulkForm(forms.Form):
             }
             self.add_error(field, messages[field])
         return cleaned
+
+
+class ResumeForm(forms.Form):
+    """The upload only; what the file is, is decided by candidates.resumes from its content."""
+
+    file = forms.FileField(
+        label=_("Resume"),
+        allow_empty_file=False,
+        max_length=255,
+        error_messages={"required": _("Choose a file to upload."), "empty": _("The file is empty.")},
+    )

@@ -14,6 +14,7 @@ from candidates.choices import (
     ActivityKind,
     ApplicationStatus,
     ReasonCategory,
+    ResumeKind,
     SourceKind,
     StageKind,
     WorkEligibility,
@@ -292,3 +293,29 @@ class WeeklySummary(models.Model):
 
     def __str__(self):
         return f"{self.hiring_manager_id} week of {self.week:%Y-%m-%d}"
+
+
+class Resume(models.Model):
+    """One resume file uploaded for a candidate; the newest is the current one, earlier ones are kept.
+
+    The file lives in the private "resumes" storage under `storage_name`, a generated name: never a
+    public URL, never the uploader's file name (kept in `original_name` only to name the download).
+    """
+
+    candidate = models.ForeignKey(Candidate, on_delete=models.PROTECT, related_name="resumes")
+    storage_name = models.CharField(max_length=100, unique=True, editable=False)
+    original_name = models.CharField(_("file name"), max_length=120)
+    kind = models.CharField(_("kind"), max_length=4, choices=ResumeKind.choices)
+    size = models.PositiveIntegerField(_("size (bytes)"))
+    sha256 = models.CharField(max_length=64)
+    uploaded_at = models.DateTimeField(_("uploaded"), default=timezone.now)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-uploaded_at", "-id"]
+        indexes = [models.Index(fields=["candidate", "uploaded_at"], name="resume_candidate_uploaded")]
+
+    def __str__(self):
+        return f"{self.original_name} ({self.candidate_id})"

@@ -14,3 +14,7 @@ def can_view_contact_details(user: User) -> bool:
 
 def can_move_applications(user: User) -> bool:
     return user.is_active and user.has_perm("candidates.change_application")
+
+
+def can_edit_candidates(user: User) -> bool:
+    return user.is_active and user.has_perm("candidates.change_candidate")

@@ -6,13 +6,17 @@ row, and appends a StageTransition for every stage or status change (the analyti
 Nothing moves an application on a requisition that is not open.
 """
 
+import hashlib
 import re
+import uuid
 from datetime import datetime
 
+from django.core.files.base import ContentFile
+from django.core.files.storage import storages
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from candidates import choices
+from candidates import choices, resumes
 from candidates.choices import (
     CLOSED_STATUSES,
     STATUS_FOR_CATEGORY,
@@ -20,7 +24,16 @@ from candidates.choices import (
     ReasonCategory,
     StageKind,
 )
-from candidates.models import Activity, Application, Candidate, ReasonCode, Source, Stage, StageTransition
+from candidates.models import (
+    Activity,
+    Application,
+    Candidate,
+    ReasonCode,
+    Resume,
+    Source,
+    Stage,
+    StageTransition,
+)
 from portal import clock
 from portal.choices import Role
 from portal.exceptions import PortalError
@@ -82,6 +95,7 @@ def merge_candidates(*, keep: Candidate, merge: Candidate, by: User) -> Candidat
         for application in Application.objects.select_for_update().filter(candidate=merged):
             application.candidate = kept
             _save(application, by=by, reason=choices.CANDIDATE_MERGED)
+        Resume.objects.filter(candidate=merged).update(candidate=kept)  # the resumes follow the person
         for name in CANDIDATE_FIELDS:
             if not getattr(kept, name) and getattr(merged, name):
                 setattr(kept, name, getattr(merged, name))
@@ -90,6 +104,45 @@ def merge_candidates(*, keep: Candidate, merge: Candidate, by: User) -> Candidat
         merged.merged_into = kept
         _save(merged, by=by, reason=choices.CANDIDATE_MERGED)
     return kept
+
+
+# --- Resumes ---------------------------------------------------------------------------------------
+
+
+def attach_resume(*, candidate: Candidate, name: str, content: bytes, by: User | None) -> Resume:
+    """Keep `content` as the candidate's current resume (earlier ones stay), once candidates.resumes
+    accepts it. Stored under a generated name in the private storage; a refused file leaves nothing."""
+    try:
+        checked = resumes.check(name, content)
+    except resumes.ResumeRefused as exc:
+        raise PipelineError(str(exc)) from None
+    storage = storages["resumes"]
+    now = clock.now()
+    generated = f"{now:%Y/%m}/{uuid.uuid4().hex}{resumes.EXTENSIONS[checked.kind]}"
+    stored = storage.save(generated, ContentFile(checked.content))
+    try:
+        with transaction.atomic():
+            current = Candidate.objects.select_for_update().get(pk=candidate.pk)
+            if current.merged_into_id:
+                raise PipelineError(_("This candidate was merged into another: add the resume there."))
+            return Resume.objects.create(
+                candidate=current,
+                storage_name=stored,
+                original_name=checked.original_name,
+                kind=checked.kind,
+                size=len(checked.content),
+                sha256=hashlib.sha256(checked.content).hexdigest(),
+                uploaded_at=now,
+                uploaded_by=by,
+            )
+    except BaseException:
+        storage.delete(stored)  # nothing half-saved: no row, no file
+        raise
+
+
+def open_resume(resume: Resume):
+    """The stored file, opened for reading (the caller closes it)."""
+    return storages["resumes"].open(resume.storage_name, "rb")
 
 
 # --- Applying and moving -----------------------------------------------------------------------------

@@ -2,23 +2,38 @@
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
+from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 from django_filters.views import FilterView
 
-from candidates import selectors
+from candidates import resumes, selectors
 from candidates.choices import ApplicationStatus
 from candidates.filters import ApplicationFilter
-from candidates.forms import BulkForm, CloseForm, MoveForm
-from candidates.models import ReasonCode
-from candidates.permissions import CONTACT_FIELDS, can_move_applications, can_view_contact_details
-from candidates.services import PipelineError, apply_in_bulk, close_application, move_application
+from candidates.forms import BulkForm, CloseForm, MoveForm, ResumeForm
+from candidates.models import ReasonCode, Resume
+from candidates.permissions import (
+    CONTACT_FIELDS,
+    can_edit_candidates,
+    can_move_applications,
+    can_view_contact_details,
+)
+from candidates.services import (
+    PipelineError,
+    apply_in_bulk,
+    attach_resume,
+    close_application,
+    move_application,
+    open_resume,
+)
 from portal import audit
 from portal.views.lists import PartialListMixin, is_partial_request
 from portal.views.saved_views import saved_views_context
 from requisitions.selectors import requisitions_for_user
+
+UPLOAD_OVERHEAD = 64 * 1024  # the multipart envelope around the file
 
 
 class PipelineView(PartialListMixin, FilterView):
@@ -69,8 +84,52 @@ def candidate_detail(request, pk):
             )[:5]
         ),
         "history": audit.history_entries(candidate, hidden_fields=() if show_contact else CONTACT_FIELDS),
+        # The resume carries contact details: only those who may see them see it.
+        "resumes": list(candidate.resumes.select_related("uploaded_by")[:5]) if show_contact else [],
+        "can_upload_resume": show_contact and can_edit_candidates(request.user) and not candidate.merged_into_id,
+        "max_resume_mb": resumes.max_bytes() // (1024 * 1024),
     }
     return render(request, "candidates/candidate_detail.html", context)
+
+
+@require_POST
+def resume_upload(request, pk):
+    """Keep an uploaded file as the candidate's resume, if its content is a PDF, a DOCX or plain text."""
+    candidate = get_object_or_404(selectors.candidates_for_user(request.user), pk=pk)
+    if not (can_edit_candidates(request.user) and can_view_contact_details(request.user)):
+        raise PermissionDenied
+    try:
+        if int(request.META.get("CONTENT_LENGTH") or 0) > resumes.max_bytes() + UPLOAD_OVERHEAD:
+            raise PipelineError(_("The file is larger than %(mb)d MB.") % {"mb": resumes.max_bytes() // 2**20})
+        upload = _valid(ResumeForm(request.POST, request.FILES))["file"]
+        if upload.size > resumes.max_bytes():
+            raise PipelineError(_("The file is larger than %(mb)d MB.") % {"mb": resumes.max_bytes() // 2**20})
+        resume = attach_resume(candidate=candidate, name=upload.name, content=upload.read(), by=request.user)
+    except PipelineError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, _("Resume %(name)s uploaded.") % {"name": resume.original_name})
+    return redirect(candidate)
+
+
+@require_GET
+def resume_download(request, pk):
+    """A resume, always as a download (never shown in the browser), to those who may see contact details."""
+    resume = get_object_or_404(
+        Resume.objects.filter(candidate__in=selectors.candidates_for_user(request.user).values("pk")), pk=pk
+    )
+    if not can_view_contact_details(request.user):
+        raise PermissionDenied
+    try:
+        handle = open_resume(resume)
+    except FileNotFoundError:
+        raise Http404 from None
+    response = FileResponse(
+        handle, as_attachment=True, filename=resume.original_name, content_type=resumes.CONTENT_TYPES[resume.kind]
+    )
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    response["Cache-Control"] = "private, no-store"
+    return response
 
 
 @require_POST

@@ -104,6 +104,15 @@ ROUTES: dict[str, list[Case]] = {
         case(scope="own", interviewer=404, outsider=404),
         case(scope="other", default=404, finance=200, hr=200, admin_user=200),
     ],
+    # Resumes: downloaded by those who may see contact details; uploaded by recruiters, HR and admins.
+    "candidates:resume_download": [
+        case(scope="own", finance=403, interviewer=404, outsider=404),
+        case(scope="other", default=404, finance=403, hr=200, admin_user=200),
+    ],
+    "candidates:resume_upload": [
+        case("POST", scope="own", default=403, recruiter=302, hr=302, admin_user=302, interviewer=404, outsider=404),
+        case("POST", scope="other", default=404, finance=403, hr=302, admin_user=302),
+    ],
     "candidates:board": [
         case(scope="own", interviewer=403, outsider=403),
         case(scope="other", default=404, finance=200, hr=200, admin_user=200, interviewer=403, outsider=403),
@@ -282,7 +291,7 @@ def requisitions_world(personas):
 @pytest.fixture
 def candidates_world(personas):
     """An open requisition run by the persona hiring manager and recruiter, one by strangers; a candidate on each."""
-    from candidates.services import apply, create_candidate
+    from candidates.services import apply, attach_resume, create_candidate
     from portal.models import ApprovalRule
     from requisitions.choices import Action
     from requisitions.services import approve_requisition, create_requisition, move_requisition, submit_requisition
@@ -312,6 +321,10 @@ def candidates_world(personas):
         "other": other,
         "requisition": {"own": mine, "other": theirs},
         "application": {"own": own_application, "other": other_application},
+        "resume": {
+            "own": attach_resume(candidate=own, name="own.txt", content=b"Own resume", by=None),
+            "other": attach_resume(candidate=other, name="other.txt", content=b"Hidden resume", by=None),
+        },
     }
 
 
@@ -323,6 +336,8 @@ def _url(name, scope, persona, world):
             return reverse(name, args=[world["candidates"]["requisition"][scope].pk])
         if name in ("candidates:move", "candidates:close"):
             return reverse(name, args=[world["candidates"]["application"][scope].pk])
+        if name == "candidates:resume_download":
+            return reverse(name, args=[world["candidates"]["resume"][scope].pk])
         return reverse(name, args=[world["candidates"][scope].pk])
     if name.startswith("requisitions:"):
         req = world["requisitions"]["own"].get(persona) if scope == "own" else world["requisitions"]["other"]
@@ -340,7 +355,7 @@ def _url(name, scope, persona, world):
 
 def _state():
     """Every row a denied request must leave untouched."""
-    from candidates.models import Application
+    from candidates.models import Application, Resume
     from portal.models import ExportLog
     from requisitions.models import Requisition
 
@@ -352,6 +367,7 @@ def _state():
         Decision.history.count(),
         list(Application.objects.order_by("pk").values_list("pk", "stage", "status")),
         list(SavedView.objects.order_by("pk").values_list("pk", "user", "name", "query")),
+        list(Resume.objects.order_by("pk").values_list("pk", "candidate")),
     )
 
 
