@@ -4,7 +4,7 @@ retired rather than deleted. Candidates and applications are read-only here: the
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from candidates.models import Application, Candidate, ReasonCode, Source, Stage
+from candidates.models import Application, Candidate, ImportMapping, ReasonCode, Source, Stage
 from portal.admin import ReadOnlyAdmin
 
 
@@ -49,3 +49,12 @@ class ApplicationAdmin(ReadOnlyAdmin, SimpleHistoryAdmin):
     list_display = ["candidate", "requisition", "stage", "status", "owner", "last_activity_at"]
     list_filter = ["status", "stage"]
     list_select_related = ["candidate", "requisition", "stage", "owner"]
+
+
+@admin.register(ImportMapping)
+class ImportMappingAdmin(ReadOnlyAdmin, SimpleHistoryAdmin):
+    """Saved by the import pages (which check each value against what the user may choose); read here."""
+
+    list_display = ["kind", "label", "value", "updated_by", "updated_at"]
+    list_filter = ["kind"]
+    search_fields = ["label"]

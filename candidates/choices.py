@@ -83,3 +83,24 @@ class ResumeKind(models.TextChoices):
     PDF = "pdf", _("PDF")
     DOCX = "docx", _("Word document (DOCX)")
     TEXT = "txt", _("Plain text")
+
+
+class ImportStatus(models.TextChoices):
+    MAPPING = "mapping", _("Mapping")
+    QUEUED = "queued", _("Queued")
+    CHECKING = "checking", _("Checking rows")
+    WRITING = "writing", _("Writing")
+    DONE = "done", _("Imported")
+    FAILED = "failed", _("Nothing imported")
+
+
+class MappingKind(models.TextChoices):
+    """What an import mapping translates: a column of the file, or one of its labels onto our vocabulary."""
+
+    COLUMN = "column", _("Column")
+    JOB = "job", _("Job or requisition")
+    STAGE = "stage", _("Stage")
+    STATUS = "status", _("Status")
+    SOURCE = "source", _("Source")
+    REASON = "reason", _("Rejection reason")
+    RECRUITER = "recruiter", _("Recruiter")

@@ -74,3 +74,12 @@ class ResumeForm(forms.Form):
         max_length=255,
         error_messages={"required": _("Choose a file to upload."), "empty": _("The file is empty.")},
     )
+
+
+class ImportUploadForm(forms.Form):
+    file = forms.FileField(
+        label=_("CSV export"),
+        allow_empty_file=False,
+        max_length=255,
+        error_messages={"required": _("Choose a CSV file to upload."), "empty": _("The file is empty.")},
+    )

@@ -13,6 +13,8 @@ from simple_history.models import HistoricalRecords
 from candidates.choices import (
     ActivityKind,
     ApplicationStatus,
+    ImportStatus,
+    MappingKind,
     ReasonCategory,
     ResumeKind,
     SourceKind,
@@ -319,3 +321,61 @@ class Resume(models.Model):
 
     def __str__(self):
         return f"{self.original_name} ({self.candidate_id})"
+
+
+class ImportMapping(models.Model):
+    """How a label of an ATS export reads in our terms, saved by one import and reused by the next.
+
+    `kind` "column": a column heading onto one of our fields; otherwise a label of that kind (a stage,
+    source, reason, status, recruiter or job name) onto our code or id. `label` is kept case-folded.
+    """
+
+    kind = models.CharField(_("kind"), max_length=12, choices=MappingKind.choices)
+    label = models.CharField(_("their label"), max_length=200)
+    value = models.CharField(_("ours"), max_length=120)
+    updated_at = models.DateTimeField(default=timezone.now)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["kind", "label"]
+        constraints = [models.UniqueConstraint(fields=["kind", "label"], name="import_mapping_unique_label")]
+
+    def __str__(self):
+        return f"{self.kind}: {self.label} → {self.value}"
+
+
+class CandidateImport(models.Model):
+    """One uploaded ATS export, from mapping through preview to the one transaction that writes it."""
+
+    file_name = models.CharField(_("file"), max_length=120)
+    content = models.TextField(editable=False)
+    headers = models.JSONField(default=list, editable=False)
+    columns = models.JSONField(default=dict, editable=False, help_text="Our field → their column heading.")
+    total_rows = models.PositiveIntegerField(default=0)
+    status = models.CharField(_("status"), max_length=10, choices=ImportStatus.choices, default=ImportStatus.MAPPING)
+    skip_errors = models.BooleanField(default=False)
+    checked_rows = models.PositiveIntegerField(default=0)
+    created_count = models.PositiveIntegerField(default=0)
+    updated_count = models.PositiveIntegerField(default=0)
+    unchanged_count = models.PositiveIntegerField(default=0)
+    skipped_count = models.PositiveIntegerField(default=0)
+    problems = models.JSONField(default=list, editable=False, help_text="[[row number, message], ...]")
+    created_at = models.DateTimeField(default=timezone.now)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self):
+        return f"{self.file_name} ({self.get_status_display()})"
+
+    def get_absolute_url(self):
+        return reverse("candidates:import_detail", args=[self.pk])
+
+    @property
+    def in_progress(self) -> bool:
+        return self.status in (ImportStatus.QUEUED, ImportStatus.CHECKING, ImportStatus.WRITING)

@@ -18,3 +18,8 @@ def can_move_applications(user: User) -> bool:
 
 def can_edit_candidates(user: User) -> bool:
     return user.is_active and user.has_perm("candidates.change_candidate")
+
+
+def can_import_applications(user: User) -> bool:
+    """Recruiters and admins: an import adds and moves applications."""
+    return can_move_applications(user) and user.has_perm("candidates.add_application")

@@ -2,7 +2,7 @@
 
 from celery import shared_task
 
-from candidates import reminders
+from candidates import imports, reminders
 
 
 @shared_task
@@ -13,3 +13,9 @@ def send_stuck_digests() -> int:
 @shared_task
 def send_weekly_summaries() -> int:
     return reminders.send_weekly_summaries()
+
+
+@shared_task
+def run_candidate_import(import_id: int) -> str:
+    """Check and write one queued import; a second delivery finds it no longer queued and does nothing."""
+    return imports.run_import(import_id).status

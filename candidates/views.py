@@ -17,6 +17,7 @@ from candidates.models import ReasonCode, Resume
 from candidates.permissions import (
     CONTACT_FIELDS,
     can_edit_candidates,
+    can_import_applications,
     can_move_applications,
     can_view_contact_details,
 )
@@ -60,6 +61,7 @@ class PipelineView(PartialListMixin, FilterView):
             application.flags = selectors.risk_flags(application)
         context["show_contact"] = can_view_contact_details(self.request.user)
         context["can_move"] = can_move_applications(self.request.user)
+        context["can_import"] = can_import_applications(self.request.user)
         context.update(saved_views_context(self.request, "candidates:pipeline"))
         context["oob_saved_views"] = is_partial_request(self.request)
         if context["can_move"] and not is_partial_request(self.request):

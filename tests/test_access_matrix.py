@@ -113,6 +113,23 @@ ROUTES: dict[str, list[Case]] = {
         case("POST", scope="own", default=403, recruiter=302, hr=302, admin_user=302, interviewer=404, outsider=404),
         case("POST", scope="other", default=404, finance=403, hr=302, admin_user=302),
     ],
+    # Imports: recruiters and admins; an import is opened by whoever uploaded it, and by admins.
+    "candidates:imports": [
+        case(default=403, recruiter=200, admin_user=200),
+        case("POST", default=403, recruiter=400, admin_user=400),
+    ],
+    **{
+        name: [
+            case(method, scope="own", default=403, recruiter=ok, admin_user=ok),
+            case(method, scope="other", default=403, recruiter=404, admin_user=ok),
+        ]
+        for name, method, ok in (
+            ("candidates:import_detail", "GET", 200),
+            ("candidates:import_progress", "GET", 200),
+            ("candidates:import_mapping", "POST", 302),
+            ("candidates:import_run", "POST", 302),
+        )
+    },
     "candidates:board": [
         case(scope="own", interviewer=403, outsider=403),
         case(scope="other", default=404, finance=200, hr=200, admin_user=200, interviewer=403, outsider=403),
@@ -291,6 +308,7 @@ def requisitions_world(personas):
 @pytest.fixture
 def candidates_world(personas):
     """An open requisition run by the persona hiring manager and recruiter, one by strangers; a candidate on each."""
+    from candidates.models import CandidateImport
     from candidates.services import apply, attach_resume, create_candidate
     from portal.models import ApprovalRule
     from requisitions.choices import Action
@@ -321,6 +339,17 @@ def candidates_world(personas):
         "other": other,
         "requisition": {"own": mine, "other": theirs},
         "application": {"own": own_application, "other": other_application},
+        "import": {
+            "own": {
+                name: CandidateImport.objects.create(
+                    file_name=f"{name}.csv", content="Name\nA B\n", headers=["Name"], created_by=user
+                )
+                for name, user in personas.items()
+            },
+            "other": CandidateImport.objects.create(
+                file_name="theirs.csv", content="Name\nA B\n", headers=["Name"], created_by=stranger_recruiter
+            ),
+        },
         "resume": {
             "own": attach_resume(candidate=own, name="own.txt", content=b"Own resume", by=None),
             "other": attach_resume(candidate=other, name="other.txt", content=b"Hidden resume", by=None),
@@ -336,6 +365,9 @@ def _url(name, scope, persona, world):
             return reverse(name, args=[world["candidates"]["requisition"][scope].pk])
         if name in ("candidates:move", "candidates:close"):
             return reverse(name, args=[world["candidates"]["application"][scope].pk])
+        if name.startswith("candidates:import_"):
+            imp = world["candidates"]["import"]["own"].get(persona) if scope == "own" else None
+            return reverse(name, args=[(imp or world["candidates"]["import"]["other"]).pk])
         if name == "candidates:resume_download":
             return reverse(name, args=[world["candidates"]["resume"][scope].pk])
         return reverse(name, args=[world["candidates"][scope].pk])
@@ -355,7 +387,7 @@ def _url(name, scope, persona, world):
 
 def _state():
     """Every row a denied request must leave untouched."""
-    from candidates.models import Application, Resume
+    from candidates.models import Application, CandidateImport, ImportMapping, Resume
     from portal.models import ExportLog
     from requisitions.models import Requisition
 
@@ -368,6 +400,8 @@ def _state():
         list(Application.objects.order_by("pk").values_list("pk", "stage", "status")),
         list(SavedView.objects.order_by("pk").values_list("pk", "user", "name", "query")),
         list(Resume.objects.order_by("pk").values_list("pk", "candidate")),
+        list(CandidateImport.objects.order_by("pk").values_list("pk", "status", "columns")),
+        list(ImportMapping.objects.order_by("pk").values_list("pk", "value")),
     )
 
 
