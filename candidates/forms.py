@@ -3,8 +3,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from candidates.choices import BulkAction
-from candidates.models import ReasonCode, Stage
+from candidates.choices import ActivityKind, BulkAction
+from candidates.models import TEXT_LIMIT, ReasonCode, Stage
 from portal.choices import Role
 from portal.models import User
 
@@ -82,4 +82,13 @@ class ImportUploadForm(forms.Form):
         allow_empty_file=False,
         max_length=255,
         error_messages={"required": _("Choose a CSV file to upload."), "empty": _("The file is empty.")},
+    )
+
+
+class ActivityForm(forms.Form):
+    kind = forms.ChoiceField(choices=ActivityKind.choices, label=_("Kind"))
+    body = forms.CharField(
+        max_length=TEXT_LIMIT,
+        label=_("What happened"),
+        error_messages={"required": _("Write what happened.")},
     )

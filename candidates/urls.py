@@ -18,4 +18,5 @@ urlpatterns = [
     path("board/<int:pk>/", views.requisition_board, name="board"),
     path("applications/<int:pk>/move/", views.application_move, name="move"),
     path("applications/<int:pk>/close/", views.application_close, name="close"),
+    path("applications/<int:pk>/activity/", views.application_activity, name="activity"),
 ]

@@ -10,10 +10,10 @@ from django.views.decorators.http import require_GET, require_POST
 from django_filters.views import FilterView
 
 from candidates import resumes, selectors
-from candidates.choices import ApplicationStatus
+from candidates.choices import ActivityKind, ApplicationStatus
 from candidates.filters import ApplicationFilter
-from candidates.forms import BulkForm, CloseForm, MoveForm, ResumeForm
-from candidates.models import ReasonCode, Resume
+from candidates.forms import ActivityForm, BulkForm, CloseForm, MoveForm, ResumeForm
+from candidates.models import ReasonCode, Resume, Stage
 from candidates.permissions import (
     CONTACT_FIELDS,
     can_edit_candidates,
@@ -26,6 +26,7 @@ from candidates.services import (
     apply_in_bulk,
     attach_resume,
     close_application,
+    log_activity,
     move_application,
     open_resume,
 )
@@ -90,6 +91,11 @@ def candidate_detail(request, pk):
         "resumes": list(candidate.resumes.select_related("uploaded_by")[:5]) if show_contact else [],
         "can_upload_resume": show_contact and can_edit_candidates(request.user) and not candidate.merged_into_id,
         "max_resume_mb": resumes.max_bytes() // (1024 * 1024),
+        "can_move": can_move_applications(request.user),
+        "can_log": request.user.has_perm("candidates.add_activity"),
+        "stages": Stage.objects.active().order_by("position", "id"),
+        "reasons": ReasonCode.objects.active(),
+        "activity_kinds": ActivityKind.choices,
     }
     return render(request, "candidates/candidate_detail.html", context)
 
@@ -238,4 +244,24 @@ def _valid(form) -> dict:
 def _after(request, application, *, ok: bool):
     if request.htmx:  # the board swaps itself, messages included
         return _render_board(request, application.requisition, status=200 if ok else 400)
+    if request.POST.get("from") == "candidate":  # acted on from the candidate's page: back there
+        return redirect(application.candidate)
     return redirect("candidates:board", pk=application.requisition_id)
+
+
+@require_POST
+def application_activity(request, pk):
+    """Log a note, call, email or message on an application (it moves the application's last activity)."""
+    application = get_object_or_404(
+        selectors.applications_for_user(request.user).select_related("requisition", "candidate"), pk=pk
+    )
+    if not request.user.has_perm("candidates.add_activity"):
+        raise PermissionDenied
+    try:
+        data = _valid(ActivityForm(request.POST))
+        log_activity(application=application, kind=data["kind"], body=data["body"], by=request.user)
+    except PipelineError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, _("Logged."))
+    return redirect(application.candidate)

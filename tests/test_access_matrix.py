@@ -24,6 +24,7 @@ EVERYONE = [ANON, *PERSONAS]
 CAN_RAISE = {"recruiter", "hiring_manager", "finance", "hr", "admin_user"}
 DONE = {"outcome": Outcome.DONE}
 WHY = {"note": "Raised in error."}
+NOTE = {"kind": "call", "body": "Left a voicemail."}
 SAVE_VIEW = {"page": "candidates:pipeline", "name": "Stuck a week", "query": "flag=stuck_7&page=3"}
 # The role each persona's "role" decision goes to (the role-less outsider gets one of a role it lacks).
 PERSONA_ROLE = {
@@ -151,6 +152,21 @@ ROUTES: dict[str, list[Case]] = {
         ]
         for name, data in (("candidates:move", {"stage": "screen"}), ("candidates:close", {"reason": "skill_gap"}))
     },
+    # Logging a touch: recruiters and hiring managers on what they run, admins anywhere; HR and finance may not.
+    "candidates:activity": [
+        case(
+            "POST",
+            scope="own",
+            default=403,
+            recruiter=302,
+            hiring_manager=302,
+            admin_user=403,
+            interviewer=404,
+            outsider=404,
+            data=NOTE,
+        ),
+        case("POST", scope="other", default=404, finance=403, hr=403, admin_user=403, data=NOTE),
+    ],
     # Saved views: anyone who may see the list saves its filters; only their owner deletes one.
     "portal:saved_view_save": [
         case("POST", default=302, interviewer=403, outsider=403, data=SAVE_VIEW),
@@ -363,7 +379,7 @@ def _url(name, scope, persona, world):
     if name.startswith("candidates:"):
         if name == "candidates:board":
             return reverse(name, args=[world["candidates"]["requisition"][scope].pk])
-        if name in ("candidates:move", "candidates:close"):
+        if name in ("candidates:move", "candidates:close", "candidates:activity"):
             return reverse(name, args=[world["candidates"]["application"][scope].pk])
         if name.startswith("candidates:import_"):
             imp = world["candidates"]["import"]["own"].get(persona) if scope == "own" else None
@@ -397,7 +413,7 @@ def _state():
         list(Decision.objects.order_by("pk").values_list("pk", "status", "owner", "outcome")),
         list(Notification.objects.order_by("pk").values_list("pk", "read_at")),
         Decision.history.count(),
-        list(Application.objects.order_by("pk").values_list("pk", "stage", "status")),
+        list(Application.objects.order_by("pk").values_list("pk", "stage", "status", "last_activity_at")),
         list(SavedView.objects.order_by("pk").values_list("pk", "user", "name", "query")),
         list(Resume.objects.order_by("pk").values_list("pk", "candidate")),
         list(CandidateImport.objects.order_by("pk").values_list("pk", "status", "columns")),

@@ -162,3 +162,24 @@ def test_the_pipeline_shows_active_applications_unless_asked_for_closed_ones(cli
     assert _names(client.get(url)) == ["Ada Byron"]
     assert _names(client.get(url, {"status": "withdrawn"})) == ["Grace Hopper"]
     assert _names(client.get(url, {"status": "any"})) == ["Ada Byron", "Grace Hopper"]
+
+
+def test_a_recruiter_logs_a_call_and_moves_an_application_from_the_candidate_page(client, people, recruiter):
+    from candidates.models import Activity
+
+    grace = people["grace"]
+    page = grace.candidate.get_absolute_url()
+    client.force_login(recruiter)
+
+    refused = client.post(reverse("candidates:activity", args=[grace.pk]), {"kind": "call", "body": "  "})
+    assert refused["Location"] == page and not Activity.objects.exists()
+    logged = client.post(reverse("candidates:activity", args=[grace.pk]), {"kind": "call", "body": "Left a voicemail."})
+    moved = client.post(reverse("candidates:move", args=[grace.pk]), {"stage": "screen", "from": "candidate"})
+
+    assert logged["Location"] == page and moved["Location"] == page
+    grace.refresh_from_db()
+    assert grace.stage.code == "screen"
+    activity = Activity.objects.get()
+    assert (activity.kind, activity.by, grace.last_activity_at >= activity.at) == ("call", recruiter, True)
+    body = client.get(page).content.decode()
+    assert "Left a voicemail." in body and "Applied → Screen" in body
