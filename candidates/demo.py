@@ -46,9 +46,10 @@ def seed(*, rng: random.Random, scale: int, log) -> None:
     stages = {stage.code: stage for stage in Stage.objects.active()}
     reasons = list(ReasonCode.objects.active())
     sources = list(Source.objects.active())
-    people: list = [_details(n, rng) for n in range(380 * scale)]  # created at their first application
+    # --scale N adds its volume afterwards, in bulk (candidates.bulk).
+    people: list = [_details(n, rng) for n in range(380)]  # created at their first application
     created = 0
-    for n in range(480 * scale):
+    for n in range(480):
         index = n if n < len(people) else rng.randrange(len(people))
         req = requisitions[n % len(requisitions)]
         person = people[index]

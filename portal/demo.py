@@ -164,7 +164,7 @@ def seed(*, rng: random.Random, scale: int, log) -> None:
         people = _people(log)
         _holidays(log)
         _org(people, log, scale)
-    _requests(people, rng, scale, log)
+    _requests(people, rng, log)  # --scale N adds its volume afterwards, in bulk (portal.bulk)
 
 
 def _people(log) -> dict[str, User]:
@@ -265,9 +265,8 @@ def _get_or_save(model, lookup: dict, **values):
     return save_org_record(record=model(**lookup, **values), by=None)
 
 
-def _requests(people: dict[str, User], rng: random.Random, scale: int, log) -> None:
+def _requests(people: dict[str, User], rng: random.Random, log) -> None:
     created = 0
-    plans = list(HiringPlan.objects.select_related("cost_center"))
     for key, title, owner, due_in, raiser in REQUESTS:
         created += _raise_once(f"demo:{key}", title, owner, due_in, people, people[raiser], rng)
     for key, title, owner, raiser, outcome in CLOSED_REQUESTS:
@@ -283,12 +282,6 @@ def _requests(people: dict[str, User], rng: random.Random, scale: int, log) -> N
         )
         resolve_decision(decision=decision, outcome=outcome, by=decision.owner, note=note)
         created += 1
-    # --scale N: N-1 more rounds of generated requests, for volume.
-    owners = [p.username for p in PEOPLE] + [Role.FINANCE, Role.HR, Role.RECRUITER]
-    for n in range(len(REQUESTS) * (scale - 1)):
-        plan = plans[n % len(plans)]
-        title = f"Check hiring plan {plan.period} for {plan.cost_center.code} (batch {n + 1})"
-        created += _raise_once(f"demo:bulk:{n}", title, rng.choice(owners), rng.randint(-5, 8), people, None, rng)
     if created:
         log(f"raised {created} demo decisions")
 

@@ -123,14 +123,11 @@ def seed(*, rng: random.Random, scale: int, log) -> None:
         log("skipped: run the portal's demo first")
         return
     created = 0
-    for round_number in range(scale):
-        for index, need in enumerate(NEEDS):
-            title = need.title if round_number == 0 else f"{need.title} ({round_number + 1})"
-            if Requisition.objects.filter(title=title).exists():
-                continue
-            fate = FATES[(index + round_number) % len(FATES)]
-            _replay(need, title, fate, people, rng, age_days=rng.randint(12, 70))
-            created += 1
+    for index, need in enumerate(NEEDS):  # --scale N adds its volume afterwards, in bulk (requisitions.bulk)
+        if Requisition.objects.filter(title=need.title).exists():
+            continue
+        _replay(need, need.title, FATES[index % len(FATES)], people, rng, age_days=rng.randint(12, 70))
+        created += 1
     if created:
         log(f"created {created} requisitions in every status")
 
