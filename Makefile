@@ -10,7 +10,7 @@ PORT ?= 8000
 RUN_ENV := DEBUG=$${DEBUG:-true}
 PYTEST_ARGS ?=
 
-.PHONY: install run test lint format migrate seed clean check-deploy
+.PHONY: install run test lint format migrate seed clean check-deploy bench
 
 $(UV):
 	$(PYTHON) -m venv $(VENV)
@@ -56,6 +56,12 @@ format: install
 
 check-deploy: install
 	DEBUG=false SECRET_KEY=$$(openssl rand -hex 32) ALLOWED_HOSTS=portal.example.com $(PY) manage.py check --deploy --fail-level WARNING
+
+# Seed a small (the demo) and a large (seed_demo --scale 122) database on PostgreSQL, time the busiest
+# pages on each and print them against the targets (docs/operations.md, Benchmarks). Not part of `test`.
+bench: install
+	@mkdir -p var/static
+	$(PY) scripts/bench.py
 
 clean:
 	rm -rf $(VENV) var staticfiles .pytest_cache .ruff_cache
