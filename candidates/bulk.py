@@ -24,9 +24,8 @@ from candidates.demo import CITIES, FIRST, LAST, NOTES
 from candidates.models import Activity, Application, Candidate, ReasonCode, Source, Stage, StageTransition
 from candidates.services import email_key, phone_key
 from portal.bulk import Clock, insert, next_id, reset_sequences
-from requisitions.bulk import LARGEST, UNIT
+from requisitions.bulk import LARGEST, UNIT, volume_requisitions
 from requisitions.choices import Status
-from requisitions.models import Requisition
 
 CANDIDATES = 40 * UNIT  # per unit of --scale, the demo's included
 APPLICATIONS = 50 * UNIT
@@ -95,7 +94,8 @@ class _Volume:
         self.source_weights = [SOURCES.get(s.code, 5) for s in self.sources]
         with_applications = Application.objects.values("requisition_id")
         self.requisitions = list(
-            Requisition.objects.filter(status__in=[Status.OPEN, Status.ON_HOLD, Status.FILLED])
+            volume_requisitions()
+            .filter(status__in=[Status.OPEN, Status.ON_HOLD, Status.FILLED])
             .exclude(pk__in=with_applications)
             .order_by("pk")
             .values("pk", "status", "openings", "opened_at", "filled_at", "recruiter_id")

@@ -146,7 +146,7 @@ def reset_sequences(*models) -> None:
 
 
 def insert(model, fields: Sequence[str], rows: Iterable[Sequence]) -> int:
-    """Write `rows` (tuples of `fields`' values, attribute names such as "candidate_id", ids included)
+    """Write `rows` (tuples of `fields`' values, attribute names such as "owner_id", ids included)
     into `model`'s table: COPY on PostgreSQL, `bulk_create` in batches elsewhere. No save(), no signals."""
     if connection.vendor == "postgresql":
         return _copy(model, fields, rows)

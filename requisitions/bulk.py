@@ -68,6 +68,12 @@ def seed(*, rng: random.Random, scale: int, log) -> None:
     log(f"volume: {len(rows)} requisitions ({opened} open), {grants} object permissions")
 
 
+def volume_requisitions():
+    """The volume layer's requisitions (the demo's carry the titles of NEEDS), oldest first: the first
+    few are the LARGEST."""
+    return Requisition.objects.exclude(title__in=[need.title for need in NEEDS]).order_by("pk")
+
+
 def _requisitions(rng: random.Random, wanted: int) -> list[tuple]:
     clock = Clock(rng)
     recruiters = _people(Role.RECRUITER, RECRUITER_SHARE)

@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from candidates.bulk import APPLICATIONS, CANDIDATES, TRANSITIONS
 from candidates.models import Activity, Application, Candidate, StageTransition
-from candidates.selectors import applications_for_user
+from candidates.selectors import applications_for_user, board
 from candidates.services import email_key, phone_key
 from portal.models import Decision, User
 from requisitions.bulk import UNIT
@@ -90,6 +90,18 @@ def test_volume_applications_agree_with_their_transitions(scaled):
         assert req.hires <= req.openings
 
     _volume_candidates_requisitions_and_who_sees_them()
+    _the_largest_board_capped_per_column()
+
+
+def _the_largest_board_capped_per_column():
+    """board(per_column=N) shows each column's first N cards of the full board and counts the rest."""
+    active = Count("applications", filter=Q(applications__status="active"))
+    largest = Requisition.objects.annotate(n=active).order_by("-n").first()
+    full, capped = board(largest, largest.recruiter), board(largest, largest.recruiter, per_column=3)
+    for whole, part in zip(full, capped, strict=True):
+        assert [c.pk for c in part["cards"]] == [c.pk for c in whole["cards"]][:3]
+        assert len(part["cards"]) + part["more"] == len(whole["cards"])
+    assert sum(column["more"] for column in capped) > 0
 
 
 def _volume_candidates_requisitions_and_who_sees_them():
