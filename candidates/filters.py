@@ -3,7 +3,7 @@
 from datetime import timedelta
 
 import django_filters
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -27,7 +27,9 @@ def _requisitions(request):
 
 
 def _owners(request):
-    return User.objects.filter(applications_owned__isnull=False).distinct().order_by("first_name", "last_name")
+    """People who own an application (one EXISTS per person, not a join over every application)."""
+    owns = Application.objects.filter(owner=OuterRef("pk"))
+    return User.objects.filter(Exists(owns)).order_by("first_name", "last_name")
 
 
 class ApplicationFilter(StrictFilterSet):

@@ -4,6 +4,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.html import format_html_join
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
@@ -36,6 +37,7 @@ from portal.views.saved_views import saved_views_context
 from requisitions.selectors import requisitions_for_user
 
 UPLOAD_OVERHEAD = 64 * 1024  # the multipart envelope around the file
+BOARD_CARDS_PER_COLUMN = 25  # the longest waiting first; the rest are a link to the pipeline list
 
 
 class PipelineView(PartialListMixin, FilterView):
@@ -183,16 +185,31 @@ def requisition_board(request, pk):
 
 
 def _render_board(request, req, *, status=200):
-    columns = selectors.board(req, request.user)
+    columns = selectors.board(req, request.user, per_column=BOARD_CARDS_PER_COLUMN)
     context = {
         "requisition": req,
         "columns": columns,
         "stages": [column["stage"] for column in columns],
-        "reasons": ReasonCode.objects.active(),
+        "reason_options": _reason_options(),
         "can_move": can_move_applications(request.user),
     }
     template = "candidates/_board.html" if is_partial_request(request) else "candidates/board.html"
     return render(request, template, context, status=status)
+
+
+def _reason_options() -> str:
+    """The reason codes as <optgroup>s by category, rendered once for every card's close form."""
+    groups: dict[str, list] = {}
+    for reason in ReasonCode.objects.active():
+        groups.setdefault(reason.get_category_display(), []).append(reason)
+    return format_html_join(
+        "",
+        '<optgroup label="{}">{}</optgroup>',
+        (
+            (category, format_html_join("", '<option value="{}">{}</option>', ((r.code, r.label) for r in reasons)))
+            for category, reasons in groups.items()
+        ),
+    )
 
 
 def _application_for(request, pk):

@@ -110,3 +110,26 @@ def test_the_board_costs_the_same_with_ten_times_the_cards(client, cards, recrui
             by=recruiter,
         )
     assert queries() == small <= 20
+
+
+def test_a_crowded_column_shows_the_longest_waiting_and_links_to_the_rest(
+    client, open_requisition, recruiter, monkeypatch
+):
+    from candidates import views
+
+    monkeypatch.setattr(views, "BOARD_CARDS_PER_COLUMN", 3)
+    for n in range(5):
+        apply(
+            candidate=create_candidate(by=recruiter, first_name=f"P{n}", last_name="Test"),
+            requisition=open_requisition,
+            by=recruiter,
+        )
+    client.force_login(recruiter)
+
+    response = client.get(reverse("candidates:board", args=[open_requisition.pk]))
+
+    assert _columns(response)["applied"] == ["P0 Test", "P1 Test", "P2 Test"]
+    body = response.content.decode()
+    applied = response.context["columns"][0]["stage"]
+    assert f"?requisition={open_requisition.pk}&amp;stage={applied.pk}\">and 2 more in the pipeline list" in body
+    assert '<span class="tabular text-body-secondary">5</span>' in body
