@@ -131,5 +131,5 @@ def test_a_crowded_column_shows_the_longest_waiting_and_links_to_the_rest(
     assert _columns(response)["applied"] == ["P0 Test", "P1 Test", "P2 Test"]
     body = response.content.decode()
     applied = response.context["columns"][0]["stage"]
-    assert f"?requisition={open_requisition.pk}&amp;stage={applied.pk}\">and 2 more in the pipeline list" in body
+    assert f'?requisition={open_requisition.pk}&amp;stage={applied.pk}">and 2 more in the pipeline list' in body
     assert '<span class="tabular text-body-secondary">5</span>' in body
