@@ -11,11 +11,21 @@ from datetime import datetime, timedelta
 
 from django.utils import timezone
 
-from candidates.models import Candidate, ReasonCode, Source, Stage
-from candidates.services import apply, close_application, create_candidate, log_activity, move_application
+from candidates import imports
+from candidates.choices import ImportStatus
+from candidates.models import Candidate, CandidateImport, ReasonCode, Source, Stage
+from candidates.services import (
+    apply,
+    attach_resume,
+    close_application,
+    create_candidate,
+    log_activity,
+    move_application,
+)
 from portal import clock
 from portal.demo import business_moment
 from portal.models import User
+from portal.services.saved_views import save_view
 from requisitions.choices import Status
 from requisitions.models import Requisition
 
@@ -67,6 +77,94 @@ def seed(*, rng: random.Random, scale: int, log) -> None:
             city=original.city,
         )
     log(f"created {len(people) + 12} candidates (12 to merge) and {created} applications")
+    _resumes([p for p in people if isinstance(p, Candidate)][:60], rng, by=recruiter, log=log)
+    _saved_views(log)
+    _imports(recruiter, log)
+
+
+def _resumes(candidates: list[Candidate], rng: random.Random, *, by, log) -> None:
+    """A plain-text resume for some candidates, uploaded through the same check as any file."""
+    for candidate in candidates:
+        years = rng.randint(2, 15)
+        text = (
+            f"{candidate}\n{candidate.city}\n\nExperience\n"
+            f"{years} years in {rng.choice(['software', 'data', 'sales', 'finance', 'operations'])}.\n"
+            f"{rng.choice(NOTES)}\n\nEducation\n{rng.choice(['BSc', 'BA', 'BEng', 'MBA', 'College diploma'])}\n"
+        )
+        with clock.frozen(candidate.created_at):
+            attach_resume(candidate=candidate, name=f"{candidate.last_name} resume.txt", content=text.encode(), by=by)
+    log(f"uploaded {len(candidates)} resumes")
+
+
+def _saved_views(log) -> None:
+    interview = Stage.objects.filter(code="interview").first()
+    views = {
+        "recruiter": [("Stuck a week", "flag=stuck_7"), ("Interviews over SLA", f"stage={interview.pk}&flag=over_sla")],
+        "hiring_manager": [("Over SLA", "flag=over_sla")],
+    }
+    for username, pairs in views.items():
+        user = User.objects.filter(username=username).first()
+        for name, query in pairs if user else []:
+            save_view(user=user, page="candidates:pipeline", name=name, query=query)
+    log("saved views for the recruiter and the hiring manager")
+
+
+IMPORT_HEADINGS = (
+    "Application ID,First Name,Last Name,Email,Job ID,Current Stage,Status,Source,Rejection Reason,Applied At,"
+    "Last Activity"
+)
+IMPORT_ROWS = [
+    ("Nadia", "Rahman", "Application Review", "Active", "LinkedIn", ""),
+    ("Theo", "Fortin", "Phone Screen", "Active", "Indeed", ""),
+    ("Iris", "Okafor", "Phone Screen", "Rejected", "LinkedIn", "Lacked skills"),
+    ("Marc", "Bernier", "Face to Face", "Active", "Referral", ""),
+    ("Sana", "Ali", "Application Review", "Active", "Careers page", ""),
+    ("Jade", "Leblanc", "Phone Screen", "Active", "LinkedIn", ""),
+]
+IMPORT_LABELS = {
+    "stage": {"Application Review": "applied", "Phone Screen": "screen", "Face to Face": "interview"},
+    "status": {"Active": "active", "Rejected": "closed"},
+    "source": {"LinkedIn": "linkedin", "Indeed": "indeed", "Referral": "referral"},
+    "reason": {"Lacked skills": "skill_gap"},
+}
+
+
+def _imports(recruiter, log) -> None:
+    """A Greenhouse export imported (its row with an unmapped source skipped), and a second one waiting
+    in its preview with two bad rows (a source and a stage nobody mapped)."""
+    req = Requisition.objects.filter(status=Status.OPEN, recruiter=recruiter).order_by("pk").first()
+    if req is None:
+        return
+    today = timezone.localdate()
+
+    def csv_text(rows, first_id):
+        lines = [IMPORT_HEADINGS]
+        for n, (first, last, stage, status, source, reason) in enumerate(rows):
+            email = f"{first.lower()}.{last.lower()}@import.example"
+            applied, last_touch = today - timedelta(days=30 - n), today - timedelta(days=6 - n % 5)
+            cells = [f"GH-{first_id + n}", first, last, email, "7001", stage, status, source, reason]
+            lines.append(",".join([*cells, str(applied), str(last_touch)]))
+        return "\r\n".join(lines) + "\r\n"
+
+    labels = {**IMPORT_LABELS, "job": {"7001": str(req.pk)}}
+    for name, first_id, run in (("greenhouse-october.csv", 100, True), ("greenhouse-november.csv", 200, False)):
+        text = csv_text(
+            IMPORT_ROWS if run else IMPORT_ROWS[3:] + [("Eli", "Park", "Onsite", "Active", "LinkedIn", "")], first_id
+        )
+        headers, rows = imports.parse(text)
+        imp = CandidateImport.objects.create(
+            file_name=name,
+            content=text,
+            headers=headers,
+            columns=imports.guess_columns(headers),
+            total_rows=len(rows),
+            created_by=recruiter,
+        )
+        imports.save_mapping(imp=imp, columns=imp.columns, labels=labels, by=recruiter)
+        if run:
+            CandidateImport.objects.filter(pk=imp.pk).update(status=ImportStatus.QUEUED, skip_errors=True)
+            imports.run_import(imp.pk)
+    log("imported one ATS export; a second waits in its preview with two bad rows")
 
 
 def _details(n: int, rng: random.Random) -> dict:
