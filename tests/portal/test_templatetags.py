@@ -71,3 +71,18 @@ def test_fields_are_marked_required_up_front_and_never_marked_valid():
     shown_again = _rendered(Ask({"title": "", "detail": "Some detail"}))
     assert "is-invalid" in shown_again
     assert "is-valid" not in shown_again.replace("is-invalid", "")
+
+
+def test_select_options_mark_the_chosen_value_and_name_the_empty_choice():
+    from django import forms
+
+    from portal.templatetags.portal import select_options
+
+    class F(forms.Form):
+        size = forms.ChoiceField(choices=[("", "---"), ("s", "Small <S>"), ("l", "Large")], required=False)
+
+    assert str(select_options(F({"size": "l"})["size"], "Any size")) == (
+        '<option value="">Any size</option><option value="s">Small &lt;S&gt;</option>'
+        '<option value="l" selected>Large</option>'
+    )
+    assert str(select_options(F({})["size"])).startswith('<option value="" selected>Any</option>')
