@@ -13,12 +13,12 @@ from candidates.forms import ImportUploadForm
 from candidates.models import CandidateImport
 from candidates.permissions import can_import_applications
 from candidates.services import PipelineError
+from candidates.views import refuse_large_upload
 from portal import clock
 
 LABELS_SHOWN = 200  # per kind; a form stays well under Django's limit on posted fields
 ERRORS_SHOWN = 200
 SAMPLE_ROWS = 15
-UPLOAD_OVERHEAD = 64 * 1024
 
 
 def _importer(request):
@@ -39,12 +39,10 @@ def import_list(request):
     if request.method == "POST":
         form = ImportUploadForm(request.POST, request.FILES)
         try:
-            if int(request.META.get("CONTENT_LENGTH") or 0) > imports.MAX_BYTES + UPLOAD_OVERHEAD:
-                raise imports.ImportRefused(_("The file is larger than %(mb)d MB: split it.") % {"mb": 5})
+            refuse_large_upload(request, imports.MAX_BYTES)
             if form.is_valid():
                 upload = form.cleaned_data["file"]
-                if upload.size > imports.MAX_BYTES:
-                    raise imports.ImportRefused(_("The file is larger than %(mb)d MB: split it.") % {"mb": 5})
+                refuse_large_upload(request, imports.MAX_BYTES, upload)
                 text, headers, count = imports.read_upload(upload.name, upload.read())
                 imp = CandidateImport.objects.create(
                     file_name=upload.name[-120:],

@@ -37,6 +37,15 @@ from portal.views.saved_views import saved_views_context
 from requisitions.selectors import requisitions_for_user
 
 UPLOAD_OVERHEAD = 64 * 1024  # the multipart envelope around the file
+
+
+def refuse_large_upload(request, limit: int, upload=None) -> None:
+    """PipelineError when the request (before reading it) or the received file is over `limit` bytes."""
+    sent = int(request.META.get("CONTENT_LENGTH") or 0) - UPLOAD_OVERHEAD
+    if sent > limit or (upload is not None and upload.size > limit):
+        raise PipelineError(_("The file is larger than %(mb)s MB.") % {"mb": f"{limit / 2**20:g}"})
+
+
 BOARD_CARDS_PER_COLUMN = 25  # the longest waiting first; the rest are a link to the pipeline list
 
 
@@ -109,11 +118,9 @@ def resume_upload(request, pk):
     if not (can_edit_candidates(request.user) and can_view_contact_details(request.user)):
         raise PermissionDenied
     try:
-        if int(request.META.get("CONTENT_LENGTH") or 0) > resumes.max_bytes() + UPLOAD_OVERHEAD:
-            raise PipelineError(_("The file is larger than %(mb)d MB.") % {"mb": resumes.max_bytes() // 2**20})
+        refuse_large_upload(request, resumes.max_bytes())
         upload = _valid(ResumeForm(request.POST, request.FILES))["file"]
-        if upload.size > resumes.max_bytes():
-            raise PipelineError(_("The file is larger than %(mb)d MB.") % {"mb": resumes.max_bytes() // 2**20})
+        refuse_large_upload(request, resumes.max_bytes(), upload)
         resume = attach_resume(candidate=candidate, name=upload.name, content=upload.read(), by=request.user)
     except PipelineError as exc:
         messages.error(request, str(exc))

@@ -334,3 +334,11 @@ def test_the_preview_costs_the_same_whatever_the_number_of_rows(client, recruite
 
     few = queries(3)
     assert queries(28) == few and few <= 20
+
+
+def test_a_file_over_the_size_limit_is_refused_before_it_is_read(client, recruiter, monkeypatch):
+    monkeypatch.setattr(imports, "MAX_BYTES", 2**20)
+    client.force_login(recruiter)
+    response = _upload(client, b"Name,Email\n" + b"A B,a@example.com\n" * 70_000)
+    assert response.status_code == 400 and "larger than 1 MB" in response.content.decode()
+    assert not CandidateImport.objects.exists()
