@@ -4,7 +4,18 @@ retired rather than deleted. Candidates and applications are read-only here: the
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from candidates.models import Application, Candidate, ImportMapping, ReasonCode, Source, Stage
+from candidates.models import (
+    Application,
+    Candidate,
+    Criterion,
+    ImportMapping,
+    InterviewerCap,
+    InterviewPlanTemplate,
+    InterviewRoundTemplate,
+    ReasonCode,
+    Source,
+    Stage,
+)
 from portal.admin import ReadOnlyAdmin
 
 
@@ -58,3 +69,35 @@ class ImportMappingAdmin(ReadOnlyAdmin, SimpleHistoryAdmin):
     list_display = ["kind", "label", "value", "updated_by", "updated_at"]
     list_filter = ["kind"]
     search_fields = ["label"]
+
+
+@admin.register(Criterion)
+class CriterionAdmin(VocabularyAdmin):
+    list_display = ["name", "description", "is_active"]
+    list_filter = ["is_active"]
+    search_fields = ["name"]
+
+
+class RoundTemplateInline(admin.TabularInline):
+    model = InterviewRoundTemplate
+    extra = 1
+    fields = ["position", "name", "duration_minutes", "panel_roles", "criteria"]
+    filter_horizontal = ["criteria"]
+
+
+@admin.register(InterviewPlanTemplate)
+class InterviewPlanTemplateAdmin(VocabularyAdmin):
+    """The rounds a requisition's plan starts from, per role family (one default without a family)."""
+
+    list_display = ["name", "role_family", "is_active"]
+    list_filter = ["is_active"]
+    list_select_related = ["role_family"]
+    inlines = [RoundTemplateInline]
+
+
+@admin.register(InterviewerCap)
+class InterviewerCapAdmin(SimpleHistoryAdmin):
+    """A person's own weekly interview cap (everyone else has settings.INTERVIEWS_PER_WEEK)."""
+
+    list_display = ["user", "weekly_cap"]
+    autocomplete_fields = ["user"]

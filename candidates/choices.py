@@ -104,3 +104,72 @@ class MappingKind(models.TextChoices):
     SOURCE = "source", _("Source")
     REASON = "reason", _("Rejection reason")
     RECRUITER = "recruiter", _("Recruiter")
+
+
+# --- Interviews ------------------------------------------------------------------------------------
+
+
+class PanelRole(models.TextChoices):
+    LEAD = "lead", _("Lead")
+    INTERVIEWER = "interviewer", _("Interviewer")
+    SHADOW = "shadow", _("Shadow")
+    HIRING_MANAGER = "hiring_manager", _("Hiring manager")
+
+
+# Who on a panel owes a scorecard: everyone but a shadow (who watches and learns).
+SCORING_PANEL_ROLES = (PanelRole.LEAD, PanelRole.INTERVIEWER, PanelRole.HIRING_MANAGER)
+
+
+class InterviewStatus(models.TextChoices):
+    TO_SCHEDULE = "to_schedule", _("To schedule")
+    SCHEDULED = "scheduled", _("Scheduled")
+    RESCHEDULED = "rescheduled", _("Rescheduled")
+    COMPLETED = "completed", _("Completed")
+    CANCELLED = "cancelled", _("Cancelled")
+    NO_SHOW = "no_show", _("No-show")
+
+
+# Booked and still to happen: these hold a slot in the interviewers' calendars and weekly load.
+UPCOMING_INTERVIEW_STATUSES = (InterviewStatus.SCHEDULED, InterviewStatus.RESCHEDULED)
+# An interview with a time: booked, or happened (or was missed) at that time.
+TIMED_INTERVIEW_STATUSES = (*UPCOMING_INTERVIEW_STATUSES, InterviewStatus.COMPLETED, InterviewStatus.NO_SHOW)
+
+
+class Rating(models.IntegerChoices):
+    """A criterion's rating, each with its anchor. "Not assessed" is no rating (null)."""
+
+    WELL_BELOW = 1, _("1 · Well below the bar: clear evidence against")
+    BELOW = 2, _("2 · Below the bar: some evidence, not enough")
+    MEETS = 3, _("3 · Meets the bar: solid evidence")
+    ABOVE = 4, _("4 · Above the bar: strong, repeated evidence")
+
+
+class Recommendation(models.TextChoices):
+    STRONG_NO = "strong_no", _("Strong no")
+    NO = "no", _("No")
+    YES = "yes", _("Yes")
+    STRONG_YES = "strong_yes", _("Strong yes")
+
+
+class ScorecardStatus(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    SUBMITTED = "submitted", _("Submitted")
+
+
+class DebriefStatus(models.TextChoices):
+    OPEN = "open", _("Waiting for the hiring manager")
+    DECIDED = "decided", _("Decided")
+    CANCELLED = "cancelled", _("Cancelled")
+
+
+# Decision kinds candidates registers on the spine.
+SCORECARD_DUE_KIND = "scorecard_due"
+DEBRIEF_KIND = "debrief"
+
+INTERVIEW_SCHEDULED = "candidates.interview.scheduled"
+INTERVIEW_RESCHEDULED = "candidates.interview.rescheduled"
+INTERVIEW_CANCELLED = "candidates.interview.cancelled"
+INTERVIEW_COMPLETED = "candidates.interview.completed"
+INTERVIEW_NO_SHOW = "candidates.interview.no_show"
+INTERVIEW_PLANNED = "candidates.interview.planned"
+PLAN_CHANGED = "candidates.plan.changed"

@@ -23,3 +23,49 @@ def can_edit_candidates(user: User) -> bool:
 def can_import_applications(user: User) -> bool:
     """Recruiters and admins: an import adds and moves applications."""
     return can_move_applications(user) and user.has_perm("candidates.add_application")
+
+
+# --- Interviews ---------------------------------------------------------------------------------------
+
+# Who sees the scorecards of the applications they see (bias control aside): finance sees none.
+SCORECARD_ROLES = (Role.RECRUITER, Role.HIRING_MANAGER, Role.HR, Role.ADMIN)
+# Who may sit on an interview panel.
+PANEL_ROLES = (Role.INTERVIEWER, Role.HIRING_MANAGER, Role.RECRUITER, Role.HR, Role.ADMIN)
+# Who plans and schedules the interviews of the requisitions they run.
+INTERVIEW_MANAGER_ROLES = (Role.RECRUITER, Role.HIRING_MANAGER)
+
+
+def can_sit_on_panel(user: User) -> bool:
+    return user.is_active and user.has_role(*PANEL_ROLES)
+
+
+def runs_requisition(user: User, requisition) -> bool:
+    """A recruiter or hiring manager the requisition is granted to (its own, or shared), or an admin."""
+    from requisitions.models import Requisition
+    from requisitions.selectors import granted_to
+
+    if not user.is_active:
+        return False
+    if user.is_portal_admin:
+        return True
+    if not user.has_role(*INTERVIEW_MANAGER_ROLES):
+        return False
+    return Requisition.objects.filter(granted_to(user), pk=requisition.pk).exists()
+
+
+def can_edit_plan(user: User, requisition) -> bool:
+    return runs_requisition(user, requisition)
+
+
+def can_manage_interviews(user: User, application) -> bool:
+    """Schedule, reschedule, cancel, complete: the requisition's recruiter or hiring manager, or an admin."""
+    return runs_requisition(user, application.requisition)
+
+
+def can_proceed_to_debrief(user: User, application) -> bool:
+    """Calling the debrief before every scorecard is in is the hiring manager's call (or an admin's)."""
+    return user.is_active and (user.pk == application.requisition.hiring_manager_id or user.is_portal_admin)
+
+
+def can_view_interview_load(user: User) -> bool:
+    return user.is_active and (user.is_portal_admin or user.has_role(*INTERVIEW_MANAGER_ROLES))

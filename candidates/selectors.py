@@ -125,3 +125,109 @@ def board(requisition: Requisition, user: User, *, per_column: int | None = None
             column["more"] = totals.get(stage.pk, 0) - len(column["cards"])
         columns.append(column)
     return columns
+
+
+# --- Interviews ---------------------------------------------------------------------------------------
+
+
+def interviews_for_user(user: User) -> QuerySet:
+    """Interviews the user may open: those they sit on, and, for recruiters, hiring managers, HR and
+    admins, those of the applications they see. Finance and interviewers see only their own seats."""
+    from candidates.models import Interview, InterviewParticipant
+    from candidates.permissions import SCORECARD_ROLES
+
+    if not user.is_authenticated or not user.is_active:
+        return Interview.objects.none()
+    seated = Exists(InterviewParticipant.objects.filter(interview=OuterRef("pk"), user=user))
+    if not (user.is_superuser or user.has_role(*SCORECARD_ROLES)):
+        return Interview.objects.filter(seated)
+    if user.has_perm("requisitions.view_requisition") and user.has_perm("candidates.view_application"):
+        return Interview.objects.all()
+    visible = applications_for_user(user).filter(pk=OuterRef("application_id"))
+    return Interview.objects.filter(seated | Exists(visible))
+
+
+def sees_all_scorecards(user: User, application: Application) -> bool:
+    """Bias control: someone who still owes a scorecard on this application (the interview has started,
+    theirs is not submitted) sees only their own. Otherwise recruiters, hiring managers, HR and admins
+    who see the application see every submitted scorecard, and a panelist sees them once theirs is in."""
+    from candidates.choices import SCORING_PANEL_ROLES, ScorecardStatus
+    from candidates.models import InterviewParticipant, Scorecard
+    from candidates.permissions import SCORECARD_ROLES
+
+    if not user.is_active:
+        return False
+    seats = InterviewParticipant.objects.filter(
+        user=user, interview__application=application, panel_role__in=SCORING_PANEL_ROLES
+    )
+    submitted = Scorecard.objects.filter(
+        interview=OuterRef("interview_id"), interviewer=user, status=ScorecardStatus.SUBMITTED
+    )
+    started = Q(interview__status="completed") | Q(
+        interview__status__in=["scheduled", "rescheduled"], interview__starts_at__lte=timezone.now()
+    )
+    if seats.filter(started).exclude(Exists(submitted)).exists():
+        return False
+    if (user.is_superuser or user.has_role(*SCORECARD_ROLES)) and (
+        applications_for_user(user).filter(pk=application.pk).exists()
+    ):
+        return True
+    return seats.filter(Exists(submitted)).exists()
+
+
+def upcoming_interviews(user: User) -> QuerySet:
+    """The booked interviews the user sits on, soonest first (with what My work shows)."""
+    from candidates.choices import UPCOMING_INTERVIEW_STATUSES
+    from candidates.models import Interview
+
+    return (
+        Interview.objects.filter(
+            participants__user=user,
+            status__in=UPCOMING_INTERVIEW_STATUSES,
+            ends_at__gte=timezone.now(),
+        )
+        .select_related("application__candidate", "application__requisition", "round")
+        .order_by("starts_at", "id")
+    )
+
+
+def sees_interviews(user: User) -> bool:
+    """Whether a candidate's page lists interviews to this user (finance sees none)."""
+    from candidates.permissions import SCORECARD_ROLES
+
+    return user.is_active and (user.is_superuser or user.has_role(*SCORECARD_ROLES))
+
+
+def attach_interviews(applications: list[Application], user: User) -> None:
+    """Give each application `interview_rows` (with `cards_in`/`cards_owed`), `debrief_rows` and
+    `can_schedule` (three queries, however many applications)."""
+    from candidates.choices import SCORING_PANEL_ROLES, ScorecardStatus
+    from candidates.models import Debrief, Interview
+    from candidates.permissions import runs_requisition
+
+    ids = [a.pk for a in applications]
+    interviews = (
+        Interview.objects.filter(application_id__in=ids)
+        .select_related("round")
+        .annotate(
+            cards_owed=Count("participants", filter=Q(participants__panel_role__in=SCORING_PANEL_ROLES), distinct=True),
+            cards_in=Count(
+                "scorecards__interviewer", filter=Q(scorecards__status=ScorecardStatus.SUBMITTED), distinct=True
+            ),
+        )
+        .order_by("starts_at", "id")
+    )
+    debriefs = Debrief.objects.filter(application_id__in=ids).select_related("round").order_by("raised_at")
+    by_app: dict[int, list] = {pk: [] for pk in ids}
+    for interview in interviews:
+        by_app[interview.application_id].append(interview)
+    debriefs_by_app: dict[int, list] = {pk: [] for pk in ids}
+    for debrief in debriefs:
+        debriefs_by_app[debrief.application_id].append(debrief)
+    runs: dict[int, bool] = {}
+    for application in applications:
+        application.interview_rows = by_app[application.pk]
+        application.debrief_rows = debriefs_by_app[application.pk]
+        if application.requisition_id not in runs:
+            runs[application.requisition_id] = runs_requisition(user, application.requisition)
+        application.can_schedule = application.status == "active" and runs[application.requisition_id]

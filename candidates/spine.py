@@ -1,10 +1,12 @@
-"""What the candidate pipeline contributes to the core: role permissions and its append-only table.
+"""What the candidate pipeline contributes to the core: role permissions, navigation, its append-only
+table, the scorecard-due and debrief decision kinds, and the upcoming-interviews panel of My work.
 Called from CandidatesConfig.ready()."""
 
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from portal import registry
-from portal.choices import Role
+from portal.choices import Outcome, Role
 
 VIEW = ("view",)
 EDIT = ("add", "change", "view")
@@ -30,11 +32,43 @@ ROLE_PERMISSIONS = {
         "candidates.stage": EDIT,
         "candidates.reasoncode": EDIT,
         "candidates.source": EDIT,
+        "candidates.criterion": EDIT,
+        "candidates.interviewplantemplate": EDIT,
+        "candidates.interviewroundtemplate": ("add", "change", "delete", "view"),
+        "candidates.interviewercap": ("add", "change", "delete", "view"),
     },
 }
 
 
+def scorecard_hold_rule(decision) -> registry.HoldRule:
+    """A scorecard is its interviewer's own work: nobody else can take it, or be handed it."""
+    return registry.HoldRule(only=frozenset({decision.owner_id}))
+
+
+def debrief_hold_rule(decision) -> registry.HoldRule:
+    return registry.HoldRule(roles=frozenset({Role.HIRING_MANAGER}))
+
+
+def interview_page(decision) -> str:
+    return reverse("candidates:interview", args=[decision.subject_id])
+
+
+def debrief_page(decision) -> str:
+    return reverse("candidates:debrief", args=[decision.subject_id])
+
+
+def upcoming_interviews_panel(user):
+    from candidates.selectors import upcoming_interviews
+
+    interviews = list(upcoming_interviews(user)[:11])
+    return {"interviews": interviews[:10], "more": len(interviews) > 10} if interviews else None
+
+
 def register() -> None:
+    from candidates.choices import DEBRIEF_KIND, SCORECARD_DUE_KIND
+    from candidates.filters import ApplicationFilter
+    from candidates.permissions import can_sit_on_panel
+
     registry.register_role_permissions("candidates", ROLE_PERMISSIONS)
     registry.register_nav(
         registry.NavEntry(
@@ -45,9 +79,33 @@ def register() -> None:
             visible=lambda user: user.has_perm("candidates.view_application"),
         )
     )
+    registry.register_nav(
+        registry.NavEntry("interviews", _("Interviews"), "candidates:interviews", order=16, visible=can_sit_on_panel)
+    )
     registry.register_append_only("candidates.StageTransition")
-    from candidates.filters import ApplicationFilter
-
     registry.register_saved_view_page(
         "candidates:pipeline", ApplicationFilter, allowed=lambda user: user.has_perm("candidates.view_application")
+    )
+    registry.register_kind(
+        registry.DecisionKind(
+            key=SCORECARD_DUE_KIND,
+            label=_("Scorecard due"),
+            outcomes=(Outcome.DONE,),
+            next_action=interview_page,
+            hold_rule=scorecard_hold_rule,
+            action_label="Write scorecard",
+        )
+    )
+    registry.register_kind(
+        registry.DecisionKind(
+            key=DEBRIEF_KIND,
+            label=_("Debrief"),
+            outcomes=(Outcome.ADVANCED, Outcome.REJECTED, Outcome.HELD),
+            next_action=debrief_page,
+            hold_rule=debrief_hold_rule,
+            action_label="Debrief",
+        )
+    )
+    registry.register_work_panel(
+        registry.WorkPanel("upcoming_interviews", "candidates/_my_interviews.html", upcoming_interviews_panel, order=20)
     )

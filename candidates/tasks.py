@@ -2,7 +2,7 @@
 
 from celery import shared_task
 
-from candidates import imports, reminders
+from candidates import imports, interviews, reminders
 
 
 @shared_task
@@ -19,3 +19,8 @@ def send_weekly_summaries() -> int:
 def run_candidate_import(import_id: int) -> str:
     """Check and write one queued import; a second delivery finds it no longer queued and does nothing."""
     return imports.run_import(import_id).status
+
+
+@shared_task
+def complete_past_interviews() -> int:
+    return interviews.complete_past_interviews()

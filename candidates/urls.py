@@ -1,6 +1,6 @@
 from django.urls import path
 
-from candidates import import_views, views
+from candidates import import_views, interview_views, views
 
 app_name = "candidates"
 
@@ -19,4 +19,20 @@ urlpatterns = [
     path("applications/<int:pk>/move/", views.application_move, name="move"),
     path("applications/<int:pk>/close/", views.application_close, name="close"),
     path("applications/<int:pk>/activity/", views.application_activity, name="activity"),
+    path("interviews/", interview_views.interview_list, name="interviews"),
+    path("interviews/load/", interview_views.interviewer_load, name="interviewer_load"),
+    path("interviews/<int:pk>/", interview_views.interview_detail, name="interview"),
+    path("interviews/<int:pk>/edit/", interview_views.interview_edit, name="interview_edit"),
+    path("interviews/<int:pk>/scorecard/", interview_views.scorecard_save, name="scorecard"),
+    path("interviews/<int:pk>/correct/", interview_views.interview_revise, name="scorecard_revise"),
+    path("interviews/<int:pk>/calendar.ics", interview_views.interview_calendar, name="interview_ics"),
+    path("interviews/<int:pk>/<str:action>/", interview_views.interview_action, name="interview_action"),
+    path("applications/<int:pk>/interviews/new/", interview_views.interview_schedule, name="schedule"),
+    path(
+        "applications/<int:pk>/rounds/<int:round_pk>/debrief/",
+        interview_views.debrief_proceed,
+        name="debrief_proceed",
+    ),
+    path("debriefs/<int:pk>/", interview_views.debrief_detail, name="debrief"),
+    path("plans/<int:pk>/", interview_views.plan_detail, name="plan"),
 ]

@@ -88,8 +88,12 @@ def candidate_detail(request, pk):
     applications = selectors.candidate_applications(candidate, request.user)
     for application in applications:
         application.flags = selectors.risk_flags(application)
+    show_interviews = selectors.sees_interviews(request.user)
+    if show_interviews:
+        selectors.attach_interviews(applications, request.user)
     context = {
         "candidate": candidate,
+        "show_interviews": show_interviews,
         "applications": applications,
         "show_contact": show_contact,
         "duplicates": list(

@@ -47,6 +47,33 @@ SOURCES = [
 ]
 
 
+# The criteria library a new installation starts with: (name, description, what good looks like).
+CRITERIA = [
+    ("Problem solving", "Breaks an unfamiliar problem down and reasons towards a workable answer.",
+     "Asks clarifying questions, states assumptions, weighs two approaches and explains the trade-off."),
+    ("Technical depth", "Command of the tools and concepts the role uses every day.",
+     "Explains why, not only how; knows the limits of their approach and where it fails."),
+    ("Communication", "Makes themselves understood and listens to others.",
+     "Clear, structured answers; adapts to the listener; checks understanding."),
+    ("Collaboration", "Works with others towards a shared result.",
+     "Concrete examples of resolving disagreement and of helping others succeed."),
+    ("Ownership", "Takes responsibility for outcomes, not only tasks.",
+     "Describes results they drove end to end, including what went wrong and what they changed."),
+    ("Role knowledge", "Knows the domain of the role (finance, sales, operations...).",
+     "Uses the domain's terms correctly and relates past work to our situation."),
+    ("Values alignment", "Works in the way the team works: candour, care, curiosity.",
+     "Examples that show the values under pressure, not statements of belief."),
+]  # fmt: skip
+
+# The default interview plan: (round, minutes, panel roles, criteria).
+DEFAULT_PLAN = [
+    ("Phone screen", 30, ["lead"], ["Communication", "Role knowledge"]),
+    ("Technical", 60, ["lead", "interviewer", "shadow"], ["Problem solving", "Technical depth"]),
+    ("Panel", 60, ["lead", "interviewer", "hiring_manager", "shadow"], ["Collaboration", "Ownership", "Communication"]),
+    ("Values", 45, ["interviewer", "hiring_manager"], ["Values alignment", "Ownership"]),
+]
+
+
 def install_default_vocabulary() -> dict[str, int]:
     """Create the default stages, reasons and sources where a table never held any (its history is kept,
     so a vocabulary admins retired stays retired). Returns how many of each were created."""
@@ -64,6 +91,28 @@ def install_default_vocabulary() -> dict[str, int]:
         for code, name, kind, parent in SOURCES:
             parents[code] = _save(Source(code=code, name=name, kind=kind, parent=parents.get(parent)))
             created["sources"] += 1
+    created.update(install_default_interview_library())
+    return created
+
+
+def install_default_interview_library() -> dict[str, int]:
+    """The criteria library and the default plan template, where those tables never held any."""
+    from candidates.models import Criterion, InterviewPlanTemplate, InterviewRoundTemplate
+
+    created = {"criteria": 0, "plan templates": 0}
+    if not Criterion.history.exists():
+        for name, description, good in CRITERIA:
+            _save(Criterion(name=name, description=description, good_looks_like=good))
+            created["criteria"] += 1
+    if not InterviewPlanTemplate.history.exists():
+        template = _save(InterviewPlanTemplate(name="Default interview plan"))
+        by_name = {c.name: c for c in Criterion.objects.active()}
+        for position, (name, minutes, roles, criteria) in enumerate(DEFAULT_PLAN, start=1):
+            round_ = InterviewRoundTemplate.objects.create(
+                template=template, position=position, name=name, duration_minutes=minutes, panel_roles=roles
+            )
+            round_.criteria.set([by_name[c] for c in criteria if c in by_name])
+        created["plan templates"] += 1
     return created
 
 

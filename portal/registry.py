@@ -20,7 +20,8 @@ from portal.exceptions import DecisionError
 @dataclass(frozen=True)
 class HoldRule:
     """Who may own and take one decision: active members of `roles` (any active person when None),
-    never the people in `excluded`.
+    only the people in `only` when it is given (a decision that is one person's own work), never the
+    people in `excluded`.
 
     The one source for the check (`allows`) and for the choices offered when handing the decision
     on (`people`, `role_choices`), so the page and the service cannot disagree.
@@ -28,9 +29,12 @@ class HoldRule:
 
     roles: frozenset[str] | None = None
     excluded: frozenset[int] = frozenset()
+    only: frozenset[int] | None = None
 
     def allows(self, user) -> bool:
         if user is None or not user.is_active or user.pk in self.excluded:
+            return False
+        if self.only is not None and user.pk not in self.only:
             return False
         return self.roles is None or bool(self.roles & user.roles)
 
@@ -43,6 +47,8 @@ class HoldRule:
         from portal.roles import group_name
 
         qs = User.objects.people().exclude(pk__in=self.excluded)
+        if self.only is not None:
+            qs = qs.filter(pk__in=self.only)
         if self.roles is not None:
             qs = qs.filter(groups__name__in=[group_name(role) for role in self.roles]).distinct()
         return qs.order_by("first_name", "last_name", "username")
@@ -53,7 +59,7 @@ class HoldRule:
         return [(role.value, role.label) for role in Role if self.allows_role(role.value)]
 
     def without(self, *user_ids) -> "HoldRule":
-        return HoldRule(self.roles, self.excluded | {pk for pk in user_ids if pk is not None})
+        return HoldRule(self.roles, self.excluded | {pk for pk in user_ids if pk is not None}, self.only)
 
 
 def anyone(decision) -> HoldRule:

@@ -218,6 +218,12 @@ STORAGES["resumes"] = {
 }
 RESUME_MAX_BYTES = env.int("RESUME_MAX_BYTES", default=5 * 1024 * 1024)
 
+# --- Interviews ------------------------------------------------------------------------------
+# How many interviews a week one person takes unless an admin sets their own cap.
+INTERVIEWS_PER_WEEK = env.int("INTERVIEWS_PER_WEEK", default=5)
+# A scorecard is due this many hours after its interview ends.
+SCORECARD_DUE_HOURS = env.int("SCORECARD_DUE_HOURS", default=48)
+
 # --- Email ----------------------------------------------------------------------------------
 EMAIL_BACKEND = env.str("EMAIL_BACKEND", default="django.core.mail.backends.filebased.EmailBackend")
 EMAIL_FILE_PATH = env.str("EMAIL_FILE_PATH", default=str(VAR_DIR / "mail"))
@@ -263,6 +269,8 @@ CELERY_BEAT_SCHEDULE = {
     "stuck-candidate-digests": {"task": "candidates.tasks.send_stuck_digests", "schedule": 3600.0},
     # Hourly as well: one summary per hiring manager per week, the first run of the week sends it.
     "weekly-summaries": {"task": "candidates.tasks.send_weekly_summaries", "schedule": 3600.0},
+    # Interviews whose end passed an hour ago are completed, and their scorecards fall due.
+    "complete-past-interviews": {"task": "candidates.tasks.complete_past_interviews", "schedule": 900.0},
 }
 
 # --- Decisions and reminders ----------------------------------------------------------------

@@ -167,6 +167,72 @@ ROUTES: dict[str, list[Case]] = {
         ),
         case("POST", scope="other", default=404, finance=403, hr=403, admin_user=403, data=NOTE),
     ],
+    # Interviews. "own": an interview on the persona recruiter's and hiring manager's requisition, with the
+    # persona interviewer as its lead; "other": one on a stranger's requisition. Finance sees none.
+    "candidates:interviews": [case(default=200, finance=403, outsider=403)],
+    "candidates:interviewer_load": [case(default=403, recruiter=200, hiring_manager=200, admin_user=200)],
+    **{
+        name: [
+            case(scope="own", finance=404, outsider=404),
+            case(scope="other", default=404, hr=200, admin_user=200),
+        ]
+        for name in ("candidates:interview", "candidates:interview_ics")
+    },
+    "candidates:interview_edit": [
+        case(scope="own", default=403, recruiter=200, hiring_manager=200, admin_user=200, finance=404, outsider=404),
+        case(scope="other", default=404, hr=403, admin_user=200),
+    ],
+    "candidates:interview_action": [
+        case(
+            "POST",
+            scope="own",
+            default=403,
+            recruiter=302,
+            hiring_manager=302,
+            admin_user=302,
+            finance=404,
+            outsider=404,
+            data={"note": "Role put on hold."},
+        ),
+        case("POST", scope="other", default=404, hr=403, admin_user=302, data={"note": "Role put on hold."}),
+    ],
+    # Scorecards: only a scoring panelist writes one (the interview has not started yet: refused, 400).
+    "candidates:scorecard": [
+        case("POST", scope="own", default=403, interviewer=400, finance=404, outsider=404),
+        case("POST", scope="other", default=404, hr=403, admin_user=403),
+    ],
+    "candidates:scorecard_revise": [
+        case(scope="own", default=403, interviewer=200, finance=404, outsider=404),
+        case(scope="other", default=404, hr=403, admin_user=403),
+    ],
+    "candidates:schedule": [
+        case(scope="own", recruiter=200, hiring_manager=200, admin_user=200, finance=403, hr=403, default=404),
+        case(scope="other", default=404, finance=403, hr=403, admin_user=200),
+    ],
+    # The plan: seen by those who see the requisition's scorecards, edited by those who run it.
+    "candidates:plan": [
+        case(scope="own", finance=403, interviewer=404, outsider=404),
+        case(scope="other", default=404, finance=403, hr=200, admin_user=200),
+        case(
+            "POST",
+            scope="own",
+            default=403,
+            recruiter=400,
+            hiring_manager=400,
+            admin_user=400,
+            interviewer=404,
+            outsider=404,
+        ),
+    ],  # fmt: skip
+    # Debriefs: for the hiring team; decided by the hiring manager (calling one early: nothing to debrief yet).
+    "candidates:debrief": [
+        case(scope="own", default=403, recruiter=200, hiring_manager=200, hr=200, admin_user=200),
+        case(scope="other", default=403, recruiter=404, hiring_manager=404, hr=200, admin_user=200),
+    ],
+    "candidates:debrief_proceed": [
+        case("POST", scope="own", default=403, hiring_manager=302, admin_user=302, interviewer=404, outsider=404),
+        case("POST", scope="other", default=404, finance=403, hr=403, admin_user=302),
+    ],
     # Saved views: anyone who may see the list saves its filters; only their owner deletes one.
     "portal:saved_view_save": [
         case("POST", default=302, interviewer=403, outsider=403, data=SAVE_VIEW),
@@ -350,9 +416,31 @@ def candidates_world(personas):
     other = create_candidate(by=stranger_recruiter, first_name="Hidden", last_name="Candidate")
     own_application = apply(candidate=own, requisition=mine, by=personas["recruiter"])
     other_application = apply(candidate=other, requisition=theirs, by=stranger_recruiter)
+    from candidates import interviews
+
+    stranger_interviewer = UserFactory(username="pipeline_stranger_interviewer", roles=[Role.INTERVIEWER])
+    booked = {}
+    for scope, application, recruiter, lead in (
+        ("own", own_application, personas["recruiter"], personas["interviewer"]),
+        ("other", other_application, stranger_recruiter, stranger_interviewer),
+    ):
+        plan = interviews.ensure_plan(requisition=application.requisition, by=recruiter)
+        start = timezone.now() + timedelta(days=2)
+        booked[scope] = interviews.schedule_interview(
+            application=application,
+            round=plan.rounds.get(name="Technical"),
+            panel=[interviews.Seat(lead, "lead")],
+            by=recruiter,
+            starts_at=start,
+            ends_at=start + timedelta(hours=1),
+        )
     return {
         "own": own,
         "other": other,
+        "interview": booked,
+        "debrief": {
+            scope: interviews.raise_debrief(application=i.application, round=i.round) for scope, i in booked.items()
+        },
         "requisition": {"own": mine, "other": theirs},
         "application": {"own": own_application, "other": other_application},
         "import": {
@@ -384,6 +472,19 @@ def _url(name, scope, persona, world):
         if name.startswith("candidates:import_"):
             imp = world["candidates"]["import"]["own"].get(persona) if scope == "own" else None
             return reverse(name, args=[(imp or world["candidates"]["import"]["other"]).pk])
+        if name.startswith(("candidates:interview_", "candidates:scorecard")) or name == "candidates:interview":
+            return reverse(name, args=[world["candidates"]["interview"][scope].pk, *(
+                ["cancel"] if name == "candidates:interview_action" else []
+            )])  # fmt: skip
+        if name == "candidates:debrief":
+            return reverse(name, args=[world["candidates"]["debrief"][scope].pk])
+        if name == "candidates:schedule":
+            return reverse(name, args=[world["candidates"]["application"][scope].pk])
+        if name == "candidates:debrief_proceed":
+            interview = world["candidates"]["interview"][scope]
+            return reverse(name, args=[interview.application_id, interview.round_id])
+        if name == "candidates:plan":
+            return reverse(name, args=[world["candidates"]["requisition"][scope].pk])
         if name == "candidates:resume_download":
             return reverse(name, args=[world["candidates"]["resume"][scope].pk])
         return reverse(name, args=[world["candidates"][scope].pk])
@@ -403,7 +504,16 @@ def _url(name, scope, persona, world):
 
 def _state():
     """Every row a denied request must leave untouched."""
-    from candidates.models import Application, CandidateImport, ImportMapping, Resume
+    from candidates.models import (
+        Application,
+        CandidateImport,
+        Debrief,
+        ImportMapping,
+        Interview,
+        InterviewRound,
+        Resume,
+        Scorecard,
+    )
     from portal.models import ExportLog
     from requisitions.models import Requisition
 
@@ -418,6 +528,10 @@ def _state():
         list(Resume.objects.order_by("pk").values_list("pk", "candidate")),
         list(CandidateImport.objects.order_by("pk").values_list("pk", "status", "columns")),
         list(ImportMapping.objects.order_by("pk").values_list("pk", "value")),
+        list(Interview.objects.order_by("pk").values_list("pk", "status", "starts_at", "sequence")),
+        list(Scorecard.objects.order_by("pk").values_list("pk", "status")),
+        list(InterviewRound.objects.order_by("pk").values_list("pk", "name", "position", "is_active")),
+        list(Debrief.objects.order_by("pk").values_list("pk", "status")),
     )
 
 

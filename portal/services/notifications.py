@@ -10,7 +10,7 @@ import functools
 import logging
 from collections.abc import Iterable
 
-from django.core.mail import send_mail
+from django.core.mail import EmailMessage, send_mail
 from django.db import transaction
 from django.utils import timezone
 
@@ -25,11 +25,27 @@ def after_commit(func, *args, **kwargs) -> None:
     transaction.on_commit(functools.partial(func, *args, **kwargs), robust=True)
 
 
-def send_email(*, to: Iterable[str], subject: str, body: str) -> None:
-    """Send an email after commit. The subject is one line: a title must never add mail headers."""
+def send_email(
+    *, to: Iterable[str], subject: str, body: str, attachments: Iterable[tuple[str, bytes, str]] = ()
+) -> None:
+    """Send an email after commit. The subject is one line: a title must never add mail headers.
+    `attachments`: (file name, content, MIME type) each."""
     recipients = [address for address in to if address]
-    if recipients:
-        after_commit(send_mail, " ".join(subject.split())[:200], body, None, recipients)
+    if not recipients:
+        return
+    subject = " ".join(subject.split())[:200]
+    attachments = list(attachments)
+    if attachments:
+        after_commit(_send_with_attachments, subject, body, recipients, attachments)
+    else:
+        after_commit(send_mail, subject, body, None, recipients)
+
+
+def _send_with_attachments(subject: str, body: str, recipients: list[str], attachments: list) -> None:
+    message = EmailMessage(subject, body, None, recipients)
+    for name, content, mimetype in attachments:
+        message.attach(name, content, mimetype)
+    message.send()
 
 
 def notify(

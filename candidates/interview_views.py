@@ -1,0 +1,677 @@
+"""Interview pages: my interviews, the interview kit with its scorecard, scheduling, a requisition's
+plan, interviewer load and the debrief. Every refusal of the service is shown, never a 500."""
+
+from collections import Counter, defaultdict
+from datetime import timedelta
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.db.models import Count, Prefetch, Q
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from candidates import ics, selectors
+from candidates import interviews as svc
+from candidates.choices import (
+    SCORING_PANEL_ROLES,
+    UPCOMING_INTERVIEW_STATUSES,
+    DebriefStatus,
+    InterviewStatus,
+    Rating,
+    ReasonCategory,
+    Recommendation,
+    ScorecardStatus,
+)
+from candidates.interview_forms import (
+    NOT_ASSESSED,
+    RATING_CHOICES,
+    InterviewForm,
+    RoundFormSet,
+    panel_people,
+    parse_scorecard,
+)
+from candidates.models import (
+    Criterion,
+    Debrief,
+    Interview,
+    InterviewParticipant,
+    InterviewPlan,
+    InterviewRound,
+    ReasonCode,
+    Scorecard,
+    ScorecardRating,
+    Stage,
+)
+from candidates.permissions import (
+    SCORECARD_ROLES,
+    can_edit_plan,
+    can_manage_interviews,
+    can_proceed_to_debrief,
+    can_sit_on_panel,
+    can_view_interview_load,
+)
+from candidates.services import PipelineError
+from portal.choices import Role
+from portal.models import Decision
+from portal.permissions import can_take_decision
+from portal.roles import group_name
+from requisitions.selectors import requisitions_for_user
+
+LOAD_WEEKS = 4
+
+
+# --- My interviews and the interview kit ---------------------------------------------------------
+
+
+@require_GET
+def interview_list(request):
+    """The interviews I sit on: coming up, and the last weeks' with my scorecard's state."""
+    if not can_sit_on_panel(request.user):
+        raise PermissionDenied
+    since = timezone.now() - timedelta(days=30)
+    seats = (
+        InterviewParticipant.objects.filter(user=request.user)
+        .filter(Q(interview__starts_at__gte=since) | Q(interview__status=InterviewStatus.TO_SCHEDULE))
+        .select_related("interview__application__candidate", "interview__application__requisition", "interview__round")
+        .order_by("interview__starts_at", "interview_id")[:200]
+    )
+    seats = list(seats)
+    mine = {
+        card.interview_id: card
+        for card in Scorecard.objects.filter(interviewer=request.user, interview__in=[s.interview_id for s in seats])
+        .order_by("interview_id", "revision")
+        .only("interview_id", "status", "revision")
+    }
+    now = timezone.now()
+    upcoming, past = [], []
+    for seat in seats:
+        seat.card = mine.get(seat.interview_id)
+        interview = seat.interview
+        booked = interview.status in UPCOMING_INTERVIEW_STATUSES and interview.ends_at >= now
+        (upcoming if booked or interview.status == InterviewStatus.TO_SCHEDULE else past).append(seat)
+    past.reverse()
+    context = {
+        "upcoming": upcoming,
+        "past": past,
+        "can_view_load": can_view_interview_load(request.user),
+    }
+    return render(request, "candidates/interviews.html", context)
+
+
+def _interview_for(request, pk) -> Interview:
+    return get_object_or_404(
+        selectors.interviews_for_user(request.user).select_related(
+            "application__candidate", "application__requisition__hiring_manager", "application__stage", "round"
+        ),
+        pk=pk,
+    )
+
+
+@require_GET
+def interview_detail(request, pk):
+    interview = _interview_for(request, pk)
+    return _render_kit(request, interview)
+
+
+def _render_kit(request, interview, *, status=200, posted=None, errors=None, revising=False, revise_reason=""):
+    user = request.user
+    participants = list(interview.participants.select_related("user").order_by("panel_role", "user__first_name"))
+    seat = next((p for p in participants if p.user_id == user.pk), None)
+    criteria = list(interview.round.criteria.order_by("name"))
+    application = interview.application
+    sees_all = selectors.sees_all_scorecards(user, application)
+    cards = Scorecard.objects.filter(interview__application=application).select_related(
+        "interviewer", "interview__round", "supersedes"
+    )
+    cards = cards.prefetch_related(Prefetch("ratings", queryset=ScorecardRating.objects.select_related("criterion")))
+    if sees_all:
+        cards = cards.filter(Q(status=ScorecardStatus.SUBMITTED) | Q(interviewer=user))
+    else:
+        cards = cards.filter(interviewer=user)
+    cards = list(cards.order_by("interview__starts_at", "interviewer__first_name", "revision"))
+    mine = [c for c in cards if c.interview_id == interview.pk and c.interviewer_id == user.pk]
+    my_card = mine[-1] if mine else None
+    others = [c for c in cards if not (c.interview_id == interview.pk and c.interviewer_id == user.pk)]
+    can_score = (
+        seat is not None
+        and seat.panel_role in SCORING_PANEL_ROLES
+        and interview.status in (*UPCOMING_INTERVIEW_STATUSES, InterviewStatus.COMPLETED)
+        and interview.starts_at is not None
+        and interview.starts_at <= timezone.now()
+    )
+    editing = can_score and (my_card is None or not my_card.is_submitted or revising)
+    values = _form_values(criteria, my_card, posted)
+    manage = can_manage_interviews(user, application)
+    context = {
+        "interview": interview,
+        "application": application,
+        "participants": participants,
+        "seat": seat,
+        "criteria": criteria,
+        "rows": [{"criterion": c, **values["rows"].get(c.pk, {})} for c in criteria],
+        "values": values,
+        "my_card": my_card,
+        "my_revisions": mine,
+        "others": others,
+        "sees_all": sees_all,
+        "can_score": can_score,
+        "editing": editing,
+        "revising": revising and my_card is not None and my_card.is_submitted,
+        "revise_reason": revise_reason,
+        "errors": errors or [],
+        "rating_choices": RATING_CHOICES,
+        "anchors": Rating.choices,
+        "recommendations": Recommendation.choices,
+        "reschedules": list(interview.reschedules.select_related("by")),
+        "can_manage": manage,
+        "can_complete": manage
+        and interview.status in UPCOMING_INTERVIEW_STATUSES
+        and interview.starts_at <= timezone.now(),
+        "can_change": manage and interview.status in (InterviewStatus.TO_SCHEDULE, *UPCOMING_INTERVIEW_STATUSES),
+        "can_no_show": manage
+        and interview.status in (*UPCOMING_INTERVIEW_STATUSES, InterviewStatus.COMPLETED)
+        and interview.starts_at is not None
+        and interview.starts_at <= timezone.now(),
+        "debrief": Debrief.objects.filter(application=application, round=interview.round)
+        .exclude(status=DebriefStatus.CANCELLED)
+        .first(),
+        "can_proceed": can_proceed_to_debrief(user, application) and sees_all,
+    }
+    return render(request, "candidates/interview_detail.html", context, status=status)
+
+
+def _form_values(criteria, card, posted) -> dict:
+    """What the scorecard form shows: what was just posted (after a refusal), else the saved card."""
+    rows = {}
+    if posted is not None:
+        for c in criteria:
+            rows[c.pk] = {"rating": posted.get(f"rating-{c.pk}", ""), "evidence": posted.get(f"evidence-{c.pk}", "")}
+        return {
+            "rows": rows,
+            "recommendation": posted.get("recommendation", ""),
+            "private_note": posted.get("private_note", ""),
+        }
+    if card is not None:
+        for rating in card.ratings.all():
+            value = str(rating.rating) if rating.rating else NOT_ASSESSED
+            rows[rating.criterion_id] = {"rating": value, "evidence": rating.evidence}
+        return {"rows": rows, "recommendation": card.recommendation, "private_note": card.private_note}
+    return {"rows": rows, "recommendation": "", "private_note": ""}
+
+
+def _my_interview(request, pk) -> Interview:
+    """The interview, when the user sits on its panel in a scoring role (else 403; 404 when unseen)."""
+    interview = _interview_for(request, pk)
+    seated = interview.participants.filter(user=request.user, panel_role__in=SCORING_PANEL_ROLES).exists()
+    if not seated:
+        raise PermissionDenied
+    return interview
+
+
+@require_POST
+def scorecard_save(request, pk):
+    """Save my scorecard as a draft, submit it, or (once submitted) correct it as a new revision."""
+    interview = _my_interview(request, pk)
+    criteria = list(interview.round.criteria.order_by("name"))
+    action = request.POST.get("action", "save")
+    submit = action in ("submit", "revise")
+    ratings, errors = parse_scorecard(request.POST, criteria, submit=submit)
+    revising = action == "revise"
+    reason = request.POST.get("revision_reason", "")
+    if not errors:
+        try:
+            if revising:
+                card = svc.current_scorecard(interview, request.user)
+                if card is None:
+                    raise svc.InterviewError(_("There is no submitted scorecard to correct."))
+                svc.revise_scorecard(
+                    scorecard=card,
+                    by=request.user,
+                    reason=reason,
+                    ratings=ratings,
+                    recommendation=request.POST.get("recommendation", ""),
+                    private_note=request.POST.get("private_note", ""),
+                )
+            else:
+                svc.save_scorecard(
+                    interview=interview,
+                    by=request.user,
+                    ratings=ratings,
+                    recommendation=request.POST.get("recommendation", ""),
+                    private_note=request.POST.get("private_note", ""),
+                    submit=submit,
+                )
+        except PipelineError as exc:
+            errors = [str(exc)]
+    if errors:
+        interview.refresh_from_db()
+        return _render_kit(
+            request, interview, status=400, posted=request.POST, errors=errors, revising=revising, revise_reason=reason
+        )
+    done = {
+        "save": _("Draft saved: only you see it."),
+        "submit": _("Scorecard submitted. You now see the others' scorecards."),
+        "revise": _("Correction saved as a new revision."),
+    }
+    messages.success(request, done.get(action, done["save"]))
+    return redirect(interview)
+
+
+@require_GET
+def interview_revise(request, pk):
+    """The scorecard form again, prefilled from my submitted card, to correct it with a reason."""
+    interview = _my_interview(request, pk)
+    return _render_kit(request, interview, revising=True)
+
+
+@require_GET
+def interview_calendar(request, pk):
+    """The interview's calendar file (for the panel and those who run the requisition)."""
+    interview = _interview_for(request, pk)
+    if interview.starts_at is None:
+        messages.error(request, _("This interview has no time yet."))
+        return redirect(interview)
+    cancel = interview.status == InterviewStatus.CANCELLED
+    response = HttpResponse(ics.interview_calendar(interview, cancel=cancel), content_type=ics.MIME_TYPE)
+    response["Content-Disposition"] = f'attachment; filename="{ics.file_name(interview)}"'
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+# --- Scheduling --------------------------------------------------------------------------------------
+
+
+def _application_to_manage(request, pk):
+    application = get_object_or_404(
+        selectors.applications_for_user(request.user).select_related(
+            "candidate", "requisition__hiring_manager", "stage"
+        ),
+        pk=pk,
+    )
+    if not can_manage_interviews(request.user, application):
+        raise PermissionDenied
+    return application
+
+
+@require_http_methods(["GET", "POST"])
+def interview_schedule(request, pk):
+    """Book an interview for an application: round, panel, time (or later), place."""
+    application = _application_to_manage(request, pk)
+    plan = InterviewPlan.objects.filter(requisition=application.requisition).first()
+    if plan is None:
+        if request.method == "POST" and request.POST.get("start_plan"):
+            plan = svc.ensure_plan(requisition=application.requisition, by=request.user)
+            return redirect("candidates:schedule", pk=application.pk)
+        return render(request, "candidates/interview_form.html", {"application": application, "no_plan": True})
+    rounds = plan.rounds.filter(is_active=True)
+    initial = {"round": request.GET.get("round")} if request.GET.get("round", "").isdigit() else {}
+    form = InterviewForm(
+        request.POST if request.method == "POST" else None,
+        initial=initial,
+        rounds=rounds,
+        requisition=application.requisition,
+    )
+    warnings = []
+    if request.method == "POST" and form.is_valid():
+        starts_at, ends_at = form.times()
+        try:
+            interview = svc.schedule_interview(
+                application=application,
+                round=form.cleaned_data["round"],
+                panel=form.panel(),
+                by=request.user,
+                starts_at=starts_at,
+                ends_at=ends_at,
+                location=form.cleaned_data["location"],
+                video_link=form.cleaned_data["video_link"],
+                confirm=form.cleaned_data["confirm"],
+            )
+        except svc.ConflictWarning as exc:
+            warnings = exc.warnings
+        except PipelineError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(
+                request,
+                _("Interview booked; the panel has the invitation.")
+                if interview.starts_at
+                else _("Panel booked; choose the time when you have it."),
+            )
+            return redirect(interview)
+    status = 400 if request.method == "POST" else 200
+    context = {"application": application, "form": form, "warnings": warnings, "rounds": rounds}
+    return render(request, "candidates/interview_form.html", context, status=status)
+
+
+@require_http_methods(["GET", "POST"])
+def interview_edit(request, pk):
+    """Reschedule an interview, change its panel or place."""
+    interview = _interview_for(request, pk)
+    application = interview.application
+    if not can_manage_interviews(request.user, application):
+        raise PermissionDenied
+    seats = list(interview.participants.select_related("user"))
+    by_role = defaultdict(list)
+    for seat in seats:
+        by_role[seat.panel_role].append(seat.user)
+    initial = {
+        "round": interview.round,
+        "starts_at": timezone.localtime(interview.starts_at) if interview.starts_at else None,
+        "duration_minutes": int((interview.ends_at - interview.starts_at).total_seconds() // 60)
+        if interview.starts_at
+        else interview.round.duration_minutes,
+        "lead": (by_role["lead"] or [None])[0],
+        "interviewers": by_role["interviewer"],
+        "shadows": by_role["shadow"],
+        "with_hiring_manager": bool(by_role["hiring_manager"]),
+        "location": interview.location,
+        "video_link": interview.video_link,
+    }
+    rounds = InterviewRound.objects.filter(pk=interview.round_id)
+    form = InterviewForm(
+        request.POST if request.method == "POST" else None,
+        initial=initial,
+        rounds=rounds,
+        requisition=application.requisition,
+    )
+    warnings = []
+    if request.method == "POST" and form.is_valid():
+        starts_at, ends_at = form.times()
+        try:
+            svc.update_interview(
+                interview=interview,
+                by=request.user,
+                panel=form.panel(),
+                starts_at=starts_at,
+                ends_at=ends_at,
+                location=form.cleaned_data["location"],
+                video_link=form.cleaned_data["video_link"],
+                reason=form.cleaned_data["reason"],
+                confirm=form.cleaned_data["confirm"],
+            )
+        except svc.ConflictWarning as exc:
+            warnings = exc.warnings
+        except PipelineError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, _("Interview updated; the panel has the new invitation."))
+            return redirect(interview)
+    status = 400 if request.method == "POST" else 200
+    context = {"application": application, "form": form, "warnings": warnings, "interview": interview}
+    return render(request, "candidates/interview_form.html", context, status=status)
+
+
+@require_POST
+def interview_action(request, pk, action):
+    """Complete, cancel or record a no-show."""
+    interview = _interview_for(request, pk)
+    if not can_manage_interviews(request.user, interview.application):
+        raise PermissionDenied
+    note = request.POST.get("note", "")[:500]
+    act = {
+        "complete": lambda: svc.complete_interview(interview=interview, by=request.user),
+        "cancel": lambda: svc.cancel_interview(interview=interview, by=request.user, reason=note),
+        "no-show": lambda: svc.mark_no_show(interview=interview, by=request.user, note=note),
+    }.get(action)
+    if act is None:
+        raise Http404
+    try:
+        act()
+    except PipelineError as exc:
+        messages.error(request, str(exc))
+    else:
+        said = {
+            "complete": _("Marked completed: the panel's scorecards are due."),
+            "cancel": _("Interview cancelled; the panel's calendars drop it."),
+            "no-show": _("Recorded as a no-show."),
+        }
+        messages.success(request, said[action])
+    return redirect(interview)
+
+
+# --- The plan --------------------------------------------------------------------------------------
+
+
+@require_http_methods(["GET", "POST"])
+def plan_detail(request, pk):
+    """A requisition's interview plan: its rounds, panels and criteria; edited by those who run it."""
+    requisition = get_object_or_404(requisitions_for_user(request.user), pk=pk)
+    if not (request.user.has_role(*SCORECARD_ROLES) or request.user.is_superuser):
+        raise PermissionDenied
+    editable = can_edit_plan(request.user, requisition)
+    plan = InterviewPlan.objects.filter(requisition=requisition).select_related("template").first()
+    if request.method == "POST" and not editable:
+        raise PermissionDenied
+    if request.method == "POST" and plan is None:
+        svc.ensure_plan(requisition=requisition, by=request.user)
+        messages.success(request, _("Plan started from the template: adjust it to this role."))
+        return redirect("candidates:plan", pk=requisition.pk)
+    criteria = Criterion.objects.active()
+    formset = None
+    status = 200
+    if plan is not None:
+        rounds = list(plan.rounds.filter(is_active=True).prefetch_related("criteria"))
+        if request.method == "POST":
+            formset = RoundFormSet(request.POST, criteria=criteria)
+            if formset.is_valid():
+                try:
+                    svc.save_plan(plan=plan, rounds=formset.rounds(), by=request.user)
+                except PipelineError as exc:
+                    messages.error(request, str(exc))
+                else:
+                    messages.success(request, _("Interview plan saved."))
+                    return redirect("candidates:plan", pk=requisition.pk)
+            status = 400
+        elif editable:
+            initial = [
+                {
+                    "id": r.pk,
+                    "name": r.name,
+                    "duration_minutes": r.duration_minutes,
+                    "panel_roles": r.panel_roles,
+                    "criteria": list(r.criteria.all()),
+                    "ORDER": r.position,
+                }
+                for r in rounds
+            ]
+            formset = RoundFormSet(initial=initial, criteria=criteria)
+    else:
+        rounds = []
+    context = {
+        "requisition": requisition,
+        "plan": plan,
+        "rounds": rounds if plan is not None else [],
+        "formset": formset,
+        "editable": editable,
+        "template": svc.template_for(requisition) if plan is None else plan.template,
+    }
+    return render(request, "candidates/plan.html", context, status=status)
+
+
+# --- Interviewer load ----------------------------------------------------------------------------------
+
+
+@require_GET
+def interviewer_load(request):
+    """Upcoming interviews per interviewer per week against their cap, and their pending scorecards."""
+    if not can_view_interview_load(request.user):
+        raise PermissionDenied
+    start, _end = svc.week_bounds(timezone.now())
+    weeks = [start + timedelta(days=7 * i) for i in range(LOAD_WEEKS)]
+    horizon = weeks[-1] + timedelta(days=7)
+    booked = (
+        InterviewParticipant.objects.filter(
+            interview__status__in=UPCOMING_INTERVIEW_STATUSES,
+            interview__starts_at__gte=start,
+            interview__starts_at__lt=horizon,
+        )
+        .values_list("user_id", "interview__starts_at")
+        .order_by()
+    )
+    counts: dict[int, Counter] = defaultdict(Counter)
+    for user_id, starts_at in booked:
+        week = svc.week_bounds(starts_at)[0]
+        counts[user_id][week] += 1
+    pending = {
+        row["owner_id"]: row
+        for row in Decision.objects.open()
+        .filter(kind="scorecard_due")
+        .values("owner_id")
+        .annotate(n=Count("id"), late=Count("id", filter=Q(due_at__lt=timezone.now())))
+        .order_by()
+    }
+    everyone = Q(pk__in=counts.keys()) | Q(pk__in=pending.keys()) | Q(groups__name=group_name(Role.INTERVIEWER))
+    people = list(panel_people().filter(everyone))
+    caps = svc.weekly_caps(people)
+    rows = []
+    for person in people:
+        cells = [{"week": w, "n": counts[person.pk][w], "over": counts[person.pk][w] > caps[person.pk]} for w in weeks]
+        row = pending.get(person.pk, {})
+        rows.append(
+            {
+                "person": person,
+                "cap": caps[person.pk],
+                "cells": cells,
+                "pending": row.get("n", 0),
+                "late": row.get("late", 0),
+                "over": any(c["over"] for c in cells),
+            }
+        )
+    rows.sort(key=lambda r: (not r["over"], -r["late"], -sum(c["n"] for c in r["cells"]), str(r["person"])))
+    return render(request, "candidates/interviewer_load.html", {"rows": rows, "weeks": weeks})
+
+
+# --- Debriefs --------------------------------------------------------------------------------------------
+
+
+def _debrief_for(request, pk) -> Debrief:
+    user = request.user
+    if not (user.is_superuser or user.has_role(*SCORECARD_ROLES)):
+        raise PermissionDenied
+    visible = selectors.applications_for_user(user)
+    return get_object_or_404(
+        Debrief.objects.filter(application__in=visible.values("pk")).select_related(
+            "application__candidate",
+            "application__requisition__hiring_manager",
+            "application__stage",
+            "round",
+            "decision",
+            "reason",
+            "to_stage",
+            "decided_by",
+        ),  # fmt: skip
+        pk=pk,
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def debrief_detail(request, pk):
+    """The round's scorecards side by side, aggregated per criterion; the hiring manager decides here."""
+    debrief = _debrief_for(request, pk)
+    application = debrief.application
+    can_decide = (
+        debrief.status == DebriefStatus.OPEN
+        and debrief.decision is not None
+        and can_take_decision(request.user, debrief.decision)
+    )
+    errors = []
+    if request.method == "POST":
+        if not can_decide:
+            raise PermissionDenied
+        outcome = request.POST.get("outcome", "")
+        stage_id = request.POST.get("to_stage", "")
+        stage = Stage.objects.active().filter(pk=stage_id).first() if stage_id.isdigit() else None
+        reason = ReasonCode.objects.active().filter(code=request.POST.get("reason", "")).first()
+        try:
+            svc.decide_debrief(
+                debrief=debrief,
+                by=request.user,
+                outcome=outcome,
+                to_stage=stage,
+                reason=reason,
+                note=request.POST.get("note", "")[:4000],
+            )
+        except PipelineError as exc:
+            errors.append(str(exc))
+        else:
+            messages.success(request, _("Debrief recorded."))
+            return redirect("candidates:debrief", pk=debrief.pk)
+    sees_all = selectors.sees_all_scorecards(request.user, application)
+    cards = []
+    if sees_all:
+        latest = (
+            Scorecard.objects.filter(
+                interview__application=application, interview__round=debrief.round, status=ScorecardStatus.SUBMITTED
+            )
+            .select_related("interviewer", "interview")
+            .prefetch_related(Prefetch("ratings", queryset=ScorecardRating.objects.select_related("criterion")))
+            .order_by("interviewer__first_name", "interview_id", "-revision")
+        )
+        seen = set()
+        for card in latest:  # the latest revision of each interviewer's card
+            if (card.interview_id, card.interviewer_id) not in seen:
+                seen.add((card.interview_id, card.interviewer_id))
+                cards.append(card)
+    context = {
+        "debrief": debrief,
+        "application": application,
+        "sees_all": sees_all,
+        "cards": cards,
+        "summary": debrief_summary(debrief.round, cards),
+        "recommendations": _recommendation_counts(cards),
+        "can_decide": can_decide,
+        "errors": errors,
+        "later_stages": Stage.objects.active().filter(position__gt=application.stage.position).order_by("position"),
+        "next_stage": svc.next_stage(application.stage),
+        "reasons": ReasonCode.objects.active().filter(category=ReasonCategory.WE_REJECTED),
+        "posted": request.POST if request.method == "POST" else {},
+    }
+    return render(request, "candidates/debrief.html", context, status=400 if errors else 200)
+
+
+def debrief_summary(round_, cards) -> list[dict]:
+    """Per criterion of the round: how many rated 1..4, how many did not assess, the mean."""
+    rows = {}
+    for criterion in round_.criteria.order_by("name"):
+        rows[criterion.pk] = {"criterion": criterion, "counts": [0, 0, 0, 0], "not_assessed": 0, "total": 0}
+    for card in cards:
+        for rating in card.ratings.all():
+            row = rows.setdefault(
+                rating.criterion_id,
+                {"criterion": rating.criterion, "counts": [0, 0, 0, 0], "not_assessed": 0, "total": 0},
+            )
+            if rating.rating:
+                row["counts"][rating.rating - 1] += 1
+                row["total"] += rating.rating
+            else:
+                row["not_assessed"] += 1
+    for row in rows.values():
+        rated = sum(row["counts"])
+        row["mean"] = round(row["total"] / rated, 2) if rated else None
+        row["rated"] = rated
+    return list(rows.values())
+
+
+def _recommendation_counts(cards) -> list[tuple[str, int]]:
+    counts = Counter(card.recommendation for card in cards)
+    return [(label, counts.get(value, 0)) for value, label in Recommendation.choices]
+
+
+@require_POST
+def debrief_proceed(request, pk, round_pk):
+    """The hiring manager calls the round's debrief before every scorecard is in."""
+    application = get_object_or_404(
+        selectors.applications_for_user(request.user).select_related("requisition", "candidate"), pk=pk
+    )
+    round_ = get_object_or_404(InterviewRound, pk=round_pk, plan__requisition=application.requisition_id)
+    if not can_proceed_to_debrief(request.user, application):
+        raise PermissionDenied
+    try:
+        debrief = svc.proceed_to_debrief(application=application, round=round_, by=request.user)
+    except PipelineError as exc:
+        messages.error(request, str(exc))
+        return redirect(application.candidate)
+    return redirect("candidates:debrief", pk=debrief.pk)
