@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from candidates import imports
 from candidates.choices import ImportStatus
-from candidates.models import Candidate, CandidateImport, ReasonCode, Source, Stage
+from candidates.models import Application, Candidate, CandidateImport, Debrief, ReasonCode, Source, Stage
 from candidates.services import (
     apply,
     attach_resume,
@@ -80,6 +80,7 @@ def seed(*, rng: random.Random, scale: int, log) -> None:
     _resumes([p for p in people if isinstance(p, Candidate)][:60], rng, by=recruiter, log=log)
     _saved_views(log)
     _imports(recruiter, log)
+    _interviews(rng, log)
 
 
 def _resumes(candidates: list[Candidate], rng: random.Random, *, by, log) -> None:
@@ -165,6 +166,110 @@ def _imports(recruiter, log) -> None:
             CandidateImport.objects.filter(pk=imp.pk).update(status=ImportStatus.QUEUED, skip_errors=True)
             imports.run_import(imp.pk)
     log("imported one ATS export; a second waits in its preview with two bad rows")
+
+
+def _interviews(rng: random.Random, log) -> None:
+    """Plans for the requisitions with candidates in interview, and interviews in every state: to schedule,
+    booked, rescheduled, cancelled, no-show, completed with every scorecard in (debriefs pending and
+    decided) and completed with a scorecard overdue. Past ones are replayed at their moment (portal.clock)."""
+    from candidates import interviews as svc
+
+    panel = list(User.objects.filter(username__in=["interviewer", "interviewer2", "interviewer3"]).order_by("username"))
+    if not panel:
+        return
+    applications = list(
+        Application.objects.filter(status="active", stage__code="interview", requisition__status=Status.OPEN)
+        .select_related("requisition__recruiter", "requisition__hiring_manager", "candidate")
+        .order_by("pk")[:36]
+    )
+    counts: dict[str, int] = {}
+    for n, application in enumerate(applications):
+        req = application.requisition
+        by = req.recruiter or req.hiring_manager
+        plan = svc.ensure_plan(requisition=req, by=by)
+        rounds = list(plan.rounds.filter(is_active=True).order_by("position"))
+        technical = next((r for r in rounds if r.name == "Technical"), rounds[0])
+        lead, other = panel[n % len(panel)], panel[(n + 1) % len(panel)]
+        seats = [svc.Seat(lead, "lead"), svc.Seat(other, "interviewer")]
+        state = ["to_schedule", "scheduled", "rescheduled", "debrief", "decided", "overdue", "cancelled", "no_show"][
+            n % 8
+        ]
+        counts[state] = counts.get(state, 0) + 1
+        if state == "to_schedule":
+            svc.schedule_interview(application=application, round=technical, panel=seats, by=by)
+            continue
+        if state in ("scheduled", "rescheduled", "cancelled"):
+            start = _slot(timezone.now() + timedelta(days=1 + n % 9), rng)
+            interview = svc.schedule_interview(
+                application=application, round=technical, panel=seats, by=by, starts_at=start,
+                ends_at=start + timedelta(minutes=technical.duration_minutes), confirm=True,
+                video_link="https://meet.example.com/" + f"{application.pk:06d}",
+            )  # fmt: skip
+            if state == "rescheduled":
+                later = start + timedelta(days=2)
+                svc.update_interview(
+                    interview=interview, by=by, panel=seats, starts_at=later, confirm=True,
+                    ends_at=later + timedelta(minutes=technical.duration_minutes),
+                    reason="The candidate asked to move it.", video_link=interview.video_link,
+                )  # fmt: skip
+            elif state == "cancelled":
+                svc.cancel_interview(interview=interview, by=by, reason="The candidate withdrew their availability.")
+            continue
+        # Past interviews: booked a few days before, held, then scored (or not) at their moment.
+        days_ago = {"debrief": 3, "decided": 8, "overdue": 4, "no_show": 2}[state]
+        start = _slot(timezone.now() - timedelta(days=days_ago), rng)
+        with clock.frozen(start - timedelta(days=3)):
+            interview = svc.schedule_interview(
+                application=application, round=technical, panel=seats, by=by, starts_at=start,
+                ends_at=start + timedelta(minutes=technical.duration_minutes), location="Room 4.12", confirm=True,
+            )  # fmt: skip
+        if state == "no_show":
+            with clock.frozen(start + timedelta(minutes=20)):
+                svc.mark_no_show(interview=interview, by=by, note="No answer on the phone or by email.")
+            continue
+        with clock.frozen(start + timedelta(hours=2)):
+            svc.complete_interview(interview=interview, by=by)
+        scorers = seats[:1] if state == "overdue" else seats
+        for k, seat in enumerate(scorers):
+            with clock.frozen(start + timedelta(hours=5 + k)):
+                rating = rng.choice([2, 3, 3, 4])
+                ratings = {
+                    c.pk: svc.RatingInput(max(1, min(4, rating + rng.choice([-1, 0, 0, 1]))), rng.choice(EVIDENCE))
+                    for c in technical.criteria.all()
+                }
+                verdict = {1: "strong_no", 2: "no", 3: "yes", 4: "strong_yes"}[rating]
+                svc.save_scorecard(
+                    interview=interview, by=seat.user, ratings=ratings, recommendation=verdict, submit=True,
+                    private_note=rng.choice(["", "", "Would be a strong mentor.", "Check the references."]),
+                )  # fmt: skip
+        if state == "decided":
+            debrief = Debrief.objects.filter(application=application, status="open").first()
+            if debrief is not None:
+                with clock.frozen(start + timedelta(days=1)):
+                    svc.decide_debrief(
+                        debrief=debrief,
+                        by=req.hiring_manager,
+                        outcome="advanced",
+                        note="Consistent evidence across the panel.",
+                    )
+    log("interviews: " + ", ".join(f"{n} {state.replace('_', ' ')}" for state, n in sorted(counts.items())))
+
+
+EVIDENCE = [
+    "Walked through a queue design, named the failure modes and how to observe them.",
+    "Needed prompting to state assumptions; recovered well once asked.",
+    "Gave a concrete story of a disagreement with a peer and how it was resolved.",
+    "Answered fluently but stayed general; few specifics on their own contribution.",
+    "Compared two approaches with costs and chose sensibly for our scale.",
+]
+
+
+def _slot(day: datetime, rng: random.Random) -> datetime:
+    """A half-hour slot between 9:00 and 15:30 local time on a weekday on or after `day`."""
+    local = timezone.localtime(day)
+    while local.weekday() >= 5:
+        local += timedelta(days=1)
+    return local.replace(hour=rng.randint(9, 15), minute=rng.choice([0, 30]), second=0, microsecond=0)
 
 
 def _details(n: int, rng: random.Random) -> dict:

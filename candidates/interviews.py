@@ -48,7 +48,7 @@ from candidates.models import (
 )
 from candidates.models.interviews import MAX_ROUNDS
 from candidates.services import PipelineError
-from portal import clock
+from portal import calendar, clock
 from portal.choices import Outcome
 from portal.models import Decision, User
 from portal.permissions import can_take_decision
@@ -385,7 +385,7 @@ def complete_interview(*, interview: Interview, by: User | None) -> Interview:
             raise InterviewError(_("This interview has not started yet."))
         current.status, current.completed_at = InterviewStatus.COMPLETED, now
         _save(current, by=by, reason=choices.INTERVIEW_COMPLETED)
-        due = current.ends_at + timedelta(hours=settings.SCORECARD_DUE_HOURS)  # the SLA runs from the interview
+        due = scorecard_due_at(current.ends_at)
         submitted = set(
             current.scorecards.filter(status=ScorecardStatus.SUBMITTED).values_list("interviewer_id", flat=True)
         )
@@ -402,6 +402,16 @@ def complete_interview(*, interview: Interview, by: User | None) -> Interview:
                 key=scorecard_key(current, participant.user),
             )
     return current
+
+
+def scorecard_due_at(ends_at: datetime) -> datetime:
+    """SCORECARD_DUE_HOURS after the interview ends, carried past weekends and holidays to the same
+    hour of the next business day (a Thursday interview is due Monday, not Saturday)."""
+    due = timezone.localtime(ends_at + timedelta(hours=settings.SCORECARD_DUE_HOURS))
+    off = calendar.holidays_between(due.date(), due.date() + timedelta(days=14))
+    while not calendar.is_business_day(due.date(), off):
+        due += timedelta(days=1)
+    return due
 
 
 def complete_past_interviews(now: datetime | None = None) -> int:

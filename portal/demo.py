@@ -59,6 +59,8 @@ PEOPLE = [
     DemoPerson(
         "interviewer", "Jordan", "Lee", "Senior Software Engineer", (Role.INTERVIEWER,), manager="hiring_manager"
     ),
+    DemoPerson("interviewer2", "Taylor", "Brooks", "Staff Engineer", (Role.INTERVIEWER,), manager="hiring_manager"),
+    DemoPerson("interviewer3", "Robin", "Haddad", "Support Team Lead", (Role.INTERVIEWER,), manager="hiring_manager2"),
 ]
 
 DEPARTMENTS = [

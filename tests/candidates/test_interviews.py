@@ -206,7 +206,10 @@ def test_an_interviewer_submits_and_only_then_sees_the_others(
     svc.complete_interview(interview=interview, by=recruiter)
     due = Decision.objects.filter(kind=SCORECARD_DUE_KIND, status="open")
     assert {d.owner for d in due} == {panelists[0], panelists[1]}  # the shadow owes nothing
-    assert all(d.due_at == interview.ends_at + timedelta(hours=48) for d in due)
+    assert all(
+        d.due_at == svc.scorecard_due_at(interview.ends_at) >= interview.ends_at + timedelta(hours=48) for d in due
+    )
+    assert all(timezone.localtime(d.due_at).weekday() < 5 for d in due)
 
     assert not sees_all_scorecards(panelists[0], application)
     svc.save_scorecard(interview=interview, by=panelists[0], ratings=_ratings(interview), recommendation="yes")
@@ -273,7 +276,7 @@ def test_a_correction_is_a_new_revision_and_both_are_kept(plan, application, rec
 
 def test_an_overdue_scorecard_gets_one_reminder(plan, application, recruiter, panelists):
     interview = _happened(
-        _book(application, _round(plan, "Technical"), [svc.Seat(panelists[0], "lead")], recruiter), hours_ago=60
+        _book(application, _round(plan, "Technical"), [svc.Seat(panelists[0], "lead")], recruiter), hours_ago=24 * 7
     )
     svc.complete_interview(interview=interview, by=recruiter)
     decision = Decision.objects.get(kind=SCORECARD_DUE_KIND)

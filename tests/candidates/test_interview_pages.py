@@ -1,0 +1,217 @@
+"""The interview pages as their users work them: the interviewer's My work and scorecard, bias control on
+the page, the hiring manager's debrief, the load page's over-cap flag, and bounded queries."""
+
+from datetime import timedelta
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.html import escape
+
+from candidates import interviews as svc
+from candidates.choices import DEBRIEF_KIND, SCORECARD_DUE_KIND
+from candidates.models import Candidate, Interview, InterviewerCap, StageTransition
+from candidates.services import apply, create_candidate, move_application
+from portal.choices import Role
+from portal.models import Decision
+from tests.factories import UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def setting(open_requisition, recruiter):
+    plan = svc.ensure_plan(requisition=open_requisition, by=recruiter)
+    panel = [UserFactory(username=f"kit{i}", roles=[Role.INTERVIEWER]) for i in range(2)]
+    return {"plan": plan, "technical": plan.rounds.get(name="Technical"), "panel": panel, "req": open_requisition}
+
+
+def _application(setting, recruiter, n=0):
+    person = create_candidate(by=recruiter, first_name="Ada", last_name=f"Lovelace{n}", email=f"ada{n}@example.com")
+    app = apply(candidate=person, requisition=setting["req"], by=recruiter)
+    from candidates.models import Stage
+
+    return move_application(application=app, to_stage=Stage.objects.get(code="interview"), by=recruiter)
+
+
+def _book(setting, application, recruiter, *, days=1):
+    start = timezone.now() + timedelta(days=days)
+    return svc.schedule_interview(
+        application=application,
+        round=setting["technical"],
+        panel=[svc.Seat(setting["panel"][0], "lead"), svc.Seat(setting["panel"][1], "interviewer")],
+        by=recruiter,
+        starts_at=start,
+        ends_at=start + timedelta(hours=1),
+        confirm=True,
+    )
+
+
+def _into_the_past(interview):
+    start = timezone.now() - timedelta(hours=3)
+    Interview.objects.filter(pk=interview.pk).update(starts_at=start, ends_at=start + timedelta(hours=1))
+
+
+def _scorecard_post(interview, rating="3", action="submit", recommendation="yes"):
+    data = {"action": action, "recommendation": recommendation, "private_note": "Solid."}
+    for criterion in interview.round.criteria.all():
+        data[f"rating-{criterion.pk}"] = rating
+        data[f"evidence-{criterion.pk}"] = f"Evidence on {criterion.name}."
+    return data
+
+
+def test_the_interviewer_scores_then_the_hiring_manager_debriefs_and_advances(client, setting, recruiter):
+    application = _application(setting, recruiter)
+    interview = _book(setting, application, recruiter)
+    first, second = setting["panel"]
+    hm = setting["req"].hiring_manager
+
+    client.force_login(first)
+    page = client.get(reverse("portal:my_work")).content.decode()
+    assert "Your upcoming interviews" in page and "Ada Lovelace0" in page
+    kit = client.get(interview.get_absolute_url()).content.decode()
+    assert "ada0@example.com" not in kit  # the panel sees the name, never the contact details
+    assert "Problem solving" in kit and "Good looks like" in kit
+
+    _into_the_past(interview)
+    svc.complete_interview(interview=interview, by=recruiter)
+    assert "Scorecard: Ada Lovelace0" in client.get(reverse("portal:my_work")).content.decode()
+
+    # The second interviewer submits first; the first still sees nothing of it.
+    client.force_login(second)
+    response = client.post(reverse("candidates:scorecard", args=[interview.pk]), _scorecard_post(interview, "4"))
+    assert response.status_code == 302
+    client.force_login(first)
+    kit = client.get(interview.get_absolute_url()).content.decode()
+    assert "Hidden until you submit your own" in kit and "Evidence on" not in kit
+
+    refused = client.post(
+        reverse("candidates:scorecard", args=[interview.pk]), _scorecard_post(interview, recommendation="")
+    )
+    assert refused.status_code == 400 and "Choose an overall recommendation" in refused.content.decode()
+    assert (
+        client.post(reverse("candidates:scorecard", args=[interview.pk]), _scorecard_post(interview)).status_code == 302
+    )
+    kit = client.get(interview.get_absolute_url()).content.decode()
+    assert "Hidden until you submit" not in kit and escape(str(second)) in kit and "Evidence on" in kit
+
+    debrief_decision = Decision.objects.get(kind=DEBRIEF_KIND, status="open")
+    assert debrief_decision.owner == hm
+    client.force_login(hm)
+    assert "Debrief: Ada Lovelace0 after Technical" in client.get(reverse("portal:my_work")).content.decode()
+    page = client.get(reverse("candidates:debrief", args=[debrief_decision.subject_id])).content.decode()
+    assert "Problem solving" in page and "3.5" in page  # the mean of a 3 and a 4
+    response = client.post(
+        reverse("candidates:debrief", args=[debrief_decision.subject_id]), {"outcome": "advanced", "note": "Go"}
+    )
+    assert response.status_code == 302
+    last = StageTransition.objects.filter(application=application).latest("at", "id")
+    assert (last.to_stage.code, last.by) == ("debrief", hm)
+    assert not Decision.objects.filter(kind__in=[DEBRIEF_KIND, SCORECARD_DUE_KIND], status="open").exists()
+
+
+def test_bad_scorecard_input_is_refused_with_a_message(client, setting, recruiter):
+    interview = _book(setting, _application(setting, recruiter), recruiter)
+    _into_the_past(interview)
+    client.force_login(setting["panel"][0])
+    url = reverse("candidates:scorecard", args=[interview.pk])
+    for rating in ("7", "abc"):
+        response = client.post(url, _scorecard_post(interview, rating))
+        assert response.status_code == 400 and "choose a rating from 1 to 4" in response.content.decode()
+    response = client.post(url, {**_scorecard_post(interview), "recommendation": "maybe"})
+    assert response.status_code == 400
+    assert not interview.scorecards.exists()
+
+
+def test_the_load_page_flags_an_interviewer_over_cap(client, setting, recruiter):
+    lead = setting["panel"][0]
+    InterviewerCap.objects.create(user=lead, weekly_cap=1)
+    monday = svc.week_bounds(timezone.now() + timedelta(days=7))[0]
+    for n in range(2):
+        start = monday + timedelta(days=1, hours=10 + 2 * n)
+        svc.schedule_interview(
+            application=_application(setting, recruiter, n),
+            round=setting["technical"],
+            panel=[svc.Seat(lead, "lead")],
+            by=recruiter,
+            starts_at=start,
+            ends_at=start + timedelta(hours=1),
+            confirm=True,
+        )
+    client.force_login(recruiter)
+    page = client.get(reverse("candidates:interviewer_load")).content.decode()
+    row = page[page.index(str(lead)) :][:400]
+    assert "over cap" in row
+
+
+def test_scheduling_a_clash_asks_to_confirm(client, setting, recruiter):
+    application = _application(setting, recruiter)
+    booked = _book(setting, application, recruiter, days=3)
+    client.force_login(recruiter)
+    local = timezone.localtime(booked.starts_at)
+    data = {
+        "round": setting["technical"].pk,
+        "starts_at": local.strftime("%Y-%m-%dT%H:%M"),
+        "duration_minutes": 60,
+        "lead": setting["panel"][0].pk,
+    }
+    url = reverse("candidates:schedule", args=[application.pk])
+    response = client.post(url, data)
+    assert response.status_code == 400 and "already in an interview" in response.content.decode()
+    assert Interview.objects.count() == 1
+    assert client.post(url, {**data, "confirm": "on"}).status_code == 302
+    assert Interview.objects.count() == 2
+    assert client.post(url, {**data, "video_link": "javascript:alert(1)", "confirm": "on"}).status_code == 400
+
+
+def _count(client, url):
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.get(url)
+    assert response.status_code == 200, url
+    return len(ctx.captured_queries)
+
+
+def test_interview_pages_cost_the_same_with_more_data(client, setting, recruiter):
+    first = _application(setting, recruiter, 0)
+    interview = _book(setting, first, recruiter)
+    _into_the_past(interview)
+    svc.complete_interview(interview=interview, by=recruiter)
+    for seat in setting["panel"]:
+        svc.save_scorecard(
+            interview=interview,
+            by=seat,
+            ratings={c.pk: svc.RatingInput(3, "x") for c in interview.round.criteria.all()},
+            recommendation="yes",
+            submit=True,
+        )
+    debrief = Decision.objects.get(kind=DEBRIEF_KIND).subject
+    hm = setting["req"].hiring_manager
+    pages = {
+        recruiter: [
+            reverse("candidates:interviewer_load"),
+            reverse("candidates:plan", args=[setting["req"].pk]),
+            reverse("candidates:schedule", args=[first.pk]),
+            reverse("candidates:detail", args=[first.candidate_id]),
+        ],
+        setting["panel"][0]: [reverse("candidates:interviews"), interview.get_absolute_url()],
+        hm: [reverse("candidates:debrief", args=[debrief.pk]), reverse("portal:my_work")],
+    }
+    before = {}
+    for user, urls in pages.items():
+        client.force_login(user)
+        for url in urls:
+            client.get(url)  # warm the session
+            before[url] = _count(client, url)
+    for n in range(1, 9):  # more applications, interviews and panelists
+        _book(setting, _application(setting, recruiter, n), recruiter, days=1 + n)
+        extra = interview.application.candidate
+        assert Candidate.objects.filter(pk=extra.pk).exists()
+    for user, urls in pages.items():
+        client.force_login(user)
+        for url in urls:
+            client.get(url)
+            after = _count(client, url)
+            assert after == before[url], url
+            assert after <= 20, url
