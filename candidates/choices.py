@@ -131,6 +131,10 @@ class InterviewStatus(models.TextChoices):
 
 # Booked and still to happen: these hold a slot in the interviewers' calendars and weekly load.
 UPCOMING_INTERVIEW_STATUSES = (InterviewStatus.SCHEDULED, InterviewStatus.RESCHEDULED)
+# Still to happen: its time, panel and place can change, and it can be cancelled.
+CHANGEABLE_INTERVIEW_STATUSES = (InterviewStatus.TO_SCHEDULE, *UPCOMING_INTERVIEW_STATUSES)
+# Booked or held: once started, it can be scored (or recorded as a no-show).
+HELD_INTERVIEW_STATUSES = (*UPCOMING_INTERVIEW_STATUSES, InterviewStatus.COMPLETED)
 # An interview with a time: booked, or happened (or was missed) at that time.
 TIMED_INTERVIEW_STATUSES = (*UPCOMING_INTERVIEW_STATUSES, InterviewStatus.COMPLETED, InterviewStatus.NO_SHOW)
 

@@ -168,6 +168,9 @@ def _imports(recruiter, log) -> None:
     log("imported one ATS export; a second waits in its preview with two bad rows")
 
 
+INTERVIEW_STATES = ["to_schedule", "scheduled", "rescheduled", "debrief", "decided", "overdue", "cancelled", "no_show"]
+
+
 def _interviews(rng: random.Random, log) -> None:
     """Plans for the requisitions with candidates in interview, and interviews in every state: to schedule,
     booked, rescheduled, cancelled, no-show, completed with every scorecard in (debriefs pending and
@@ -186,73 +189,87 @@ def _interviews(rng: random.Random, log) -> None:
     for n, application in enumerate(applications):
         req = application.requisition
         by = req.recruiter or req.hiring_manager
-        plan = svc.ensure_plan(requisition=req, by=by)
-        rounds = list(plan.rounds.filter(is_active=True).order_by("position"))
+        rounds = list(svc.ensure_plan(requisition=req, by=by).rounds.filter(is_active=True).order_by("position"))
         technical = next((r for r in rounds if r.name == "Technical"), rounds[0])
-        lead, other = panel[n % len(panel)], panel[(n + 1) % len(panel)]
-        seats = [svc.Seat(lead, "lead"), svc.Seat(other, "interviewer")]
-        state = ["to_schedule", "scheduled", "rescheduled", "debrief", "decided", "overdue", "cancelled", "no_show"][
-            n % 8
-        ]
+        seats = [svc.Seat(panel[n % len(panel)], "lead"), svc.Seat(panel[(n + 1) % len(panel)], "interviewer")]
+        state = INTERVIEW_STATES[n % len(INTERVIEW_STATES)]
         counts[state] = counts.get(state, 0) + 1
-        if state == "to_schedule":
-            svc.schedule_interview(application=application, round=technical, panel=seats, by=by)
-            continue
-        if state in ("scheduled", "rescheduled", "cancelled"):
+        if state in ("to_schedule", "scheduled", "rescheduled", "cancelled"):
             start = _slot(timezone.now() + timedelta(days=1 + n % 9), rng)
-            interview = svc.schedule_interview(
-                application=application, round=technical, panel=seats, by=by, starts_at=start,
-                ends_at=start + timedelta(minutes=technical.duration_minutes), confirm=True,
-                video_link="https://meet.example.com/" + f"{application.pk:06d}",
-            )  # fmt: skip
-            if state == "rescheduled":
-                later = start + timedelta(days=2)
-                svc.update_interview(
-                    interview=interview, by=by, panel=seats, starts_at=later, confirm=True,
-                    ends_at=later + timedelta(minutes=technical.duration_minutes),
-                    reason="The candidate asked to move it.", video_link=interview.video_link,
-                )  # fmt: skip
-            elif state == "cancelled":
-                svc.cancel_interview(interview=interview, by=by, reason="The candidate withdrew their availability.")
-            continue
-        # Past interviews: booked a few days before, held, then scored (or not) at their moment.
-        days_ago = {"debrief": 3, "decided": 8, "overdue": 4, "no_show": 2}[state]
-        start = _slot(timezone.now() - timedelta(days=days_ago), rng)
-        with clock.frozen(start - timedelta(days=3)):
-            interview = svc.schedule_interview(
-                application=application, round=technical, panel=seats, by=by, starts_at=start,
-                ends_at=start + timedelta(minutes=technical.duration_minutes), location="Room 4.12", confirm=True,
-            )  # fmt: skip
-        if state == "no_show":
-            with clock.frozen(start + timedelta(minutes=20)):
-                svc.mark_no_show(interview=interview, by=by, note="No answer on the phone or by email.")
-            continue
-        with clock.frozen(start + timedelta(hours=2)):
-            svc.complete_interview(interview=interview, by=by)
-        scorers = seats[:1] if state == "overdue" else seats
-        for k, seat in enumerate(scorers):
-            with clock.frozen(start + timedelta(hours=5 + k)):
-                rating = rng.choice([2, 3, 3, 4])
-                ratings = {
-                    c.pk: svc.RatingInput(max(1, min(4, rating + rng.choice([-1, 0, 0, 1]))), rng.choice(EVIDENCE))
-                    for c in technical.criteria.all()
-                }
-                verdict = {1: "strong_no", 2: "no", 3: "yes", 4: "strong_yes"}[rating]
-                svc.save_scorecard(
-                    interview=interview, by=seat.user, ratings=ratings, recommendation=verdict, submit=True,
-                    private_note=rng.choice(["", "", "Would be a strong mentor.", "Check the references."]),
-                )  # fmt: skip
-        if state == "decided":
-            debrief = Debrief.objects.filter(application=application, status="open").first()
-            if debrief is not None:
-                with clock.frozen(start + timedelta(days=1)):
-                    svc.decide_debrief(
-                        debrief=debrief,
-                        by=req.hiring_manager,
-                        outcome="advanced",
-                        note="Consistent evidence across the panel.",
-                    )
+            _upcoming_interview(application, technical, seats, by, state=state, start=start)
+        else:
+            start = _slot(
+                timezone.now() - timedelta(days={"debrief": 3, "decided": 8, "overdue": 4, "no_show": 2}[state]), rng
+            )
+            _past_interview(application, technical, seats, by, state=state, start=start, rng=rng)
     log("interviews: " + ", ".join(f"{n} {state.replace('_', ' ')}" for state, n in sorted(counts.items())))
+
+
+def _upcoming_interview(application, round_, seats, by, *, state: str, start: datetime) -> None:
+    """To schedule (no time), or booked at `start`, then rescheduled or cancelled as `state` says."""
+    from candidates import interviews as svc
+
+    if state == "to_schedule":
+        svc.schedule_interview(application=application, round=round_, panel=seats, by=by)
+        return
+    length = timedelta(minutes=round_.duration_minutes)
+    link = f"https://meet.example.com/{application.pk:06d}"
+    interview = svc.schedule_interview(
+        application=application, round=round_, panel=seats, by=by, starts_at=start, ends_at=start + length,
+        video_link=link, confirm=True,
+    )  # fmt: skip
+    if state == "rescheduled":
+        later = start + timedelta(days=2)
+        svc.update_interview(
+            interview=interview, by=by, panel=seats, starts_at=later, ends_at=later + length, video_link=link,
+            reason="The candidate asked to move it.", confirm=True,
+        )  # fmt: skip
+    elif state == "cancelled":
+        svc.cancel_interview(interview=interview, by=by, reason="The candidate withdrew their availability.")
+
+
+def _past_interview(application, round_, seats, by, *, state: str, start: datetime, rng: random.Random) -> None:
+    """Booked three days before `start`, then at its moment: missed (no-show), or held and scored by the
+    whole panel (debrief pending, or decided a day later) or by its lead alone (the other card overdue)."""
+    from candidates import interviews as svc
+
+    with clock.frozen(start - timedelta(days=3)):
+        interview = svc.schedule_interview(
+            application=application, round=round_, panel=seats, by=by, starts_at=start,
+            ends_at=start + timedelta(minutes=round_.duration_minutes), location="Room 4.12", confirm=True,
+        )  # fmt: skip
+    if state == "no_show":
+        with clock.frozen(start + timedelta(minutes=20)):
+            svc.mark_no_show(interview=interview, by=by, note="No answer on the phone or by email.")
+        return
+    with clock.frozen(start + timedelta(hours=2)):
+        svc.complete_interview(interview=interview, by=by)
+    for k, seat in enumerate(seats[:1] if state == "overdue" else seats):
+        with clock.frozen(start + timedelta(hours=5 + k)):
+            _score(interview, seat.user, rng)
+    debrief = Debrief.objects.filter(application=application, status="open").first()
+    if state == "decided" and debrief is not None:
+        with clock.frozen(start + timedelta(days=1)):
+            svc.decide_debrief(
+                debrief=debrief, by=application.requisition.hiring_manager, outcome="advanced",
+                note="Consistent evidence across the panel.",
+            )  # fmt: skip
+
+
+def _score(interview, interviewer, rng: random.Random) -> None:
+    """A submitted scorecard around one overall level, with evidence for every criterion."""
+    from candidates import interviews as svc
+
+    level = rng.choice([2, 3, 3, 4])
+    ratings = {
+        c.pk: svc.RatingInput(max(1, min(4, level + rng.choice([-1, 0, 0, 1]))), rng.choice(EVIDENCE))
+        for c in interview.round.criteria.all()
+    }
+    svc.save_scorecard(
+        interview=interview, by=interviewer, ratings=ratings, submit=True,
+        recommendation={1: "strong_no", 2: "no", 3: "yes", 4: "strong_yes"}[level],
+        private_note=rng.choice(["", "", "Would be a strong mentor.", "Check the references."]),
+    )  # fmt: skip
 
 
 EVIDENCE = [

@@ -6,21 +6,15 @@ from datetime import timedelta
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from candidates.choices import PanelRole, Rating, Recommendation
+from candidates import selectors
+from candidates.choices import PanelRole, Rating
 from candidates.interviews import RatingInput, RoundInput, Seat
 from candidates.models import Criterion, InterviewRound
 from candidates.models.interviews import MAX_ROUNDS
-from candidates.permissions import PANEL_ROLES
 from portal.models import User
-from portal.roles import group_name
 
 NOT_ASSESSED = "na"
 RATING_CHOICES = [(str(value), label) for value, label in Rating.choices] + [(NOT_ASSESSED, _("Not assessed"))]
-
-
-def panel_people():
-    names = [group_name(role) for role in PANEL_ROLES]
-    return User.objects.people().filter(groups__name__in=names).distinct().order_by("first_name", "last_name")
 
 
 class RoundForm(forms.Form):
@@ -103,7 +97,7 @@ class InterviewForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.requisition = requisition
         self.fields["round"].queryset = rounds
-        people = panel_people()
+        people = selectors.panel_people()
         for name in ("lead", "interviewers", "shadows"):
             self.fields[name].queryset = people
         self.fields["interviewers"].widget.attrs["size"] = 6
@@ -144,9 +138,6 @@ def parse_scorecard(post, criteria, *, submit: bool) -> tuple[dict[int, RatingIn
     for criterion in criteria:
         raw = post.get(f"rating-{criterion.pk}", "").strip()
         evidence = post.get(f"evidence-{criterion.pk}", "")
-        if len(evidence) > 4000:
-            errors.append(_("%(c)s: keep the evidence under 4,000 characters.") % {"c": criterion.name})
-            continue
         if raw == "":
             if evidence.strip() and not submit:
                 ratings[criterion.pk] = RatingInput(None, evidence)
@@ -157,9 +148,4 @@ def parse_scorecard(post, criteria, *, submit: bool) -> tuple[dict[int, RatingIn
             ratings[criterion.pk] = RatingInput(int(raw), evidence)
         else:
             errors.append(_("%(c)s: choose a rating from 1 to 4, or not assessed.") % {"c": criterion.name})
-    recommendation = post.get("recommendation", "")
-    if recommendation and recommendation not in Recommendation.values:
-        errors.append(_("Choose an overall recommendation from the list."))
-    if len(post.get("private_note", "")) > 4000:
-        errors.append(_("Keep the private note under 4,000 characters."))
     return ratings, errors

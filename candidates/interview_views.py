@@ -1,12 +1,10 @@
 """Interview pages: my interviews, the interview kit with its scorecard, scheduling, a requisition's
 plan, interviewer load and the debrief. Every refusal of the service is shown, never a 500."""
 
-from collections import Counter, defaultdict
-from datetime import timedelta
+from collections import defaultdict
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, Prefetch, Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -17,47 +15,38 @@ from candidates import ics, selectors
 from candidates import interviews as svc
 from candidates.choices import (
     SCORING_PANEL_ROLES,
-    UPCOMING_INTERVIEW_STATUSES,
     DebriefStatus,
     InterviewStatus,
     Rating,
     ReasonCategory,
     Recommendation,
-    ScorecardStatus,
 )
 from candidates.interview_forms import (
     NOT_ASSESSED,
     RATING_CHOICES,
     InterviewForm,
     RoundFormSet,
-    panel_people,
     parse_scorecard,
 )
 from candidates.models import (
     Criterion,
     Debrief,
     Interview,
-    InterviewParticipant,
     InterviewPlan,
     InterviewRound,
     ReasonCode,
-    Scorecard,
-    ScorecardRating,
     Stage,
 )
 from candidates.permissions import (
-    SCORECARD_ROLES,
     can_edit_plan,
     can_manage_interviews,
     can_proceed_to_debrief,
+    can_see_scorecards,
     can_sit_on_panel,
     can_view_interview_load,
 )
 from candidates.services import PipelineError
-from portal.choices import Role
-from portal.models import Decision
 from portal.permissions import can_take_decision
-from portal.roles import group_name
 from requisitions.selectors import requisitions_for_user
 
 LOAD_WEEKS = 4
@@ -71,28 +60,7 @@ def interview_list(request):
     """The interviews I sit on: coming up, and the last weeks' with my scorecard's state."""
     if not can_sit_on_panel(request.user):
         raise PermissionDenied
-    since = timezone.now() - timedelta(days=30)
-    seats = (
-        InterviewParticipant.objects.filter(user=request.user)
-        .filter(Q(interview__starts_at__gte=since) | Q(interview__status=InterviewStatus.TO_SCHEDULE))
-        .select_related("interview__application__candidate", "interview__application__requisition", "interview__round")
-        .order_by("interview__starts_at", "interview_id")[:200]
-    )
-    seats = list(seats)
-    mine = {
-        card.interview_id: card
-        for card in Scorecard.objects.filter(interviewer=request.user, interview__in=[s.interview_id for s in seats])
-        .order_by("interview_id", "revision")
-        .only("interview_id", "status", "revision")
-    }
-    now = timezone.now()
-    upcoming, past = [], []
-    for seat in seats:
-        seat.card = mine.get(seat.interview_id)
-        interview = seat.interview
-        booked = interview.status in UPCOMING_INTERVIEW_STATUSES and interview.ends_at >= now
-        (upcoming if booked or interview.status == InterviewStatus.TO_SCHEDULE else past).append(seat)
-    past.reverse()
+    upcoming, past = selectors.my_interview_seats(request.user)
     context = {
         "upcoming": upcoming,
         "past": past,
@@ -123,25 +91,11 @@ def _render_kit(request, interview, *, status=200, posted=None, errors=None, rev
     criteria = list(interview.round.criteria.order_by("name"))
     application = interview.application
     sees_all = selectors.sees_all_scorecards(user, application)
-    cards = Scorecard.objects.filter(interview__application=application).select_related(
-        "interviewer", "interview__round", "supersedes"
-    )
-    cards = cards.prefetch_related(Prefetch("ratings", queryset=ScorecardRating.objects.select_related("criterion")))
-    if sees_all:
-        cards = cards.filter(Q(status=ScorecardStatus.SUBMITTED) | Q(interviewer=user))
-    else:
-        cards = cards.filter(interviewer=user)
-    cards = list(cards.order_by("interview__starts_at", "interviewer__first_name", "revision"))
+    cards = selectors.scorecards_shown(user, application, sees_all=sees_all)
     mine = [c for c in cards if c.interview_id == interview.pk and c.interviewer_id == user.pk]
     my_card = mine[-1] if mine else None
     others = [c for c in cards if not (c.interview_id == interview.pk and c.interviewer_id == user.pk)]
-    can_score = (
-        seat is not None
-        and seat.panel_role in SCORING_PANEL_ROLES
-        and interview.status in (*UPCOMING_INTERVIEW_STATUSES, InterviewStatus.COMPLETED)
-        and interview.starts_at is not None
-        and interview.starts_at <= timezone.now()
-    )
+    can_score = seat is not None and seat.panel_role in SCORING_PANEL_ROLES and interview.can_be_scored
     editing = can_score and (my_card is None or not my_card.is_submitted or revising)
     values = _form_values(criteria, my_card, posted)
     manage = can_manage_interviews(user, application)
@@ -167,14 +121,9 @@ def _render_kit(request, interview, *, status=200, posted=None, errors=None, rev
         "recommendations": Recommendation.choices,
         "reschedules": list(interview.reschedules.select_related("by")),
         "can_manage": manage,
-        "can_complete": manage
-        and interview.status in UPCOMING_INTERVIEW_STATUSES
-        and interview.starts_at <= timezone.now(),
-        "can_change": manage and interview.status in (InterviewStatus.TO_SCHEDULE, *UPCOMING_INTERVIEW_STATUSES),
-        "can_no_show": manage
-        and interview.status in (*UPCOMING_INTERVIEW_STATUSES, InterviewStatus.COMPLETED)
-        and interview.starts_at is not None
-        and interview.starts_at <= timezone.now(),
+        "can_complete": manage and interview.can_complete,
+        "can_change": manage and interview.can_change,
+        "can_no_show": manage and interview.can_be_scored,
         "debrief": Debrief.objects.filter(application=application, round=interview.round)
         .exclude(status=DebriefStatus.CANCELLED)
         .first(),
@@ -439,7 +388,7 @@ def interview_action(request, pk, action):
 def plan_detail(request, pk):
     """A requisition's interview plan: its rounds, panels and criteria; edited by those who run it."""
     requisition = get_object_or_404(requisitions_for_user(request.user), pk=pk)
-    if not (request.user.has_role(*SCORECARD_ROLES) or request.user.is_superuser):
+    if not can_see_scorecards(request.user):
         raise PermissionDenied
     editable = can_edit_plan(request.user, requisition)
     plan = InterviewPlan.objects.filter(requisition=requisition).select_related("template").first()
@@ -499,48 +448,7 @@ def interviewer_load(request):
     """Upcoming interviews per interviewer per week against their cap, and their pending scorecards."""
     if not can_view_interview_load(request.user):
         raise PermissionDenied
-    start, _end = svc.week_bounds(timezone.now())
-    weeks = [start + timedelta(days=7 * i) for i in range(LOAD_WEEKS)]
-    horizon = weeks[-1] + timedelta(days=7)
-    booked = (
-        InterviewParticipant.objects.filter(
-            interview__status__in=UPCOMING_INTERVIEW_STATUSES,
-            interview__starts_at__gte=start,
-            interview__starts_at__lt=horizon,
-        )
-        .values_list("user_id", "interview__starts_at")
-        .order_by()
-    )
-    counts: dict[int, Counter] = defaultdict(Counter)
-    for user_id, starts_at in booked:
-        week = svc.week_bounds(starts_at)[0]
-        counts[user_id][week] += 1
-    pending = {
-        row["owner_id"]: row
-        for row in Decision.objects.open()
-        .filter(kind="scorecard_due")
-        .values("owner_id")
-        .annotate(n=Count("id"), late=Count("id", filter=Q(due_at__lt=timezone.now())))
-        .order_by()
-    }
-    everyone = Q(pk__in=counts.keys()) | Q(pk__in=pending.keys()) | Q(groups__name=group_name(Role.INTERVIEWER))
-    people = list(panel_people().filter(everyone))
-    caps = svc.weekly_caps(people)
-    rows = []
-    for person in people:
-        cells = [{"week": w, "n": counts[person.pk][w], "over": counts[person.pk][w] > caps[person.pk]} for w in weeks]
-        row = pending.get(person.pk, {})
-        rows.append(
-            {
-                "person": person,
-                "cap": caps[person.pk],
-                "cells": cells,
-                "pending": row.get("n", 0),
-                "late": row.get("late", 0),
-                "over": any(c["over"] for c in cells),
-            }
-        )
-    rows.sort(key=lambda r: (not r["over"], -r["late"], -sum(c["n"] for c in r["cells"]), str(r["person"])))
+    weeks, rows = selectors.interviewer_load(weeks=LOAD_WEEKS)
     return render(request, "candidates/interviewer_load.html", {"rows": rows, "weeks": weeks})
 
 
@@ -549,7 +457,7 @@ def interviewer_load(request):
 
 def _debrief_for(request, pk) -> Debrief:
     user = request.user
-    if not (user.is_superuser or user.has_role(*SCORECARD_ROLES)):
+    if not can_see_scorecards(user):
         raise PermissionDenied
     visible = selectors.applications_for_user(user)
     return get_object_or_404(
@@ -600,28 +508,14 @@ def debrief_detail(request, pk):
             messages.success(request, _("Debrief recorded."))
             return redirect("candidates:debrief", pk=debrief.pk)
     sees_all = selectors.sees_all_scorecards(request.user, application)
-    cards = []
-    if sees_all:
-        latest = (
-            Scorecard.objects.filter(
-                interview__application=application, interview__round=debrief.round, status=ScorecardStatus.SUBMITTED
-            )
-            .select_related("interviewer", "interview")
-            .prefetch_related(Prefetch("ratings", queryset=ScorecardRating.objects.select_related("criterion")))
-            .order_by("interviewer__first_name", "interview_id", "-revision")
-        )
-        seen = set()
-        for card in latest:  # the latest revision of each interviewer's card
-            if (card.interview_id, card.interviewer_id) not in seen:
-                seen.add((card.interview_id, card.interviewer_id))
-                cards.append(card)
+    cards = selectors.debrief_cards(debrief) if sees_all else []
     context = {
         "debrief": debrief,
         "application": application,
         "sees_all": sees_all,
         "cards": cards,
-        "summary": debrief_summary(debrief.round, cards),
-        "recommendations": _recommendation_counts(cards),
+        "summary": selectors.debrief_summary(debrief.round, cards),
+        "recommendations": selectors.recommendation_counts(cards),
         "can_decide": can_decide,
         "errors": errors,
         "later_stages": Stage.objects.active().filter(position__gt=application.stage.position).order_by("position"),
@@ -630,34 +524,6 @@ def debrief_detail(request, pk):
         "posted": request.POST if request.method == "POST" else {},
     }
     return render(request, "candidates/debrief.html", context, status=400 if errors else 200)
-
-
-def debrief_summary(round_, cards) -> list[dict]:
-    """Per criterion of the round: how many rated 1..4, how many did not assess, the mean."""
-    rows = {}
-    for criterion in round_.criteria.order_by("name"):
-        rows[criterion.pk] = {"criterion": criterion, "counts": [0, 0, 0, 0], "not_assessed": 0, "total": 0}
-    for card in cards:
-        for rating in card.ratings.all():
-            row = rows.setdefault(
-                rating.criterion_id,
-                {"criterion": rating.criterion, "counts": [0, 0, 0, 0], "not_assessed": 0, "total": 0},
-            )
-            if rating.rating:
-                row["counts"][rating.rating - 1] += 1
-                row["total"] += rating.rating
-            else:
-                row["not_assessed"] += 1
-    for row in rows.values():
-        rated = sum(row["counts"])
-        row["mean"] = round(row["total"] / rated, 2) if rated else None
-        row["rated"] = rated
-    return list(rows.values())
-
-
-def _recommendation_counts(cards) -> list[tuple[str, int]]:
-    counts = Counter(card.recommendation for card in cards)
-    return [(label, counts.get(value, 0)) for value, label in Recommendation.choices]
 
 
 @require_POST

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Count, Exists, OuterRef
 from django.utils import timezone
@@ -19,10 +20,10 @@ from django.utils.translation import gettext as _
 from candidates import choices, ics, permissions, services
 from candidates.choices import (
     DEBRIEF_KIND,
+    HELD_INTERVIEW_STATUSES,
     SCORECARD_DUE_KIND,
     SCORING_PANEL_ROLES,
     UPCOMING_INTERVIEW_STATUSES,
-    ApplicationStatus,
     DebriefStatus,
     InterviewStatus,
     PanelRole,
@@ -35,7 +36,6 @@ from candidates.models import (
     Criterion,
     Debrief,
     Interview,
-    InterviewerCap,
     InterviewParticipant,
     InterviewPlan,
     InterviewPlanTemplate,
@@ -47,6 +47,7 @@ from candidates.models import (
     Stage,
 )
 from candidates.models.interviews import MAX_ROUNDS
+from candidates.selectors import week_bounds, weekly_caps
 from candidates.services import PipelineError
 from portal import calendar, clock
 from portal.choices import Outcome
@@ -155,7 +156,7 @@ def save_plan(*, plan: InterviewPlan, rounds: list[RoundInput], by: User) -> Int
                 round_ = current[r.pk]
                 if round_.interviews.exists():
                     round_.is_active = False
-                    _save(round_, by=by, reason=choices.PLAN_CHANGED)
+                    services.save_with_history(round_, by=by, reason=choices.PLAN_CHANGED)
                 else:
                     round_.criteria.clear()
                     round_.delete()
@@ -163,10 +164,10 @@ def save_plan(*, plan: InterviewPlan, rounds: list[RoundInput], by: User) -> Int
             round_ = current[r.pk] if r.pk is not None else InterviewRound(plan=locked)
             round_.position, round_.name, round_.duration_minutes = position, name, r.duration_minutes
             round_.panel_roles = [role for role in PanelRole.values if role in r.panel_roles]
-            _save(round_, by=by, reason=choices.PLAN_CHANGED)
+            services.save_with_history(round_, by=by, reason=choices.PLAN_CHANGED)
             round_.criteria.set(r.criteria)
         locked.updated_at = clock.now()
-        _save(locked, by=by, reason=choices.PLAN_CHANGED)
+        services.save_with_history(locked, by=by, reason=choices.PLAN_CHANGED)
     return locked
 
 
@@ -238,8 +239,10 @@ def schedule_interview(
             created_at=clock.now(),
             created_by=by,
         )
-        interview.full_clean(exclude=["application", "round", "created_by"])
-        _save(interview, by=by, reason=choices.INTERVIEW_PLANNED if starts_at is None else choices.INTERVIEW_SCHEDULED)
+        _clean(interview, exclude=["application", "round", "created_by"])
+        services.save_with_history(
+            interview, by=by, reason=choices.INTERVIEW_PLANNED if starts_at is None else choices.INTERVIEW_SCHEDULED
+        )
         InterviewParticipant.objects.bulk_create(
             InterviewParticipant(interview=interview, user=seat.user, panel_role=seat.panel_role) for seat in panel
         )
@@ -266,7 +269,7 @@ def update_interview(
         raise InterviewError(_("Only the requisition's recruiter or hiring manager can change its interviews."))
     with transaction.atomic():
         current = _locked_interview(interview)
-        if current.status not in (InterviewStatus.TO_SCHEDULE, *UPCOMING_INTERVIEW_STATUSES):
+        if not current.can_change:
             raise InterviewError(
                 _("This interview is %(status)s: only one still to happen can change.")
                 % {"status": current.get_status_display().lower()}
@@ -309,8 +312,8 @@ def update_interview(
         current.starts_at, current.ends_at = starts_at, ends_at
         current.location, current.video_link = location.strip(), video_link.strip()
         current.sequence += 1
-        current.full_clean(exclude=["application", "round", "created_by"])
-        _save(current, by=by, reason=audit)
+        _clean(current, exclude=["application", "round", "created_by"])
+        services.save_with_history(current, by=by, reason=audit)
         InterviewParticipant.objects.filter(interview=current, user_id__in=[u.pk for u in removed]).delete()
         for pk, seat in after.items():
             if pk in before:
@@ -335,7 +338,7 @@ def cancel_interview(*, interview: Interview, by: User, reason: str) -> Intervie
         raise InterviewError(_("Say why the interview is cancelled."))
     with transaction.atomic():
         current = _locked_interview(interview)
-        if current.status not in (InterviewStatus.TO_SCHEDULE, *UPCOMING_INTERVIEW_STATUSES):
+        if not current.can_change:
             raise InterviewError(
                 _("This interview is %(status)s: it can no longer be cancelled.")
                 % {"status": current.get_status_display().lower()}
@@ -343,7 +346,7 @@ def cancel_interview(*, interview: Interview, by: User, reason: str) -> Intervie
         was_booked = current.starts_at is not None
         current.status, current.note = InterviewStatus.CANCELLED, reason.strip()[:500]
         current.sequence += 1
-        _save(current, by=by, reason=choices.INTERVIEW_CANCELLED)
+        services.save_with_history(current, by=by, reason=choices.INTERVIEW_CANCELLED)
         if was_booked:
             users = [p.user for p in current.participants.select_related("user")]
             _send_calendar(current, _("Interview cancelled"), users=users, cancel=True)
@@ -356,14 +359,14 @@ def mark_no_show(*, interview: Interview, by: User, note: str = "") -> Interview
         raise InterviewError(_("Only the requisition's recruiter or hiring manager can record a no-show."))
     with transaction.atomic():
         current = _locked_interview(interview)
-        if current.status not in (*UPCOMING_INTERVIEW_STATUSES, InterviewStatus.COMPLETED):
+        if current.status not in HELD_INTERVIEW_STATUSES:
             raise InterviewError(_("Only a booked interview can be a no-show."))
-        if current.starts_at > clock.now():
+        if not current.has_started:
             raise InterviewError(_("This interview has not started yet."))
         if current.scorecards.filter(status=ScorecardStatus.SUBMITTED).exists():
             raise InterviewError(_("Scorecards were submitted for this interview: it took place."))
         current.status, current.note = InterviewStatus.NO_SHOW, note.strip()[:500]
-        _save(current, by=by, reason=choices.INTERVIEW_NO_SHOW)
+        services.save_with_history(current, by=by, reason=choices.INTERVIEW_NO_SHOW)
         for decision in _open_scorecard_decisions(current):
             decisions.cancel_decision(decision=decision, by=None, note=_("The candidate did not come."))
     return current
@@ -381,10 +384,10 @@ def complete_interview(*, interview: Interview, by: User | None) -> Interview:
         if current.status not in UPCOMING_INTERVIEW_STATUSES:
             raise InterviewError(_("Only a booked interview can be completed."))
         now = clock.now()
-        if current.starts_at > now:
+        if not current.has_started:
             raise InterviewError(_("This interview has not started yet."))
         current.status, current.completed_at = InterviewStatus.COMPLETED, now
-        _save(current, by=by, reason=choices.INTERVIEW_COMPLETED)
+        services.save_with_history(current, by=by, reason=choices.INTERVIEW_COMPLETED)
         due = scorecard_due_at(current.ends_at)
         submitted = set(
             current.scorecards.filter(status=ScorecardStatus.SUBMITTED).values_list("interviewer_id", flat=True)
@@ -460,19 +463,6 @@ def conflicts(
                 % {"who": user, "n": count + 1, "cap": caps[user.pk]}
             )
     return warnings
-
-
-def week_bounds(moment: datetime) -> tuple[datetime, datetime]:
-    """The Monday 00:00 and the next Monday 00:00 (local time) around `moment`."""
-    local = timezone.localtime(moment)
-    monday = (local - timedelta(days=local.weekday())).replace(hour=0, minute=0, second=0, microsecond=0)
-    return monday, monday + timedelta(days=7)
-
-
-def weekly_caps(users) -> dict[int, int]:
-    ids = [user.pk for user in users]
-    own = dict(InterviewerCap.objects.filter(user_id__in=ids).values_list("user_id", "weekly_cap"))
-    return {pk: own.get(pk, settings.INTERVIEWS_PER_WEEK) for pk in ids}
 
 
 def _check_panel(panel: list[Seat], *, round: InterviewRound, requisition: Requisition) -> None:
@@ -578,19 +568,14 @@ def save_scorecard(
     with transaction.atomic():
         current = _locked_interview(interview)
         seat = _scoring_seat(current, by)
-        if current.status not in (*UPCOMING_INTERVIEW_STATUSES, InterviewStatus.COMPLETED):
+        if current.status not in HELD_INTERVIEW_STATUSES:
             raise InterviewError(
                 _("This interview is %(status)s: there is nothing to score.")
                 % {"status": current.get_status_display().lower()}
             )
-        if current.starts_at > clock.now():
+        if not current.has_started:
             raise InterviewError(_("A scorecard is written once the interview has started."))
-        card = (
-            Scorecard.objects.select_for_update()
-            .filter(interview=current, interviewer=by)
-            .order_by("-revision")
-            .first()
-        )
+        card = _latest_card(current, by)
         if card is not None and card.is_submitted:
             raise InterviewError(
                 _("Your scorecard is submitted and locked: correct it as a new revision, with a reason.")
@@ -600,7 +585,7 @@ def save_scorecard(
         criteria = _fill(card, current, ratings, recommendation, private_note, submit=submit)
         if submit:
             card.status, card.submitted_at = ScorecardStatus.SUBMITTED, clock.now()
-        card.full_clean(exclude=["interview", "interviewer", "supersedes"])
+        _clean(card, exclude=["interview", "interviewer", "supersedes"])
         card.save()
         _write_ratings(card, criteria, ratings)
         if submit:
@@ -627,12 +612,7 @@ def revise_scorecard(
     with transaction.atomic():
         current = _locked_interview(scorecard.interview)
         _scoring_seat(current, by)
-        latest = (
-            Scorecard.objects.select_for_update()
-            .filter(interview=current, interviewer=by)
-            .order_by("-revision")
-            .first()
-        )
+        latest = _latest_card(current, by)
         if latest is None or latest.pk != scorecard.pk or not latest.is_submitted:
             raise InterviewError(_("Only the latest submitted scorecard can be corrected."))
         now = clock.now()
@@ -646,7 +626,7 @@ def revise_scorecard(
         )
         criteria = _fill(card, current, ratings, recommendation, private_note, submit=True)
         card.status, card.submitted_at = ScorecardStatus.SUBMITTED, now
-        card.full_clean(exclude=["interview", "interviewer", "supersedes"])
+        _clean(card, exclude=["interview", "interviewer", "supersedes"])
         card.save()
         _write_ratings(card, criteria, ratings)
     return card
@@ -671,6 +651,8 @@ def _fill(card: Scorecard, interview: Interview, ratings, recommendation: str, p
             raise InterviewError(_("Ratings go from 1 to 4 (or not assessed)."))
         if len(value.evidence) > 4000:
             raise InterviewError(_("Keep each piece of evidence under 4,000 characters."))
+    if len(private_note) > 4000:
+        raise InterviewError(_("Keep the private note under 4,000 characters."))
     if recommendation and recommendation not in Recommendation.values:
         raise InterviewError(_("Choose an overall recommendation from the list."))
     if submit:
@@ -796,10 +778,7 @@ def decide_debrief(
         if locked.decision is None or not can_take_decision(by, locked.decision):
             raise InterviewError(_("This debrief is not yours to decide."))
         app = Application.objects.select_related("stage", "requisition", "candidate").get(pk=locked.application_id)
-        if app.status != ApplicationStatus.ACTIVE:
-            raise InterviewError(
-                _("This application is closed (%(status)s).") % {"status": app.get_status_display().lower()}
-            )
+        services.check_active(app)
         label = _("Debrief after %(round)s") % {"round": locked.round.name}
         text = f"{label}: {note.strip()}" if note.strip() else label
         if outcome == Outcome.ADVANCED:
@@ -817,7 +796,7 @@ def decide_debrief(
             services.log_activity(application=app, kind=choices.ActivityKind.NOTE, body=text, by=by)
         locked.status, locked.outcome = DebriefStatus.DECIDED, outcome
         locked.note, locked.decided_at, locked.decided_by = note.strip()[:4000], clock.now(), by
-        _save(locked, by=by, reason=f"candidates.debrief.{outcome}")
+        services.save_with_history(locked, by=by, reason=f"candidates.debrief.{outcome}")
         decisions.resolve_decision(
             decision=locked.decision, outcome=outcome, by=by, note=note.strip() or (reason.label if reason else "")
         )
@@ -838,11 +817,26 @@ def _active_application(application: Application) -> Application:
             _("%(ref)s is %(status)s: interviews are planned only on an open requisition.")
             % {"ref": app.requisition.reference, "status": app.requisition.get_status_display().lower()}
         )
-    if app.status != ApplicationStatus.ACTIVE:
-        raise InterviewError(
-            _("This application is closed (%(status)s).") % {"status": app.get_status_display().lower()}
-        )
+    services.check_active(app)
     return app
+
+
+def _clean(instance, *, exclude: list[str]) -> None:
+    """The model's own checks (field lengths, URL, constraints), refused like every other rule here."""
+    try:
+        instance.full_clean(exclude=exclude)
+    except ValidationError as exc:
+        raise InterviewError(" ".join(exc.messages)) from None
+
+
+def _latest_card(interview: Interview, user: User) -> Scorecard | None:
+    """The user's latest scorecard revision on the interview, locked."""
+    return (
+        Scorecard.objects.select_for_update()
+        .filter(interview=interview, interviewer=user)
+        .order_by("-revision")
+        .first()
+    )
 
 
 def _locked_interview(interview: Interview) -> Interview:
@@ -851,10 +845,3 @@ def _locked_interview(interview: Interview) -> Interview:
         .select_related("application__candidate", "application__requisition", "round")
         .get(pk=interview.pk)
     )
-
-
-def _save(instance, *, by: User | None, reason: str) -> None:
-    clock.stamp_history(instance)
-    instance._history_user = by
-    instance._change_reason = reason
-    instance.save()

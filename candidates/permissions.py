@@ -39,18 +39,30 @@ def can_sit_on_panel(user: User) -> bool:
     return user.is_active and user.has_role(*PANEL_ROLES)
 
 
-def runs_requisition(user: User, requisition) -> bool:
-    """A recruiter or hiring manager the requisition is granted to (its own, or shared), or an admin."""
+def can_see_scorecards(user: User) -> bool:
+    """Recruiters, hiring managers, HR and admins read the scorecards (and interviews) of the applications
+    they see; everyone else only what they sit on."""
+    return user.is_active and (user.is_superuser or user.has_role(*SCORECARD_ROLES))
+
+
+def requisitions_run_by(user: User, requisition_ids) -> set[int]:
+    """Which of `requisition_ids` the user runs: a recruiter or hiring manager they are granted to (their
+    own, or shared), or any for an admin. One query at most."""
     from requisitions.models import Requisition
     from requisitions.selectors import granted_to
 
-    if not user.is_active:
-        return False
+    ids = set(requisition_ids)
+    if not user.is_active or not ids:
+        return set()
     if user.is_portal_admin:
-        return True
+        return ids
     if not user.has_role(*INTERVIEW_MANAGER_ROLES):
-        return False
-    return Requisition.objects.filter(granted_to(user), pk=requisition.pk).exists()
+        return set()
+    return set(Requisition.objects.filter(granted_to(user), pk__in=ids).values_list("pk", flat=True))
+
+
+def runs_requisition(user: User, requisition) -> bool:
+    return requisition.pk in requisitions_run_by(user, {requisition.pk})
 
 
 def can_edit_plan(user: User, requisition) -> bool:

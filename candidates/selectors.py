@@ -6,15 +6,42 @@ all. Interviewers see none until interviews exist (then only those they intervie
 requisition does not show its candidates.
 """
 
-from datetime import timedelta
+from collections import Counter, defaultdict
+from datetime import datetime, timedelta
 
+from django.conf import settings
 from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet, Window
 from django.db.models.functions import RowNumber
 from django.utils import timezone
 
-from candidates.models import Activity, Application, Candidate, StageTransition
+from candidates.choices import (
+    SCORECARD_DUE_KIND,
+    SCORING_PANEL_ROLES,
+    UPCOMING_INTERVIEW_STATUSES,
+    ApplicationStatus,
+    InterviewStatus,
+    Recommendation,
+    ScorecardStatus,
+)
+from candidates.models import (
+    Activity,
+    Application,
+    Candidate,
+    Debrief,
+    Interview,
+    InterviewerCap,
+    InterviewParticipant,
+    InterviewRound,
+    Scorecard,
+    ScorecardRating,
+    StageTransition,
+)
+from candidates.permissions import PANEL_ROLES, can_see_scorecards, requisitions_run_by
 from candidates.services import email_key, phone_key
-from portal.models import User
+from portal import clock
+from portal.choices import Role
+from portal.models import Decision, User
+from portal.roles import group_name
 from requisitions.models import Requisition
 from requisitions.selectors import granted_to
 
@@ -130,16 +157,13 @@ def board(requisition: Requisition, user: User, *, per_column: int | None = None
 # --- Interviews ---------------------------------------------------------------------------------------
 
 
-def interviews_for_user(user: User) -> QuerySet:
+def interviews_for_user(user: User) -> QuerySet[Interview]:
     """Interviews the user may open: those they sit on, and, for recruiters, hiring managers, HR and
     admins, those of the applications they see. Finance and interviewers see only their own seats."""
-    from candidates.models import Interview, InterviewParticipant
-    from candidates.permissions import SCORECARD_ROLES
-
     if not user.is_authenticated or not user.is_active:
         return Interview.objects.none()
     seated = Exists(InterviewParticipant.objects.filter(interview=OuterRef("pk"), user=user))
-    if not (user.is_superuser or user.has_role(*SCORECARD_ROLES)):
+    if not can_see_scorecards(user):
         return Interview.objects.filter(seated)
     if user.has_perm("requisitions.view_requisition") and user.has_perm("candidates.view_application"):
         return Interview.objects.all()
@@ -151,10 +175,6 @@ def sees_all_scorecards(user: User, application: Application) -> bool:
     """Bias control: someone who still owes a scorecard on this application (the interview has started,
     theirs is not submitted) sees only their own. Otherwise recruiters, hiring managers, HR and admins
     who see the application see every submitted scorecard, and a panelist sees them once theirs is in."""
-    from candidates.choices import SCORING_PANEL_ROLES, ScorecardStatus
-    from candidates.models import InterviewParticipant, Scorecard
-    from candidates.permissions import SCORECARD_ROLES
-
     if not user.is_active:
         return False
     seats = InterviewParticipant.objects.filter(
@@ -163,23 +183,19 @@ def sees_all_scorecards(user: User, application: Application) -> bool:
     submitted = Scorecard.objects.filter(
         interview=OuterRef("interview_id"), interviewer=user, status=ScorecardStatus.SUBMITTED
     )
-    started = Q(interview__status="completed") | Q(
-        interview__status__in=["scheduled", "rescheduled"], interview__starts_at__lte=timezone.now()
+    # Started, as Interview.has_started and .can_be_scored say it for one interview.
+    started = Q(interview__status=InterviewStatus.COMPLETED) | Q(
+        interview__status__in=UPCOMING_INTERVIEW_STATUSES, interview__starts_at__lte=clock.now()
     )
     if seats.filter(started).exclude(Exists(submitted)).exists():
         return False
-    if (user.is_superuser or user.has_role(*SCORECARD_ROLES)) and (
-        applications_for_user(user).filter(pk=application.pk).exists()
-    ):
+    if can_see_scorecards(user) and applications_for_user(user).filter(pk=application.pk).exists():
         return True
     return seats.filter(Exists(submitted)).exists()
 
 
-def upcoming_interviews(user: User) -> QuerySet:
+def upcoming_interviews(user: User) -> QuerySet[Interview]:
     """The booked interviews the user sits on, soonest first (with what My work shows)."""
-    from candidates.choices import UPCOMING_INTERVIEW_STATUSES
-    from candidates.models import Interview
-
     return (
         Interview.objects.filter(
             participants__user=user,
@@ -191,20 +207,162 @@ def upcoming_interviews(user: User) -> QuerySet:
     )
 
 
-def sees_interviews(user: User) -> bool:
-    """Whether a candidate's page lists interviews to this user (finance sees none)."""
-    from candidates.permissions import SCORECARD_ROLES
+def my_interview_seats(user: User, *, days: int = 30, limit: int = 200) -> tuple[list, list]:
+    """The user's seats on interviews still to happen (or to schedule), and on those of the last `days`
+    days (latest first), each with `card`: the user's latest scorecard there, or None. Two queries."""
+    now = timezone.now()
+    seats = list(
+        InterviewParticipant.objects.filter(user=user)
+        .filter(
+            Q(interview__starts_at__gte=now - timedelta(days=days)) | Q(interview__status=InterviewStatus.TO_SCHEDULE)
+        )
+        .select_related("interview__application__candidate", "interview__application__requisition", "interview__round")
+        .order_by("interview__starts_at", "interview_id")[:limit]
+    )
+    latest = {
+        card.interview_id: card  # ordered by revision: the latest is kept
+        for card in Scorecard.objects.filter(interviewer=user, interview__in=[seat.interview_id for seat in seats])
+        .order_by("interview_id", "revision")
+        .only("interview_id", "status", "revision")
+    }
+    upcoming, past = [], []
+    for seat in seats:
+        seat.card = latest.get(seat.interview_id)
+        interview = seat.interview
+        ahead = interview.status == InterviewStatus.TO_SCHEDULE or (
+            interview.status in UPCOMING_INTERVIEW_STATUSES and interview.ends_at >= now
+        )
+        (upcoming if ahead else past).append(seat)
+    return upcoming, past[::-1]
 
-    return user.is_active and (user.is_superuser or user.has_role(*SCORECARD_ROLES))
+
+def _with_ratings(scorecards: QuerySet[Scorecard]) -> QuerySet[Scorecard]:
+    return scorecards.select_related("interviewer", "interview__round").prefetch_related(
+        Prefetch("ratings", queryset=ScorecardRating.objects.select_related("criterion"))
+    )
+
+
+def scorecards_shown(user: User, application: Application, *, sees_all: bool) -> list[Scorecard]:
+    """The scorecards of an application the user may read: every submitted one and their own drafts when
+    `sees_all` (sees_all_scorecards), else only their own; every revision, oldest interview first."""
+    cards = Scorecard.objects.filter(interview__application=application)
+    if sees_all:
+        cards = cards.filter(Q(status=ScorecardStatus.SUBMITTED) | Q(interviewer=user))
+    else:
+        cards = cards.filter(interviewer=user)
+    return list(_with_ratings(cards).order_by("interview__starts_at", "interviewer__first_name", "revision"))
+
+
+def debrief_cards(debrief: Debrief) -> list[Scorecard]:
+    """The latest submitted revision of each interviewer's scorecard in the debrief's round."""
+    submitted = Scorecard.objects.filter(
+        interview__application=debrief.application_id,
+        interview__round=debrief.round_id,
+        status=ScorecardStatus.SUBMITTED,
+    )
+    cards, seen = [], set()
+    for card in _with_ratings(submitted).order_by("interviewer__first_name", "interview_id", "-revision"):
+        if (card.interview_id, card.interviewer_id) not in seen:
+            seen.add((card.interview_id, card.interviewer_id))
+            cards.append(card)
+    return cards
+
+
+def debrief_summary(round_: InterviewRound, cards: list[Scorecard]) -> list[dict]:
+    """Per criterion of the round (and any other the cards rated): how many rated 1..4, how many did not
+    assess it, and the mean of the ratings given."""
+
+    def empty(criterion):
+        return {"criterion": criterion, "counts": [0, 0, 0, 0], "not_assessed": 0, "total": 0}
+
+    rows = {criterion.pk: empty(criterion) for criterion in round_.criteria.order_by("name")}
+    for card in cards:
+        for rating in card.ratings.all():
+            row = rows.setdefault(rating.criterion_id, empty(rating.criterion))
+            if rating.rating:
+                row["counts"][rating.rating - 1] += 1
+                row["total"] += rating.rating
+            else:
+                row["not_assessed"] += 1
+    for row in rows.values():
+        row["rated"] = sum(row["counts"])
+        row["mean"] = round(row["total"] / row["rated"], 2) if row["rated"] else None
+    return list(rows.values())
+
+
+def recommendation_counts(cards: list[Scorecard]) -> list[tuple[str, int]]:
+    counts = Counter(card.recommendation for card in cards)
+    return [(label, counts.get(value, 0)) for value, label in Recommendation.choices]
+
+
+def week_bounds(moment: datetime) -> tuple[datetime, datetime]:
+    """The Monday 00:00 and the next Monday 00:00 (local time) around `moment`."""
+    local = timezone.localtime(moment)
+    monday = (local - timedelta(days=local.weekday())).replace(hour=0, minute=0, second=0, microsecond=0)
+    return monday, monday + timedelta(days=7)
+
+
+def weekly_caps(users) -> dict[int, int]:
+    """Each person's weekly interview cap: their own, else settings.INTERVIEWS_PER_WEEK."""
+    ids = [user.pk for user in users]
+    own = dict(InterviewerCap.objects.filter(user_id__in=ids).values_list("user_id", "weekly_cap"))
+    return {pk: own.get(pk, settings.INTERVIEWS_PER_WEEK) for pk in ids}
+
+
+def interviewer_load(*, weeks: int = 4) -> tuple[list[datetime], list[dict]]:
+    """Booked interviews per person per week (from this week, `weeks` weeks) against their cap, and the
+    scorecards they owe (and how many are overdue): everyone in the interviewer role, and anyone else with
+    a booked interview or a scorecard owed. Over cap first, then the most overdue. Four queries."""
+    start = week_bounds(timezone.now())[0]
+    mondays = [start + timedelta(days=7 * i) for i in range(weeks)]
+    booked = InterviewParticipant.objects.filter(
+        interview__status__in=UPCOMING_INTERVIEW_STATUSES,
+        interview__starts_at__gte=start,
+        interview__starts_at__lt=mondays[-1] + timedelta(days=7),
+    )
+    counts: dict[int, Counter] = defaultdict(Counter)
+    for user_id, starts_at in booked.values_list("user_id", "interview__starts_at").order_by():
+        counts[user_id][week_bounds(starts_at)[0]] += 1
+    owed = {
+        row["owner_id"]: row
+        for row in Decision.objects.open()
+        .filter(kind=SCORECARD_DUE_KIND)
+        .values("owner_id")
+        .annotate(n=Count("id"), late=Count("id", filter=Q(due_at__lt=timezone.now())))
+        .order_by()
+    }
+    everyone = Q(pk__in=counts.keys()) | Q(pk__in=owed.keys()) | Q(groups__name=group_name(Role.INTERVIEWER))
+    people = list(panel_people().filter(everyone))
+    caps = weekly_caps(people)
+    rows = []
+    for person in people:
+        cells = [
+            {"week": w, "n": counts[person.pk][w], "over": counts[person.pk][w] > caps[person.pk]} for w in mondays
+        ]
+        mine = owed.get(person.pk, {})
+        rows.append(
+            {
+                "person": person,
+                "cap": caps[person.pk],
+                "cells": cells,
+                "pending": mine.get("n", 0),
+                "late": mine.get("late", 0),
+                "over": any(cell["over"] for cell in cells),
+            }
+        )
+    rows.sort(key=lambda r: (not r["over"], -r["late"], -sum(c["n"] for c in r["cells"]), str(r["person"])))
+    return mondays, rows
+
+
+def panel_people() -> QuerySet[User]:
+    """Active people who may sit on a panel, by name."""
+    names = [group_name(role) for role in PANEL_ROLES]
+    return User.objects.people().filter(groups__name__in=names).distinct().order_by("first_name", "last_name")
 
 
 def attach_interviews(applications: list[Application], user: User) -> None:
     """Give each application `interview_rows` (with `cards_in`/`cards_owed`), `debrief_rows` and
     `can_schedule` (three queries, however many applications)."""
-    from candidates.choices import SCORING_PANEL_ROLES, ScorecardStatus
-    from candidates.models import Debrief, Interview
-    from candidates.permissions import runs_requisition
-
     ids = [a.pk for a in applications]
     interviews = (
         Interview.objects.filter(application_id__in=ids)
@@ -217,17 +375,14 @@ def attach_interviews(applications: list[Application], user: User) -> None:
         )
         .order_by("starts_at", "id")
     )
-    debriefs = Debrief.objects.filter(application_id__in=ids).select_related("round").order_by("raised_at")
-    by_app: dict[int, list] = {pk: [] for pk in ids}
+    rows: dict[int, list] = defaultdict(list)
     for interview in interviews:
-        by_app[interview.application_id].append(interview)
-    debriefs_by_app: dict[int, list] = {pk: [] for pk in ids}
-    for debrief in debriefs:
-        debriefs_by_app[debrief.application_id].append(debrief)
-    runs: dict[int, bool] = {}
+        rows[interview.application_id].append(interview)
+    debriefs: dict[int, list] = defaultdict(list)
+    for debrief in Debrief.objects.filter(application_id__in=ids).select_related("round").order_by("raised_at"):
+        debriefs[debrief.application_id].append(debrief)
+    run = requisitions_run_by(user, {a.requisition_id for a in applications})
     for application in applications:
-        application.interview_rows = by_app[application.pk]
-        application.debrief_rows = debriefs_by_app[application.pk]
-        if application.requisition_id not in runs:
-            runs[application.requisition_id] = runs_requisition(user, application.requisition)
-        application.can_schedule = application.status == "active" and runs[application.requisition_id]
+        application.interview_rows = rows[application.pk]
+        application.debrief_rows = debriefs[application.pk]
+        application.can_schedule = application.status == ApplicationStatus.ACTIVE and application.requisition_id in run

@@ -73,7 +73,7 @@ def create_candidate(*, by: User | None, **fields) -> Candidate:
     candidate.email_key, candidate.phone_key = email_key(candidate.email), phone_key(candidate.phone)
     candidate.full_clean(exclude=["created_by", "merged_into"])
     with transaction.atomic():
-        _save(candidate, by=by, reason=choices.CANDIDATE_CREATED)
+        save_with_history(candidate, by=by, reason=choices.CANDIDATE_CREATED)
     return candidate
 
 
@@ -94,15 +94,15 @@ def merge_candidates(*, keep: Candidate, merge: Candidate, by: User) -> Candidat
             )
         for application in Application.objects.select_for_update().filter(candidate=merged):
             application.candidate = kept
-            _save(application, by=by, reason=choices.CANDIDATE_MERGED)
+            save_with_history(application, by=by, reason=choices.CANDIDATE_MERGED)
         Resume.objects.filter(candidate=merged).update(candidate=kept)  # the resumes follow the person
         for name in CANDIDATE_FIELDS:
             if not getattr(kept, name) and getattr(merged, name):
                 setattr(kept, name, getattr(merged, name))
         kept.email_key, kept.phone_key = email_key(kept.email), phone_key(kept.phone)
-        _save(kept, by=by, reason=choices.CANDIDATE_MERGED)
+        save_with_history(kept, by=by, reason=choices.CANDIDATE_MERGED)
         merged.merged_into = kept
-        _save(merged, by=by, reason=choices.CANDIDATE_MERGED)
+        save_with_history(merged, by=by, reason=choices.CANDIDATE_MERGED)
     return kept
 
 
@@ -187,7 +187,7 @@ def apply(
             created_at=clock.now(),
         )
         application.full_clean(exclude=["candidate", "requisition", "stage", "owner", "source", "disposition"])
-        _save(application, by=by, reason=choices.APPLICATION_CREATED)
+        save_with_history(application, by=by, reason=choices.APPLICATION_CREATED)
         _transition(application, from_stage=None, by=by, at=now)
     return application
 
@@ -197,7 +197,7 @@ def move_application(*, application: Application, to_stage: Stage, by: User | No
     (kind "hired") hires."""
     with transaction.atomic():
         app = _locked(application)
-        _check_active(app)
+        check_active(app)
         if not to_stage.is_active:
             raise PipelineError(_("“%(stage)s” is retired: choose a current stage.") % {"stage": to_stage})
         if to_stage.pk == app.stage_id:
@@ -207,7 +207,7 @@ def move_application(*, application: Application, to_stage: Stage, by: User | No
         app.stage, app.stage_entered_at, app.last_activity_at = to_stage, now, now
         if to_stage.kind == StageKind.HIRED:
             app.status = ApplicationStatus.HIRED
-        _save(app, by=by, reason=choices.APPLICATION_MOVED)
+        save_with_history(app, by=by, reason=choices.APPLICATION_MOVED)
         _transition(app, from_stage=from_stage, by=by, at=now, note=note)
     return app
 
@@ -221,7 +221,7 @@ def close_application(*, application: Application, reason: ReasonCode, by: User 
         raise PipelineError(_("“%(reason)s” is retired: choose a current reason.") % {"reason": reason.label})
     with transaction.atomic():
         app = _locked(application)
-        _check_active(app)
+        check_active(app)
         now = clock.now()
         app.status = STATUS_FOR_CATEGORY[ReasonCategory(reason.category)]
         app.disposition = reason
@@ -229,7 +229,7 @@ def close_application(*, application: Application, reason: ReasonCode, by: User 
         reason_code = (
             choices.APPLICATION_WITHDRAWN if app.status == ApplicationStatus.WITHDRAWN else choices.APPLICATION_REJECTED
         )
-        _save(app, by=by, reason=reason_code)
+        save_with_history(app, by=by, reason=reason_code)
         _transition(app, from_stage=app.stage, by=by, at=now, reason=reason, note=note)
     return app
 
@@ -246,7 +246,7 @@ def log_activity(*, application: Application, kind: str, body: str, by: User | N
         activity.full_clean(exclude=["application", "by"])
         activity.save()
         app.last_activity_at = activity.at
-        _save(app, by=by, reason=choices.APPLICATION_TOUCHED)
+        save_with_history(app, by=by, reason=choices.APPLICATION_TOUCHED)
     return activity
 
 
@@ -256,11 +256,11 @@ def reassign_owner(*, application: Application, owner: User, by: User | None) ->
         raise PipelineError(_("%(who)s is not an active recruiter.") % {"who": owner})
     with transaction.atomic():
         app = _locked(application)
-        _check_active(app)
+        check_active(app)
         if app.owner_id == owner.pk:
             return app
         app.owner = owner
-        _save(app, by=by, reason=choices.APPLICATION_REASSIGNED)
+        save_with_history(app, by=by, reason=choices.APPLICATION_REASSIGNED)
     return app
 
 
@@ -319,7 +319,8 @@ def _locked(application: Application) -> Application:
     return Application.objects.select_for_update(of=("self",)).select_related("stage").get(pk=application.pk)
 
 
-def _check_active(app: Application) -> None:
+def check_active(app: Application) -> None:
+    """PipelineError unless the application is still active (not hired, rejected or withdrawn)."""
     if app.status in CLOSED_STATUSES:
         raise PipelineError(
             _("This application is closed (%(status)s).") % {"status": app.get_status_display().lower()}
@@ -339,7 +340,9 @@ def _transition(app: Application, *, from_stage, by, at, reason=None, note: str 
     )
 
 
-def _save(instance, *, by: User | None, reason: str) -> None:
+def save_with_history(instance, *, by: User | None, reason: str) -> None:
+    """Save `instance` with its history row stamped at the portal's clock, by `by`, for `reason` (an audit
+    code). Every writer of the pipeline's tables (this module, candidates.interviews) saves through it."""
     clock.stamp_history(instance)
     instance._history_user = by
     instance._change_reason = reason

@@ -20,6 +20,7 @@ from candidates.permissions import (
     can_edit_candidates,
     can_import_applications,
     can_move_applications,
+    can_see_scorecards,
     can_view_contact_details,
 )
 from candidates.services import (
@@ -88,7 +89,7 @@ def candidate_detail(request, pk):
     applications = selectors.candidate_applications(candidate, request.user)
     for application in applications:
         application.flags = selectors.risk_flags(application)
-    show_interviews = selectors.sees_interviews(request.user)
+    show_interviews = can_see_scorecards(request.user)
     if show_interviews:
         selectors.attach_interviews(applications, request.user)
     context = {

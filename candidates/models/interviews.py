@@ -16,7 +16,10 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from candidates.choices import (
+    CHANGEABLE_INTERVIEW_STATUSES,
+    HELD_INTERVIEW_STATUSES,
     TIMED_INTERVIEW_STATUSES,
+    UPCOMING_INTERVIEW_STATUSES,
     DebriefStatus,
     InterviewStatus,
     PanelRole,
@@ -25,6 +28,7 @@ from candidates.choices import (
     ScorecardStatus,
 )
 from candidates.models.pipeline import TEXT_LIMIT, VocabularyQuerySet
+from portal import clock
 
 MAX_ROUNDS = 8
 
@@ -196,6 +200,27 @@ class Interview(models.Model):
 
     def get_absolute_url(self):
         return reverse("candidates:interview", args=[self.pk])
+
+    # The rules of what can happen to an interview next, for the service that enforces them and the
+    # page that offers them.
+
+    @property
+    def has_started(self) -> bool:
+        return self.starts_at is not None and self.starts_at <= clock.now()
+
+    @property
+    def can_change(self) -> bool:
+        """Still to happen: reschedule, change the panel or place, cancel."""
+        return self.status in CHANGEABLE_INTERVIEW_STATUSES
+
+    @property
+    def can_complete(self) -> bool:
+        return self.status in UPCOMING_INTERVIEW_STATUSES and self.has_started
+
+    @property
+    def can_be_scored(self) -> bool:
+        """Booked or held, and started: scorecards can be written (or a no-show recorded)."""
+        return self.status in HELD_INTERVIEW_STATUSES and self.has_started
 
 
 class InterviewParticipant(models.Model):
