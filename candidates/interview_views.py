@@ -388,7 +388,7 @@ def interview_action(request, pk, action):
 def plan_detail(request, pk):
     """A requisition's interview plan: its rounds, panels and criteria; edited by those who run it."""
     requisition = get_object_or_404(requisitions_for_user(request.user), pk=pk)
-    if not can_see_scorecards(request.user):
+    if not request.user.has_perm("candidates.view_interviewplan"):
         raise PermissionDenied
     editable = can_edit_plan(request.user, requisition)
     plan = InterviewPlan.objects.filter(requisition=requisition).select_related("template").first()

@@ -17,14 +17,21 @@ ROLE_PERMISSIONS = {
         "candidates.candidate": EDIT,
         "candidates.application": EDIT,
         "candidates.activity": NOTE,
+        "candidates.interviewplan": VIEW,
     },
     Role.HIRING_MANAGER: {
         "candidates.candidate": VIEW,
         "candidates.application": VIEW,
         "candidates.activity": NOTE,
+        "candidates.interviewplan": VIEW,
     },
     Role.FINANCE: {"candidates.candidate": VIEW, "candidates.application": VIEW},
-    Role.HR: {"candidates.candidate": EDIT, "candidates.application": VIEW, "candidates.activity": VIEW},
+    Role.HR: {
+        "candidates.candidate": EDIT,
+        "candidates.application": VIEW,
+        "candidates.activity": VIEW,
+        "candidates.interviewplan": VIEW,
+    },
     Role.ADMIN: {
         "candidates.candidate": EDIT,
         "candidates.application": EDIT,
@@ -36,6 +43,7 @@ ROLE_PERMISSIONS = {
         "candidates.interviewplantemplate": EDIT,
         "candidates.interviewroundtemplate": ("add", "change", "delete", "view"),
         "candidates.interviewercap": ("add", "change", "delete", "view"),
+        "candidates.interviewplan": VIEW,
     },
 }
 

@@ -204,6 +204,7 @@ def _render_board(request, req, *, status=200):
         "stages": [column["stage"] for column in columns],
         "reason_options": _reason_options(),
         "can_move": can_move_applications(request.user),
+        "show_plan": request.user.has_perm("candidates.view_interviewplan"),
     }
     template = "candidates/_board.html" if is_partial_request(request) else "candidates/board.html"
     return render(request, template, context, status=status)

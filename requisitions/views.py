@@ -254,6 +254,7 @@ def requisition_detail(request, pk):
         "can_share": can_share_requisition(user, req),
         # The pipeline module's board, for those who may see applications (a permission, not an import).
         "show_board": req.status == Status.OPEN and user.has_perm("candidates.view_application"),
+        "show_plan": user.has_perm("candidates.view_interviewplan"),
         "shared_with": selectors.shared_with(req),
         "share_form": ShareForm(),
     }

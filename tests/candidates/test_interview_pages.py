@@ -215,3 +215,16 @@ def test_interview_pages_cost_the_same_with_more_data(client, setting, recruiter
             after = _count(client, url)
             assert after == before[url], url
             assert after <= 20, url
+
+
+def test_the_plan_is_reached_from_the_requisition_and_its_board(client, open_requisition, recruiter, hm, finance, hr):
+    plan_url = reverse("candidates:plan", args=[open_requisition.pk])
+    for user, sees in [(recruiter, True), (hm, True), (hr, True), (finance, False)]:
+        client.force_login(user)
+        detail = client.get(open_requisition.get_absolute_url())
+        assert detail.status_code == 200
+        assert (plan_url in detail.content.decode()) is sees, user.username
+        board = client.get(reverse("candidates:board", args=[open_requisition.pk]))
+        assert board.status_code == 200
+        assert (plan_url in board.content.decode()) is sees, user.username
+        assert client.get(plan_url).status_code == (200 if sees else 403), user.username
