@@ -7,13 +7,23 @@ Idempotent: a run that finds demo candidates adds nothing.
 """
 
 import random
+from collections import Counter
 from datetime import datetime, timedelta
 
 from django.utils import timezone
 
 from candidates import imports
 from candidates.choices import ImportStatus
-from candidates.models import Application, Candidate, CandidateImport, Debrief, ReasonCode, Source, Stage
+from candidates.models import (
+    Application,
+    Candidate,
+    CandidateImport,
+    Debrief,
+    InterviewerCap,
+    ReasonCode,
+    Source,
+    Stage,
+)
 from candidates.services import (
     apply,
     attach_resume,
@@ -199,10 +209,27 @@ def _interviews(rng: random.Random, log) -> None:
             _upcoming_interview(application, technical, seats, by, state=state, start=start)
         else:
             start = _slot(
-                timezone.now() - timedelta(days={"debrief": 3, "decided": 8, "overdue": 4, "no_show": 2}[state]), rng
+                timezone.now() - timedelta(days={"debrief": 3, "decided": 8, "overdue": 7, "no_show": 2}[state]), rng
             )
             _past_interview(application, technical, seats, by, state=state, start=start, rng=rng)
+    _part_time(panel[-1])
     log("interviews: " + ", ".join(f"{n} {state.replace('_', ' ')}" for state, n in sorted(counts.items())))
+
+
+def _part_time(person) -> None:
+    """One interviewer works part-time: their weekly cap sits one under their busiest booked week, so the
+    interviewer-load page has someone over cap to flag whatever day the demo is seeded."""
+    from candidates.choices import UPCOMING_INTERVIEW_STATUSES
+    from candidates.selectors import week_bounds
+
+    weeks = Counter(
+        week_bounds(starts_at)[0]
+        for starts_at in person.interview_seats.filter(
+            interview__status__in=UPCOMING_INTERVIEW_STATUSES, interview__starts_at__gte=timezone.now()
+        ).values_list("interview__starts_at", flat=True)
+    )
+    if weeks:
+        InterviewerCap.objects.update_or_create(user=person, defaults={"weekly_cap": max(1, max(weeks.values()) - 1)})
 
 
 def _upcoming_interview(application, round_, seats, by, *, state: str, start: datetime) -> None:
@@ -261,10 +288,10 @@ def _score(interview, interviewer, rng: random.Random) -> None:
     from candidates import interviews as svc
 
     level = rng.choice([2, 3, 3, 4])
-    ratings = {
-        c.pk: svc.RatingInput(max(1, min(4, level + rng.choice([-1, 0, 0, 1]))), rng.choice(EVIDENCE))
-        for c in interview.round.criteria.all()
-    }
+    ratings = {}
+    for criterion in interview.round.criteria.all():
+        rating = max(1, min(4, level + rng.choice([-1, 0, 0, 1])))
+        ratings[criterion.pk] = svc.RatingInput(rating, rng.choice(EVIDENCE[rating]))
     svc.save_scorecard(
         interview=interview, by=interviewer, ratings=ratings, submit=True,
         recommendation={1: "strong_no", 2: "no", 3: "yes", 4: "strong_yes"}[level],
@@ -272,13 +299,24 @@ def _score(interview, interviewer, rng: random.Random) -> None:
     )  # fmt: skip
 
 
-EVIDENCE = [
-    "Walked through a queue design, named the failure modes and how to observe them.",
-    "Needed prompting to state assumptions; recovered well once asked.",
-    "Gave a concrete story of a disagreement with a peer and how it was resolved.",
-    "Answered fluently but stayed general; few specifics on their own contribution.",
-    "Compared two approaches with costs and chose sensibly for our scale.",
-]
+EVIDENCE = {
+    1: [
+        "Could not describe their own part in the project; every answer stayed at the team level.",
+        "Missed the central trade-off even when it was pointed out.",
+    ],
+    2: [
+        "Needed prompting to state assumptions; recovered only partly once asked.",
+        "Answered fluently but stayed general; few specifics on their own contribution.",
+    ],
+    3: [
+        "Walked through a queue design, named the failure modes and how to observe them.",
+        "Gave a concrete story of a disagreement with a peer and how it was resolved.",
+    ],
+    4: [
+        "Compared two approaches with costs and chose sensibly for our scale, unprompted.",
+        "Three specific examples, each with the outcome measured and what they would change.",
+    ],
+}
 
 
 def _slot(day: datetime, rng: random.Random) -> datetime:

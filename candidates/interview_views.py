@@ -57,15 +57,20 @@ LOAD_WEEKS = 4
 
 @require_GET
 def interview_list(request):
-    """The interviews I sit on: coming up, and the last weeks' with my scorecard's state."""
-    if not can_sit_on_panel(request.user):
+    """Two views of the interviews: the ones I sit on, and (for those who oversee hiring) the team's on
+    the requisitions I run: to schedule, coming up, and scorecards still owed."""
+    user = request.user
+    if not can_sit_on_panel(user):
         raise PermissionDenied
-    upcoming, past = selectors.my_interview_seats(request.user)
-    context = {
-        "upcoming": upcoming,
-        "past": past,
-        "can_view_load": can_view_interview_load(request.user),
-    }
+    team = can_see_scorecards(user)
+    scope = request.GET.get("scope", "team" if team else "mine")
+    if scope not in ("team", "mine") or (scope == "team" and not team):
+        scope = "mine"
+    context = {"scope": scope, "team": team, "can_view_load": can_view_interview_load(user)}
+    if scope == "team":
+        context.update(selectors.team_interviews(user))
+    else:
+        context["upcoming"], context["past"] = selectors.my_interview_seats(user)
     return render(request, "candidates/interviews.html", context)
 
 
@@ -124,9 +129,12 @@ def _render_kit(request, interview, *, status=200, posted=None, errors=None, rev
         "can_complete": manage and interview.can_complete,
         "can_change": manage and interview.can_change,
         "can_no_show": manage and interview.can_be_scored,
+        # The debrief is read by those who oversee the application, not by the panel.
         "debrief": Debrief.objects.filter(application=application, round=interview.round)
         .exclude(status=DebriefStatus.CANCELLED)
-        .first(),
+        .first()
+        if can_see_scorecards(user) and selectors.applications_for_user(user).filter(pk=application.pk).exists()
+        else None,
         "can_proceed": can_proceed_to_debrief(user, application) and sees_all,
     }
     return render(request, "candidates/interview_detail.html", context, status=status)

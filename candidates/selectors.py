@@ -10,8 +10,8 @@ from collections import Counter, defaultdict
 from datetime import datetime, timedelta
 
 from django.conf import settings
-from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet, Window
-from django.db.models.functions import RowNumber
+from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet, Subquery, Window
+from django.db.models.functions import Coalesce, RowNumber
 from django.utils import timezone
 
 from candidates.choices import (
@@ -234,6 +234,53 @@ def my_interview_seats(user: User, *, days: int = 30, limit: int = 200) -> tuple
         )
         (upcoming if ahead else past).append(seat)
     return upcoming, past[::-1]
+
+
+def team_interviews(user: User, *, days: int = 30, limit: int = 100) -> dict[str, list[Interview]]:
+    """The interviews of the applications the user oversees (recruiters and hiring managers: the
+    requisitions they run; HR and admins: all), in three lists: still to schedule, coming up in the next
+    `days` days, and held in the last `days` days with scorecards still owed. Each interview carries
+    `panel` (its participants) and `expected` / `submitted` scorecard counts. Four queries."""
+    if not can_see_scorecards(user):
+        return {"to_schedule": [], "upcoming": [], "awaiting": []}
+    now = timezone.now()
+    scoring = InterviewParticipant.objects.filter(interview=OuterRef("pk"), panel_role__in=SCORING_PANEL_ROLES)
+    submitted = Scorecard.objects.filter(interview=OuterRef("pk"), status=ScorecardStatus.SUBMITTED)
+    base = (
+        interviews_for_user(user)
+        .annotate(
+            expected=Coalesce(Subquery(_count_per_interview(scoring, "user")), 0),
+            submitted=Coalesce(Subquery(_count_per_interview(submitted, "interviewer")), 0),
+        )
+        .select_related("application__candidate", "application__requisition", "round")
+        .prefetch_related(
+            Prefetch(
+                "participants",
+                queryset=InterviewParticipant.objects.select_related("user").order_by("panel_role", "user__first_name"),
+                to_attr="panel",
+            )
+        )
+    )
+    return {
+        "to_schedule": list(base.filter(status=InterviewStatus.TO_SCHEDULE).order_by("created_at", "id")[:limit]),
+        "upcoming": list(
+            base.filter(
+                status__in=UPCOMING_INTERVIEW_STATUSES, ends_at__gte=now, starts_at__lt=now + timedelta(days=days)
+            ).order_by("starts_at", "id")[:limit]
+        ),
+        "awaiting": list(
+            base.filter(
+                status=InterviewStatus.COMPLETED,
+                starts_at__gte=now - timedelta(days=days),
+                submitted__lt=F("expected"),
+            ).order_by("starts_at", "id")[:limit]
+        ),
+    }
+
+
+def _count_per_interview(rows: QuerySet, person: str) -> QuerySet:
+    """How many distinct people `rows` (filtered on OuterRef("pk")) hold, as a one-value subquery."""
+    return rows.order_by().values("interview").annotate(n=Count(person, distinct=True)).values("n")
 
 
 def _with_ratings(scorecards: QuerySet[Scorecard]) -> QuerySet[Scorecard]:

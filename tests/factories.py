@@ -152,3 +152,16 @@ def approval_steps(subject):
     return ApprovalStep.objects.filter(
         chain__subject_type=ContentType.objects.get_for_model(subject), chain__subject_id=subject.pk
     ).order_by("chain__round", "step", "id")
+
+
+def submit_scorecard(interview, by, *, rating=3, evidence="x", recommendation="yes"):
+    """`by`'s scorecard on `interview`, every criterion rated `rating`, submitted through the service."""
+    from candidates import interviews
+
+    return interviews.save_scorecard(
+        interview=interview,
+        by=by,
+        ratings={c.pk: interviews.RatingInput(rating, evidence) for c in interview.round.criteria.all()},
+        recommendation=recommendation,
+        submit=True,
+    )

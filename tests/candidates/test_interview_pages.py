@@ -16,7 +16,7 @@ from candidates.models import Interview, InterviewerCap, StageTransition
 from candidates.services import apply, create_candidate, move_application
 from portal.choices import Role
 from portal.models import Decision
-from tests.factories import UserFactory
+from tests.factories import UserFactory, submit_scorecard
 
 pytestmark = pytest.mark.django_db
 
@@ -181,18 +181,24 @@ def test_interview_pages_cost_the_same_with_more_data(client, setting, recruiter
     _into_the_past(interview)
     svc.complete_interview(interview=interview, by=recruiter)
     for seat in setting["panel"]:
-        svc.save_scorecard(
-            interview=interview,
-            by=seat,
-            ratings={c.pk: svc.RatingInput(3, "x") for c in interview.round.criteria.all()},
-            recommendation="yes",
-            submit=True,
-        )
+        submit_scorecard(interview, seat)
     debrief = Decision.objects.get(kind=DEBRIEF_KIND).subject
     hm = setting["req"].hiring_manager
+    # Something in each of the team lists: one to schedule, one booked, one held with a scorecard owed.
+    svc.schedule_interview(
+        application=_application(setting, recruiter, 20),
+        round=setting["technical"],
+        panel=[svc.Seat(setting["panel"][0], "lead")],
+        by=recruiter,
+    )
+    _book(setting, _application(setting, recruiter, 21), recruiter)
+    owed = _book(setting, _application(setting, recruiter, 22), recruiter)
+    _into_the_past(owed)
+    svc.complete_interview(interview=owed, by=recruiter)
     pages = {
         recruiter: [
             reverse("candidates:interviewer_load"),
+            reverse("candidates:interviews"),
             reverse("candidates:plan", args=[setting["req"].pk]),
             reverse("candidates:schedule", args=[first.pk]),
             reverse("candidates:detail", args=[first.candidate_id]),
@@ -205,7 +211,7 @@ def test_interview_pages_cost_the_same_with_more_data(client, setting, recruiter
         client.force_login(user)
         for url in urls:
             client.get(url)  # warm the session
-            before[url] = _count(client, url)
+            before[user.pk, url] = _count(client, url)
     for n in range(1, 9):  # more applications, interviews and panelists
         _book(setting, _application(setting, recruiter, n), recruiter, days=1 + n)
     for user, urls in pages.items():
@@ -213,7 +219,7 @@ def test_interview_pages_cost_the_same_with_more_data(client, setting, recruiter
         for url in urls:
             client.get(url)
             after = _count(client, url)
-            assert after == before[url], url
+            assert after == before[user.pk, url], url
             assert after <= 20, url
 
 
@@ -228,3 +234,50 @@ def test_the_plan_is_reached_from_the_requisition_and_its_board(client, open_req
         assert board.status_code == 200
         assert (plan_url in board.content.decode()) is sees, user.username
         assert client.get(plan_url).status_code == (200 if sees else 403), user.username
+
+
+def test_the_recruiter_sees_the_team_interviews_and_what_is_still_owed(client, setting, recruiter):
+    waiting = svc.schedule_interview(
+        application=_application(setting, recruiter, 0),
+        round=setting["technical"],
+        panel=[svc.Seat(setting["panel"][0], "lead")],
+        by=recruiter,
+    )
+    booked = _book(setting, _application(setting, recruiter, 1), recruiter, days=2)
+    held = _book(setting, _application(setting, recruiter, 2), recruiter)
+    _into_the_past(held)
+    svc.complete_interview(interview=held, by=recruiter)
+    lead = setting["panel"][0]
+    submit_scorecard(held, lead)
+
+    client.force_login(recruiter)
+    page = client.get(reverse("candidates:interviews")).content.decode()
+    schedule, upcoming, awaiting = (
+        page[page.index(f'id="{h}"') :] for h in ("schedule-heading", "team-upcoming-heading", "awaiting-heading")
+    )
+    assert waiting.get_absolute_url() in schedule[: schedule.index("team-upcoming-heading")]
+    assert booked.get_absolute_url() in upcoming[: upcoming.index("awaiting-heading")]
+    assert held.get_absolute_url() in awaiting and "1/2" in awaiting  # one of two scorecards in
+
+    # Someone who runs none of these requisitions sees none of them; an interviewer only their seats.
+    client.force_login(UserFactory(username="elsewhere", roles=[Role.RECRUITER]))
+    other = client.get(reverse("candidates:interviews")).content.decode()
+    assert not any(i.get_absolute_url() in other for i in (waiting, booked, held))
+    client.force_login(setting["panel"][1])
+    seats = client.get(reverse("candidates:interviews") + "?scope=team").content.decode()
+    assert "On the requisitions you oversee" not in seats
+    assert booked.get_absolute_url() in seats and waiting.get_absolute_url() not in seats
+
+
+def test_the_panel_is_not_sent_to_a_debrief_it_cannot_open(client, setting, recruiter):
+    interview = _book(setting, _application(setting, recruiter), recruiter)
+    _into_the_past(interview)
+    svc.complete_interview(interview=interview, by=recruiter)
+    for seat in setting["panel"]:
+        submit_scorecard(interview, seat)
+    debrief_url = reverse("candidates:debrief", args=[Decision.objects.get(kind=DEBRIEF_KIND).subject_id])
+    client.force_login(setting["panel"][0])
+    assert debrief_url not in client.get(interview.get_absolute_url()).content.decode()
+    assert client.get(debrief_url).status_code == 403
+    client.force_login(setting["req"].hiring_manager)
+    assert debrief_url in client.get(interview.get_absolute_url()).content.decode()

@@ -6,6 +6,7 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 
+from candidates.choices import Recommendation
 from requisitions.choices import Status
 
 CSS = (Path(settings.BASE_DIR) / "static" / "portal" / "portal.css").read_text()
@@ -48,7 +49,11 @@ def test_contrast_formula():
     assert round(contrast("#777777", "#ffffff"), 2) == 4.48
 
 
-BADGES = [f".badge.status-{status}" for status in Status.values] + [".badge.badge-overdue"]
+BADGES = (
+    [f".badge.status-{status}" for status in Status.values]
+    + [f".badge.recommendation-{value}" for value in Recommendation.values]
+    + [".badge.badge-overdue"]
+)
 
 
 @pytest.mark.parametrize("selector", BADGES)
@@ -58,3 +63,11 @@ def test_every_status_badge_has_explicit_colours_with_aa_contrast(selector):
     background = rule.get("background-color") or rule.get("background")
     assert background and "color" in rule, f"{selector} must set both its text and background colours"
     assert contrast(rule["color"], background) >= 4.5, selector
+
+
+def test_no_template_styles_inline():
+    """The content security policy refuses inline styles: a style="" attribute would be dropped in the
+    browser, so the look it asks for belongs in portal.css."""
+    templates = Path(settings.BASE_DIR) / "templates"
+    offenders = [str(t.relative_to(templates)) for t in templates.rglob("*.html") if "style=" in t.read_text()]
+    assert offenders == []

@@ -108,6 +108,18 @@ def test_every_demo_login_lands_on_my_work_with_something_to_do(client):
     assert len(entered_twice) == 12
     assert all(possible_duplicates(c).exists() for c in entered_twice)
 
+    # Interviews in every state, scorecards in and overdue, debriefs open and decided, someone over cap.
+    from candidates.models import Debrief, Interview, Scorecard
+    from candidates.selectors import interviewer_load
+
+    assert set(Interview.objects.values_list("status", flat=True)) == {
+        "to_schedule", "scheduled", "rescheduled", "completed", "cancelled", "no_show",
+    }  # fmt: skip
+    assert Scorecard.objects.filter(status="submitted").exists()
+    assert Decision.objects.overdue().filter(kind="scorecard_due").exists()
+    assert set(Debrief.objects.values_list("status", flat=True)) >= {"open", "decided"}
+    assert any(row["over"] for row in interviewer_load()[1])
+
 
 MOMENTS = [
     datetime(2027, 3, 8, 8, 30, tzinfo=timezone.get_default_timezone()),  # a Monday, before work
