@@ -91,7 +91,7 @@ def interview_detail(request, pk):
 
 def _render_kit(request, interview, *, status=200, posted=None, errors=None, revising=False, revise_reason=""):
     user = request.user
-    participants = list(interview.participants.select_related("user").order_by("panel_role", "user__first_name"))
+    participants = list(interview.participants.select_related("user").order_by(*selectors.PANEL_ORDER))
     seat = next((p for p in participants if p.user_id == user.pk), None)
     criteria = list(interview.round.criteria.order_by("name"))
     application = interview.application

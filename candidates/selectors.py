@@ -10,7 +10,7 @@ from collections import Counter, defaultdict
 from datetime import datetime, timedelta
 
 from django.conf import settings
-from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet, Subquery, Window
+from django.db.models import Case, Count, Exists, F, OuterRef, Prefetch, Q, QuerySet, Subquery, Value, When, Window
 from django.db.models.functions import Coalesce, RowNumber
 from django.utils import timezone
 
@@ -20,6 +20,7 @@ from candidates.choices import (
     UPCOMING_INTERVIEW_STATUSES,
     ApplicationStatus,
     InterviewStatus,
+    PanelRole,
     Recommendation,
     ScorecardStatus,
 )
@@ -236,6 +237,13 @@ def my_interview_seats(user: User, *, days: int = 30, limit: int = 200) -> tuple
     return upcoming, past[::-1]
 
 
+# A panel as people read it: the lead first, then interviewers, shadows and the hiring manager.
+PANEL_ORDER = (
+    Case(*(When(panel_role=role, then=Value(n)) for n, role in enumerate(PanelRole.values)), default=Value(99)),
+    "user__first_name",
+)
+
+
 def team_interviews(user: User, *, days: int = 30, limit: int = 100) -> dict[str, list[Interview]]:
     """The interviews of the applications the user oversees (recruiters and hiring managers: the
     requisitions they run; HR and admins: all), in three lists: still to schedule, coming up in the next
@@ -256,7 +264,7 @@ def team_interviews(user: User, *, days: int = 30, limit: int = 100) -> dict[str
         .prefetch_related(
             Prefetch(
                 "participants",
-                queryset=InterviewParticipant.objects.select_related("user").order_by("panel_role", "user__first_name"),
+                queryset=InterviewParticipant.objects.select_related("user").order_by(*PANEL_ORDER),
                 to_attr="panel",
             )
         )
