@@ -129,12 +129,11 @@ def _render_kit(request, interview, *, status=200, posted=None, errors=None, rev
         "can_complete": manage and interview.can_complete,
         "can_change": manage and interview.can_change,
         "can_no_show": manage and interview.can_be_scored,
-        # The debrief is read by those who oversee the application, not by the panel.
-        "debrief": Debrief.objects.filter(application=application, round=interview.round)
+        # Linked only for those who may open it (the same slice as the debrief page), never the panel as such.
+        "debrief": selectors.debriefs_for_user(user)
+        .filter(application=application, round=interview.round)
         .exclude(status=DebriefStatus.CANCELLED)
-        .first()
-        if can_see_scorecards(user) and selectors.applications_for_user(user).filter(pk=application.pk).exists()
-        else None,
+        .first(),
         "can_proceed": can_proceed_to_debrief(user, application) and sees_all,
     }
     return render(request, "candidates/interview_detail.html", context, status=status)
@@ -467,9 +466,8 @@ def _debrief_for(request, pk) -> Debrief:
     user = request.user
     if not can_see_scorecards(user):
         raise PermissionDenied
-    visible = selectors.applications_for_user(user)
     return get_object_or_404(
-        Debrief.objects.filter(application__in=visible.values("pk")).select_related(
+        selectors.debriefs_for_user(user).select_related(
             "application__candidate",
             "application__requisition__hiring_manager",
             "application__stage",

@@ -57,6 +57,14 @@ def applications_for_user(user: User) -> QuerySet[Application]:
     return Application.objects.filter(granted_to(user, field="requisition_id"))
 
 
+def debriefs_for_user(user: User) -> QuerySet[Debrief]:
+    """The debriefs a user may open: those of the applications they see, for those who read scorecards
+    (recruiters, hiring managers, HR, admins); none for a panelist as such."""
+    if not can_see_scorecards(user):
+        return Debrief.objects.none()
+    return Debrief.objects.filter(application__in=applications_for_user(user).values("pk"))
+
+
 def candidates_for_user(user: User) -> QuerySet[Candidate]:
     """The people behind the user's applications, and those the user added who have none yet."""
     if not user.is_authenticated or not user.is_active or not user.has_perm("candidates.view_candidate"):
