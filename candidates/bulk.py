@@ -18,6 +18,8 @@ import unicodedata
 from datetime import datetime, timedelta
 
 from django.db import transaction
+from django.db.models import Count, OuterRef, Subquery
+from django.db.models.functions import Coalesce
 
 from candidates.choices import STATUS_FOR_CATEGORY, ApplicationStatus, ReasonCategory, StageKind
 from candidates.demo import CITIES, FIRST, LAST, NOTES
@@ -26,6 +28,7 @@ from candidates.services import email_key, phone_key
 from portal.bulk import Clock, insert, next_id, reset_sequences
 from requisitions.bulk import LARGEST, UNIT, volume_requisitions
 from requisitions.choices import Status
+from requisitions.models import Requisition
 
 CANDIDATES = 40 * UNIT  # per unit of --scale, the demo's included
 APPLICATIONS = 50 * UNIT
@@ -194,7 +197,19 @@ class _Volume:
         insert(Application, APPLICATION_FIELDS, self.applications)
         candidates = insert(Candidate, CANDIDATE_FIELDS, self._candidates())
         insert(Activity, ACTIVITY_FIELDS, self.activities)
+        self._count_hires()
         return candidates, len(self.applications), transitions, len(self.activities)
+
+    @staticmethod
+    def _count_hires() -> None:
+        """Each filled requisition counts the openings its hired applications took."""
+        hired = (
+            Application.objects.filter(requisition=OuterRef("pk"), status="hired")
+            .values("requisition")
+            .annotate(n=Count("id"))
+            .values("n")
+        )
+        Requisition.objects.filter(status=Status.FILLED).update(hires=Coalesce(Subquery(hired), 0))
 
     def _window(self, req: dict) -> tuple[datetime, datetime]:
         """When applications on `req` happen: from its opening to now, to its filling, or to when it

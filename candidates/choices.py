@@ -27,6 +27,7 @@ class ReasonCategory(models.TextChoices):
     WE_REJECTED = "we_rejected", _("We rejected")
     THEY_WITHDREW = "they_withdrew", _("They withdrew")
     NO_SHOW = "no_show", _("No show")
+    OFFER_DECLINED = "offer_declined", _("Offer declined")
 
 
 # Which reason categories close an application with which status.
@@ -34,6 +35,7 @@ STATUS_FOR_CATEGORY = {
     ReasonCategory.WE_REJECTED: ApplicationStatus.REJECTED,
     ReasonCategory.NO_SHOW: ApplicationStatus.REJECTED,
     ReasonCategory.THEY_WITHDREW: ApplicationStatus.WITHDRAWN,
+    ReasonCategory.OFFER_DECLINED: ApplicationStatus.WITHDRAWN,
 }
 
 

@@ -34,6 +34,16 @@ REASONS = [
     ("no_show", "No show", ReasonCategory.NO_SHOW),
 ]
 
+# Why a candidate turned an offer down (offers.services.decline_offer requires one).
+OFFER_DECLINED_REASONS = [
+    ("declined_comp", "Compensation", ReasonCategory.OFFER_DECLINED),
+    ("declined_competing", "Competing offer", ReasonCategory.OFFER_DECLINED),
+    ("declined_role", "The role", ReasonCategory.OFFER_DECLINED),
+    ("declined_location", "Location", ReasonCategory.OFFER_DECLINED),
+    ("declined_timing", "Timing", ReasonCategory.OFFER_DECLINED),
+    ("declined_other", "Other", ReasonCategory.OFFER_DECLINED),
+]
+
 # code, name, kind, parent code
 SOURCES = [
     ("direct", "Careers site", SourceKind.DIRECT, ""),
@@ -86,6 +96,12 @@ def install_default_vocabulary() -> dict[str, int]:
         for code, label, category in REASONS:
             _save(ReasonCode(code=code, label=label, category=category))
             created["reasons"] += 1
+    if not ReasonCode.history.filter(category=ReasonCategory.OFFER_DECLINED).exists():
+        # Separately: installations that had their reasons before offers existed get these too.
+        for code, label, category in OFFER_DECLINED_REASONS:
+            if not ReasonCode.objects.filter(code=code).exists():
+                _save(ReasonCode(code=code, label=label, category=category))
+                created["reasons"] += 1
     if not Source.history.exists():
         parents = {}
         for code, name, kind, parent in SOURCES:

@@ -60,12 +60,12 @@ def recurring_costs(req: Requisition) -> list[tuple[str, Decimal]]:
 
 
 def forecast_lines(req: Requisition) -> list[Line]:
-    """The first-year cost of every opening, at the top of the range: pay spread over the first twelve
-    months, one-time costs in the start month. The lines add up exactly to cost_max × openings."""
-    if req.cost_max is None:
+    """The first-year cost of every opening still to fill, at the top of the range: pay spread over the
+    first twelve months, one-time costs in the start month. The lines add up exactly to cost_max × the
+    openings left (a hire's cost is committed by its accepted offer instead)."""
+    left = req.openings_left
+    if req.cost_max is None or not left:
         return []
-    recurring = [
-        Line(cat, req.money(amount) * req.openings, MONTHS_IN_FIRST_YEAR) for cat, amount in recurring_costs(req)
-    ]
-    one_time = [Line(cat, req.money(amount) * req.openings) for cat, amount in one_time_costs(req)]
+    recurring = [Line(cat, req.money(amount) * left, MONTHS_IN_FIRST_YEAR) for cat, amount in recurring_costs(req)]
+    one_time = [Line(cat, req.money(amount) * left) for cat, amount in one_time_costs(req)]
     return [line for line in recurring + one_time if line.money.amount]

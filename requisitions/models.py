@@ -81,6 +81,9 @@ class Requisition(models.Model):
     openings = models.PositiveSmallIntegerField(
         _("openings"), default=1, validators=[MinValueValidator(1), MaxValueValidator(MAX_OPENINGS)]
     )
+    hires = models.PositiveSmallIntegerField(
+        _("hires"), default=0, editable=False, help_text=_("Openings taken by an accepted offer.")
+    )
     hiring_manager = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("hiring manager"), on_delete=models.PROTECT, related_name="+"
     )
@@ -178,6 +181,7 @@ class Requisition(models.Model):
                 violation_error_message=_("The base pay minimum cannot be above the maximum."),
             ),
             models.CheckConstraint(condition=Q(openings__gte=1), name="req_at_least_one_opening"),
+            models.CheckConstraint(condition=Q(hires__lte=F("openings")), name="req_hires_within_openings"),
             models.CheckConstraint(
                 condition=Q(cost_min__isnull=True) | Q(cost_max__isnull=True) | Q(cost_min__lte=F("cost_max")),
                 name="req_cost_min_le_max",
@@ -197,6 +201,11 @@ class Requisition(models.Model):
     @property
     def is_contract(self) -> bool:
         return self.employment_type in CONTRACT_TYPES
+
+    @property
+    def openings_left(self) -> int:
+        """Openings no accepted offer has taken yet."""
+        return max(self.openings - self.hires, 0)
 
     @property
     def one_time_costs(self) -> Decimal:

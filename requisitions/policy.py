@@ -11,8 +11,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from portal.choices import Role
-from portal.models import ApprovalRule
 from portal.policy import ROLE_APPROVER, ApprovalPolicy, Condition, Fact, FactKind, FactSpec
+from portal.services.approvals import install_default_rules
 from requisitions.choices import APPROVAL_KIND, POLICY, EmploymentType
 from requisitions.models import Requisition
 from requisitions.selectors import plan_capacity
@@ -129,25 +129,7 @@ DEFAULT_POLICY = [
 
 
 def install_default_policy() -> int:
-    """Give a new installation the default requisition rules. Returns how many were created.
-
-    Does nothing once any requisition rule exists or ever existed (its history is kept), so a
-    policy admins emptied on purpose stays empty (requisitions then go to the hiring manager's manager).
-    """
-    if ApprovalRule.objects.filter(policy=POLICY).exists() or ApprovalRule.history.filter(policy=POLICY).exists():
-        return 0
-    for position, name, condition, fact, threshold, approver, role, step in DEFAULT_POLICY:
-        rule = ApprovalRule(
-            policy=POLICY,
-            name=name,
-            position=position,
-            condition=condition,
-            fact=fact,
-            threshold=threshold,
-            approver=approver,
-            approver_role=role,
-            step=step,
-        )
-        rule._change_reason = "requisitions.approvalrule.default_policy"
-        rule.save()
-    return len(DEFAULT_POLICY)
+    """Give a new installation the default requisition rules (see approvals.install_default_rules)."""
+    return install_default_rules(
+        policy_key=POLICY, rules=DEFAULT_POLICY, reason="requisitions.approvalrule.default_policy"
+    )

@@ -7,7 +7,7 @@ Views, admin actions, tasks and the demo seeder all come through here.
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, F, OuterRef
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -298,7 +298,9 @@ def _close_revision(req: Requisition, *, by: User | None, note: str, cancel: boo
 def _record_forecast(req: Requisition, *, by: User | None, start) -> bool:
     """Record the first-year cost of every opening as a forecast from the start month (or this month,
     when the start has passed), unless a forecast of it stands already. True when it recorded one."""
-    if req.cost_center_id is None or ledger.has_outstanding(source=req, kind=CostKind.FORECAST):
+    if req.cost_center_id is None or not req.openings_left:
+        return False
+    if ledger.has_outstanding(source=req, kind=CostKind.FORECAST):
         return False
     this_month = timezone.localtime(clock.now()).date().replace(day=1)
     first = max(start or this_month, this_month)
@@ -313,9 +315,9 @@ def _record_forecast(req: Requisition, *, by: User | None, start) -> bool:
         memo=ngettext(
             "%(ref)s approved: first-year cost of %(n)d opening",
             "%(ref)s approved: first-year cost of %(n)d openings",
-            req.openings,
+            req.openings_left,
         )
-        % {"ref": req.reference, "n": req.openings},
+        % {"ref": req.reference, "n": req.openings_left},
     )
     return True
 
@@ -330,7 +332,9 @@ def record_missing_forecasts() -> int:
         reverses__isnull=True,
         reversal__isnull=True,
     )
-    missing = Requisition.objects.filter(status__in=choices.FORECAST, cost_max__isnull=False).exclude(Exists(standing))
+    missing = Requisition.objects.filter(
+        status__in=choices.FORECAST, cost_max__isnull=False, hires__lt=F("openings")
+    ).exclude(Exists(standing))
     recorded = 0
     for pk in missing.values_list("pk", flat=True):
         with transaction.atomic():
@@ -345,6 +349,37 @@ def _reverse_forecast(req: Requisition, *, by: User | None, why: str) -> None:
     ledger.reverse_outstanding(
         source=req, kind=CostKind.FORECAST, by=by, memo=_("%(ref)s %(why)s") % {"ref": req.reference, "why": why}
     )
+
+
+def record_hire(*, requisition: Requisition, by: User | None, what: str) -> Requisition:
+    """One opening is taken by an accepted offer (`what` names it, for the ledger's memo): the hire is
+    counted, the forecast is re-recorded for the openings left, and the last hire fills the requisition.
+
+    Called inside the caller's transaction (offers.services.accept_offer); refused unless the requisition
+    is open with an opening left."""
+    with transaction.atomic():
+        req = _locked(requisition)
+        if req.status != Status.OPEN:
+            raise RequisitionError(
+                _("%(ref)s is %(status)s: a hire is recorded only on an open requisition.")
+                % {"ref": req.reference, "status": req.get_status_display().lower()}
+            )
+        if not req.openings_left:
+            raise RequisitionError(_("%(ref)s has no opening left.") % {"ref": req.reference})
+        req.hires += 1
+        _reverse_forecast(req, by=by, why=_("hire: %(what)s") % {"what": what})
+        if req.openings_left:
+            _save(req, by=by, reason=choices.HIRED)
+            _record_forecast(req, by=by, start=req.target_start_date)
+            return req
+        req.filled_at = clock.now()
+        _move(req, Status.FILLED, by=by, reason=choices.FILLED)
+        _tell_owners(
+            req,
+            _("%(ref)s %(title)s is filled: %(what)s.") % {"ref": req.reference, "title": req.title, "what": what},
+            by,
+        )
+    return req
 
 
 # --- After approval ------------------------------------------------------------------------------

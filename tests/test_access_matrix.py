@@ -397,7 +397,8 @@ def candidates_world(personas):
     from requisitions.services import approve_requisition, create_requisition, move_requisition, submit_requisition
     from tests.factories import requisition_fields
 
-    ApprovalRule.objects.exclude(approver="hm_manager").update(is_active=False)  # the admins approve (no manager)
+    # The admins approve (no manager).
+    ApprovalRule.objects.filter(policy="requisition").exclude(approver="hm_manager").update(is_active=False)
 
     def opened(hiring_manager, recruiter):
         req = create_requisition(

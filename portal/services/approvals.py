@@ -194,6 +194,33 @@ def save_approval_rule(*, rule: ApprovalRule, by: User | None) -> ApprovalRule:
     return rule
 
 
+def install_default_rules(*, policy_key: str, rules: list[tuple], reason: str) -> int:
+    """Give a new installation a policy's default rules: `rules` are (position, name, condition, fact,
+    threshold, approver, approver role, step). Returns how many were created.
+
+    Does nothing once any rule of the policy exists or ever existed (its history is kept), so a policy
+    admins emptied on purpose stays empty (its subjects then go to the policy's fallback approver).
+    """
+    existing = ApprovalRule.objects.filter(policy=policy_key)
+    if existing.exists() or ApprovalRule.history.filter(policy=policy_key).exists():
+        return 0
+    for position, name, condition, fact, threshold, approver, role, step in rules:
+        rule = ApprovalRule(
+            policy=policy_key,
+            name=name,
+            position=position,
+            condition=condition,
+            fact=fact,
+            threshold=threshold,
+            approver=approver,
+            approver_role=role,
+            step=step,
+        )
+        rule._change_reason = reason
+        rule.save()
+    return len(rules)
+
+
 # --- Plumbing ----------------------------------------------------------------------------------------
 
 

@@ -10,7 +10,7 @@ from tests.factories import requisition_fields
 def open_requisition(hm, director, recruiter):
     """An approved requisition open for sourcing (approved by the hiring manager's manager alone), run by
     the persona hiring manager and recruiter."""
-    ApprovalRule.objects.exclude(approver="hm_manager").update(is_active=False)
+    ApprovalRule.objects.filter(policy="requisition").exclude(approver="hm_manager").update(is_active=False)
     req = create_requisition(by=hm, hiring_manager=hm, **requisition_fields(recruiter=recruiter))
     submit_requisition(requisition=req, by=hm)
     approve_requisition(requisition=req, by=director)

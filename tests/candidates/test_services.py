@@ -15,6 +15,7 @@ from candidates.services import (
     move_application,
     phone_key,
 )
+from candidates.vocabulary import install_default_vocabulary
 from requisitions.choices import Action
 from requisitions.services import move_requisition
 
@@ -41,8 +42,23 @@ def test_a_new_installation_has_the_default_vocabulary():
         "Applied", "Screen", "Interview", "Debrief", "Offer", "Pre-start", "Hired",
     ]  # fmt: skip
     assert all(stage.definition for stage in Stage.objects.all())
-    assert set(ReasonCode.objects.values_list("category", flat=True)) == {"we_rejected", "they_withdrew", "no_show"}
+    assert set(ReasonCode.objects.values_list("category", flat=True)) == {
+        "we_rejected", "they_withdrew", "no_show", "offer_declined",
+    }  # fmt: skip
+    assert set(ReasonCode.objects.filter(category="offer_declined").values_list("label", flat=True)) == {
+        "Compensation", "Competing offer", "The role", "Location", "Timing", "Other",
+    }  # fmt: skip
     assert Source.objects.get(code="linkedin").parent.code == "job_board"
+
+
+def test_an_installation_with_reasons_from_before_offers_gets_the_offer_declined_reasons():
+    ReasonCode.objects.filter(category="offer_declined").delete()
+    ReasonCode.history.filter(category="offer_declined").delete()
+
+    created = install_default_vocabulary()
+
+    assert created["reasons"] == 6
+    assert install_default_vocabulary()["reasons"] == 0  # once only
 
 
 def test_duplicates_are_found_by_normalised_email_and_phone(candidate):

@@ -20,7 +20,7 @@ def test_a_recruiter_moves_drags_and_rejects_on_the_board(live_server, page):
     director = UserFactory(username="director", roles=[Role.HIRING_MANAGER])
     hm = UserFactory(username="hm", roles=[Role.HIRING_MANAGER], manager=director)
     recruiter = UserFactory(username="rec", roles=[Role.RECRUITER])
-    ApprovalRule.objects.exclude(approver="hm_manager").update(is_active=False)
+    ApprovalRule.objects.filter(policy="requisition").exclude(approver="hm_manager").update(is_active=False)
     req = create_requisition(by=hm, hiring_manager=hm, **requisition_fields(recruiter=recruiter))
     submit_requisition(requisition=req, by=hm)
     approve_requisition(requisition=req, by=director)

@@ -14,7 +14,16 @@ from portal.models import ApprovalRule, CostEvent
 from portal.money import Money, MoneyError
 from portal.services.ledger import LedgerError, record_cost, reverse_cost, reverse_outstanding
 from requisitions.choices import Action, Status
-from requisitions.services import approve_requisition, create_requisition, move_requisition, submit_requisition
+from requisitions.models import Requisition
+from requisitions.services import (
+    RequisitionError,
+    approve_requisition,
+    create_requisition,
+    move_requisition,
+    record_hire,
+    record_missing_forecasts,
+    submit_requisition,
+)
 from tests.factories import CostCenterFactory, UserFactory, requisition_fields
 
 pytestmark = pytest.mark.django_db
@@ -88,7 +97,7 @@ def test_ledger_rows_cannot_be_updated_or_deleted_on_postgresql(requires_postgre
 @pytest.fixture
 def approved(hm, director):
     """Two openings at 105,000 base + 10 % bonus + 20 % benefits, approved by the HM's manager alone."""
-    ApprovalRule.objects.exclude(approver="hm_manager").update(is_active=False)
+    ApprovalRule.objects.filter(policy="requisition").exclude(approver="hm_manager").update(is_active=False)
     fields = requisition_fields(openings=2, equipment=Decimal("2500"), target_start_date=date(2027, 3, 15))
     with time_machine.travel(date(2027, 1, 11)):
         req = create_requisition(by=hm, hiring_manager=hm, **fields)
@@ -285,3 +294,40 @@ def test_a_row_total_opens_exactly_the_events_it_adds_up(client, finance):
         )
 
     assert actual.total == events.context["total"] == Decimal("999.99")
+
+
+def _standing_forecast(req):
+    return sum(CostEvent.objects.filter(need=req, kind=CostKind.FORECAST).values_list("amount", flat=True))
+
+
+def test_each_hire_takes_its_opening_out_of_the_forecast_and_the_last_fills(approved, hm):
+    move_requisition(requisition=approved, action=Action.OPEN, by=hm)
+
+    record_hire(requisition=approved, by=hm, what="Ada Lovelace accepted")
+    approved.refresh_from_db()
+    assert (approved.hires, approved.openings_left, approved.status) == (1, 1, Status.OPEN)
+    assert _standing_forecast(approved) == approved.cost_max  # one opening left
+    assert CostEvent.objects.filter(need=approved, memo__contains="Ada Lovelace").exists()
+
+    record_hire(requisition=approved, by=hm, what="Grace Hopper accepted")
+    approved.refresh_from_db()
+    assert (approved.hires, approved.status) == (2, Status.FILLED)
+    assert approved.filled_at is not None
+    assert _standing_forecast(approved) == 0
+    assert not CostEvent.objects.filter(need=approved).outstanding().filter(kind=CostKind.FORECAST).exists()
+
+
+def test_a_hire_is_refused_on_a_requisition_not_open(approved, hm):
+    with pytest.raises(RequisitionError, match="only on an open requisition"):
+        record_hire(requisition=approved, by=hm, what="Too early")
+    approved.refresh_from_db()
+    assert approved.hires == 0
+
+
+def test_a_missing_forecast_is_not_recorded_for_a_requisition_whose_openings_are_all_hired(approved, hm):
+    move_requisition(requisition=approved, action=Action.OPEN, by=hm)
+    # As if its one opening had been hired before the ledger existed.
+    Requisition.objects.filter(pk=approved.pk).update(hires=1, openings=1)
+    reverse_outstanding(source=approved, kind=CostKind.FORECAST, by=None, memo="test")
+
+    assert record_missing_forecasts() == 0
