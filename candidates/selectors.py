@@ -129,6 +129,7 @@ def candidate_applications(candidate: Candidate, user: User) -> list[Application
                 queryset=StageTransition.objects.select_related("from_stage", "to_stage", "reason", "by"),
             ),
             Prefetch("activities", queryset=Activity.objects.select_related("by")),
+            "offers",  # their status and link, for those who may see offers
         )
         .order_by("-applied_at")
     )

@@ -271,7 +271,15 @@ CELERY_BEAT_SCHEDULE = {
     "weekly-summaries": {"task": "candidates.tasks.send_weekly_summaries", "schedule": 3600.0},
     # Interviews whose end passed an hour ago are completed, and their scorecards fall due.
     "complete-past-interviews": {"task": "candidates.tasks.complete_past_interviews", "schedule": 900.0},
+    # Extended offers unanswered past their expiry date expire, and their recruiters are told.
+    "expire-offers": {"task": "offers.tasks.expire_unanswered_offers", "schedule": 3600.0},
 }
+
+# --- Offers -----------------------------------------------------------------------------------
+# Internal equity warns when an offer's base is further than this from the median of its peers.
+OFFER_EQUITY_TOLERANCE_PCT = env.int("OFFER_EQUITY_TOLERANCE_PCT", default=10)
+# The company name offer letters are signed with.
+PORTAL_COMPANY_NAME = env.str("PORTAL_COMPANY_NAME", default="Northwind Staffing")
 
 # --- Decisions and reminders ----------------------------------------------------------------
 # A decision due within this many hours gets a "due soon" reminder.

@@ -8,6 +8,7 @@ urlpatterns = [
     path("", include("portal.portal_urls")),
     path("requisitions/", include("requisitions.urls")),
     path("candidates/", include("candidates.urls")),
+    path("offers/", include("offers.urls")),
     path(
         "accounts/login/",
         auth_views.LoginView.as_view(redirect_authenticated_user=True),

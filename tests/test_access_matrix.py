@@ -233,6 +233,37 @@ ROUTES: dict[str, list[Case]] = {
         case("POST", scope="own", default=403, hiring_manager=302, admin_user=302, interviewer=404, outsider=404),
         case("POST", scope="other", default=404, finance=403, hr=403, admin_user=302),
     ],
+    # Offers. "own": a draft on the candidate of the persona recruiter's and hiring manager's requisition;
+    # "other": one on a stranger's. Recruiters (on what they run) and admins work them; hiring managers
+    # see their requisitions' offers; finance and HR see all; interviewers none.
+    "offers:list": [case(interviewer=403, outsider=403)],
+    # (Each application already has its live offer: those who may draft are sent to revise it.)
+    "offers:new": [
+        case(scope="own", default=403, recruiter=302, admin_user=302, interviewer=404, outsider=404),
+        case(scope="other", default=404, finance=403, hr=403, admin_user=302),
+        case("POST", scope="own", default=403, recruiter=302, admin_user=302, interviewer=404, outsider=404),
+    ],
+    **{
+        name: [
+            case(scope="own", default=ok, interviewer=404, outsider=404),
+            case(scope="other", default=404, finance=ok, hr=ok, admin_user=ok),
+        ]
+        for name, ok in (
+            ("offers:detail", 200),
+            ("offers:letter", 200),
+            ("offers:letter_pdf", 200),
+            ("offers:compare", 302),
+        )
+    },
+    "offers:edit": [
+        case(scope="own", default=403, recruiter=200, admin_user=200, interviewer=404, outsider=404),
+        case(scope="other", default=404, finance=403, hr=403, admin_user=200),
+    ],
+    "offers:act": [
+        case(scope="own", default=405, interviewer=405, outsider=405),
+        case("POST", scope="own", default=403, recruiter=302, admin_user=302, interviewer=404, outsider=404),
+        case("POST", scope="other", default=404, finance=403, hr=403, admin_user=302),
+    ],
     # Saved views: anyone who may see the list saves its filters; only their owner deletes one.
     "portal:saved_view_save": [
         case("POST", default=302, interviewer=403, outsider=403, data=SAVE_VIEW),
@@ -462,9 +493,30 @@ def candidates_world(personas):
     }
 
 
+@pytest.fixture
+def offers_world(candidates_world):
+    """A draft offer on each candidate of candidates_world, by the recruiter running its requisition."""
+    from offers.services import create_offer
+    from tests.offers.conftest import terms
+
+    return {
+        scope: create_offer(
+            application=application,
+            by=application.requisition.recruiter,
+            terms=terms(application.requisition, title="Backend Developer"),
+        )
+        for scope, application in candidates_world["application"].items()
+    }
+
+
 def _url(name, scope, persona, world):
     if scope is None:
         return reverse(name)
+    if name.startswith("offers:"):
+        if name == "offers:new":
+            return reverse(name, args=[world["candidates"]["application"][scope].pk])
+        offer = world["offers"][scope]
+        return reverse(name, args=[offer.pk, "submit"] if name == "offers:act" else [offer.pk])
     if name.startswith("candidates:"):
         if name == "candidates:board":
             return reverse(name, args=[world["candidates"]["requisition"][scope].pk])
@@ -515,6 +567,7 @@ def _state():
         Resume,
         Scorecard,
     )
+    from offers.models import Offer, OfferVersion
     from portal.models import ExportLog
     from requisitions.models import Requisition
 
@@ -533,6 +586,8 @@ def _state():
         list(Scorecard.objects.order_by("pk").values_list("pk", "status")),
         list(InterviewRound.objects.order_by("pk").values_list("pk", "name", "position", "is_active")),
         list(Debrief.objects.order_by("pk").values_list("pk", "status")),
+        list(Offer.objects.order_by("pk").values_list("pk", "status", "current_version")),
+        list(OfferVersion.objects.order_by("pk").values_list("pk", "status", "base_amount")),
     )
 
 
@@ -546,8 +601,10 @@ def test_access_matrix(request, client, world, name, index):
     route = ROUTES[name][index]
     if name.startswith("requisitions:"):
         world["requisitions"] = request.getfixturevalue("requisitions_world")
-    if name.startswith("candidates:"):
+    if name.startswith(("candidates:", "offers:")):
         world["candidates"] = request.getfixturevalue("candidates_world")
+    if name.startswith("offers:"):
+        world["offers"] = request.getfixturevalue("offers_world")
     for persona in EVERYONE:
         with transaction.atomic():
             _check(client, world, name, route, persona)

@@ -128,7 +128,7 @@ def test_pages_cost_the_same_with_ten_times_the_applications(client, open_requis
     add(20, 2)
     UserFactory(username="another_recruiter", roles=[Role.RECRUITER])
     assert (queries(reverse("candidates:pipeline")), queries(one.get_absolute_url())) == small
-    assert small[0] <= 20 and small[1] <= 20
+    assert small[0] <= 20 and small[1] <= 22  # the candidate: its applications, their offers, interviews...
 
 
 @pytest.mark.parametrize("url_name", ["candidates:pipeline", "requisitions:list", "portal:my_work"])

@@ -130,6 +130,7 @@ MOMENTS = [
 @pytest.mark.parametrize("now", MOMENTS, ids=["monday-early", "wednesday-morning"])
 def test_demo_data_holds_nothing_in_the_future_and_no_due_date_on_a_day_off(now):
     from candidates.models import Activity, Application, StageTransition
+    from offers.models import Offer
     from portal.models import ApprovalChain, CostEvent
 
     with time_machine.travel(now, tick=False):
@@ -145,6 +146,13 @@ def test_demo_data_holds_nothing_in_the_future_and_no_due_date_on_a_day_off(now)
         *CostEvent.objects.values_list("recorded_at", flat=True),
         *StageTransition.objects.values_list("at", flat=True),
         *Activity.objects.values_list("at", flat=True),
+        *Offer.history.values_list("history_date", flat=True),
+        *[
+            stamp
+            for row in Offer.objects.values_list("created_at", "extended_at", "responded_at")
+            for stamp in row
+            if stamp
+        ],
         *Application.objects.values_list("applied_at", flat=True),
         *Application.objects.values_list("last_activity_at", flat=True),
         *[
@@ -173,9 +181,10 @@ def test_every_approved_demo_requisition_has_its_forecast_and_the_ledger_adds_up
     assert standing.count() >= 5
     for req in standing:
         forecast = CostEvent.objects.filter(need=req, kind="forecast")
-        assert sum(forecast.values_list("amount", flat=True)) == req.cost_max * req.openings, req.title
+        assert sum(forecast.values_list("amount", flat=True)) == req.cost_max * req.openings_left, req.title
     for req in Requisition.objects.filter(status__in=[Status.ON_HOLD, Status.FILLED]):
-        assert sum(CostEvent.objects.filter(need=req).values_list("amount", flat=True)) == 0, req.title
+        forecast = CostEvent.objects.filter(need=req, kind="forecast")
+        assert sum(forecast.values_list("amount", flat=True)) == 0, req.title
 
     client.force_login(User.objects.get(username="finance"))
     response = client.get("/ledger/")
@@ -186,3 +195,23 @@ def test_every_approved_demo_requisition_has_its_forecast_and_the_ledger_adds_up
     for row in response.context["rows"]:
         events = in_window.filter(cost_center=row.cost_center, kind=row.kind)
         assert row.total == sum(events.values_list("amount", flat=True), Decimal("0")).quantize(Decimal("0.01"))
+
+
+@time_machine.travel(NOW, tick=False)
+def test_demo_offers_in_every_status_with_a_revision_declines_and_above_band():
+    from offers.checks import band_check
+    from offers.choices import OfferStatus, VersionStatus
+    from offers.models import Offer, OfferVersion
+
+    _seed()
+
+    assert set(Offer.objects.values_list("status", flat=True)) == set(OfferStatus.values)
+    assert OfferVersion.objects.filter(status=VersionStatus.VOIDED, superseded_by__follows_approval=True).exists()
+    declined = Offer.objects.filter(status=OfferStatus.DECLINED)
+    assert declined.count() >= 2 and all(o.decline_reason.category == "offer_declined" for o in declined)
+    above = [
+        o for o in Offer.objects.select_related("current_version") if band_check(o.current_version).values.get("above")
+    ]
+    assert len(above) >= 2
+    accepted = Offer.objects.get(status=OfferStatus.ACCEPTED)
+    assert accepted.application.stage.code == "pre_start" and accepted.requisition.hires >= 1

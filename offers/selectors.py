@@ -1,0 +1,57 @@
+"""Reads of offers: each user's slice, the list, an offer's versions and what its page shows."""
+
+from django.contrib.contenttypes.models import ContentType
+from django.db.models import Prefetch, Q, QuerySet
+
+from offers.choices import APPROVAL_KIND
+from offers.models import Offer, OfferAllowance, OfferVersion
+from offers.permissions import can_see_offers, sees_all_offers
+from portal.choices import DecisionStatus
+from portal.models import Decision, User
+from requisitions.selectors import granted_to
+
+
+def offers_for_user(user: User) -> QuerySet[Offer]:
+    """Every offer `user` may see: all for finance, HR and admins; those of the requisitions they run
+    (or that were shared with them) for recruiters and hiring managers; and those they are asked to
+    approve, or approved. None for interviewers."""
+    if not user.is_authenticated or not can_see_offers(user):
+        return Offer.objects.none()
+    if sees_all_offers(user):
+        return Offer.objects.all()
+    approving = Decision.objects.filter(
+        Q(owner=user)
+        | Q(decided_by=user)
+        | Q(owner__isnull=True, owner_role__in=user.roles, status=DecisionStatus.OPEN),
+        kind=APPROVAL_KIND,
+        subject_type=ContentType.objects.get_for_model(OfferVersion),
+    ).values("subject_id")
+    return Offer.objects.filter(granted_to(user, field="requisition_id") | Q(versions__in=approving)).distinct()
+
+
+def offer_list(user: User) -> QuerySet[Offer]:
+    return (
+        offers_for_user(user)
+        .select_related(
+            "application__candidate",
+            "requisition__department",
+            "requisition__recruiter",
+            "current_version",
+        )
+        .order_by("-created_at", "-id")
+    )
+
+
+def versions(offer: Offer) -> list[OfferVersion]:
+    """Every version of the offer, newest first, with its allowances and who made it."""
+    return list(
+        offer.versions.select_related("created_by", "level", "location")
+        .prefetch_related(Prefetch("allowances", queryset=OfferAllowance.objects.order_by("kind")))
+        .order_by("-number")
+    )
+
+
+def live_offer(application) -> Offer | None:
+    from offers.choices import LIVE
+
+    return Offer.objects.filter(application=application, status__in=LIVE).first()

@@ -1,0 +1,351 @@
+"""Offer pages: the list, drafting and revising terms, the offer with its checks, cost and chain, the
+actions, versions side by side, and the letter (page and PDF)."""
+
+from datetime import timedelta
+
+from django.contrib import messages
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from candidates.selectors import applications_for_user
+from offers import selectors
+from offers.checks import assess
+from offers.choices import Action, OfferStatus
+from offers.costs import breakdown, first_year_cost
+from offers.forms import DeclineForm, NoteForm, OfferForm
+from offers.letters import letter_pdf, render_letter
+from offers.models import OfferVersion
+from offers.permissions import allowed_actions, can_draft_offers, can_manage_offer, can_revise_offer, can_see_offers
+from offers.services import (
+    TERM_FIELDS,
+    accept_offer,
+    approve_offer,
+    changed_terms,
+    create_offer,
+    decline_offer,
+    extend_offer,
+    extension_problem,
+    reject_offer,
+    rescind_offer,
+    revise_offer,
+    send_back_offer,
+    submit_offer,
+    withdraw_offer,
+)
+from portal import audit
+from portal.exceptions import PortalError
+from portal.models import ApprovalStep
+from portal.services.approvals import open_chain_decisions
+
+DEFAULT_EXPIRY_DAYS = 7
+
+
+def _visible(request):
+    return selectors.offers_for_user(request.user)
+
+
+@require_GET
+def offer_list(request):
+    if not can_see_offers(request.user):
+        raise PermissionDenied
+    offers = selectors.offer_list(request.user)
+    status = request.GET.get("status", "")
+    if status and status not in OfferStatus.values:
+        status = ""
+    if status:
+        offers = offers.filter(status=status)
+    context = {
+        "offers": list(offers[:200]),
+        "status": status,
+        "statuses": OfferStatus.choices,
+        "can_draft": can_draft_offers(request.user),
+    }
+    return render(request, "offers/offer_list.html", context)
+
+
+def offer_create(request, application_pk):
+    app = get_object_or_404(
+        applications_for_user(request.user).select_related("candidate", "requisition__level", "stage"),
+        pk=application_pk,
+    )
+    req = app.requisition
+    if not can_manage_offer(request.user, req):
+        raise PermissionDenied
+    live = selectors.live_offer(app)
+    if live is not None:
+        messages.info(request, _("%(ref)s is this application's live offer: revise it here.") % {"ref": live.reference})
+        return redirect("offers:edit", pk=live.pk)
+    today = timezone.localdate()
+    start = req.target_start_date if req.target_start_date and req.target_start_date > today else None
+    initial = {
+        "title": req.title,
+        "level": req.level_id,
+        "location": req.location_id,
+        "employment_type": req.employment_type,
+        "currency": req.currency,
+        "base_amount": req.base_min,
+        "bonus_kind": "percent" if req.bonus_pct else "none",
+        "bonus_value": req.bonus_pct or None,
+        "signing_bonus": req.signing_bonus or None,
+        "relocation": req.relocation or None,
+        "start_date": start,
+        "expires_on": today + timedelta(days=DEFAULT_EXPIRY_DAYS),
+        "bill_rate": req.max_bill_rate,
+    }
+    form = OfferForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            offer = create_offer(
+                application=app, by=request.user, terms=form.terms(), allowances=form.allowances(),
+                change_note=form.cleaned_data.get("change_note") or "",
+            )  # fmt: skip
+        except PortalError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, _("%(ref)s drafted.") % {"ref": offer.reference})
+            return redirect(offer)
+    context = {"form": form, "application": app, "offer": None}
+    return render(request, "offers/offer_form.html", context, status=400 if form.errors else 200)
+
+
+def offer_edit(request, pk):
+    offer = get_object_or_404(_visible(request).select_related("application__candidate", "requisition"), pk=pk)
+    manages = can_manage_offer(request.user, offer.requisition)
+    if not can_revise_offer(request.user, offer, manages=manages):
+        raise PermissionDenied
+    version = offer.current_version
+    form = OfferForm(request.POST or None, instance=version, needs_note=version.is_fixed)
+    if request.method == "POST" and form.is_valid():
+        try:
+            new = revise_offer(
+                offer=offer, by=request.user, terms=form.terms(), allowances=form.allowances(),
+                change_note=form.cleaned_data.get("change_note") or "",
+            )  # fmt: skip
+        except PortalError as exc:
+            form.add_error(None, str(exc))
+        else:
+            if new.number != version.number:
+                messages.success(
+                    request,
+                    _("Version %(n)d created: the approvals of version %(old)d are void; submit it for approval.")
+                    % {"n": new.number, "old": version.number},
+                )
+            else:
+                messages.success(request, _("Draft saved."))
+            return redirect(offer)
+    context = {"form": form, "application": offer.application, "offer": offer, "version": version}
+    return render(request, "offers/offer_form.html", context, status=400 if form.errors else 200)
+
+
+def _timelines(versions) -> dict[int, list]:
+    """Every approval step of every version, by version id, newest round first (one query)."""
+    steps = (
+        ApprovalStep.objects.filter(
+            chain__subject_type=ContentType.objects.get_for_model(OfferVersion),
+            chain__subject_id__in=[v.pk for v in versions],
+        )
+        .select_related("chain", "approver", "decision", "decision__decided_by")
+        .order_by("-chain__round", "step", "id")
+    )
+    by_version: dict[int, list] = {v.pk: [] for v in versions}
+    for step in steps:
+        by_version[step.chain.subject_id].append(step)
+    return by_version
+
+
+def offer_detail(request, pk):
+    qs = _visible(request).select_related(
+        "application__candidate", "application__stage", "requisition__department", "requisition__cost_center",
+        "requisition__hiring_manager", "requisition__recruiter", "requisition__role_family", "created_by",
+        "decline_reason", "current_version",
+    )  # fmt: skip
+    offer = get_object_or_404(qs, pk=pk)
+    user = request.user
+    versions = selectors.versions(offer)
+    for v in versions:
+        v.offer = offer  # the costs and checks read the requisition through it
+    current = next(v for v in versions if v.pk == offer.current_version_id)
+    lines = breakdown(current, list(current.allowances.all()))
+    cost = first_year_cost(lines, current.currency)
+    open_decisions = list(open_chain_decisions(current).select_related("owner"))
+    manages = can_manage_offer(user, offer.requisition)
+    actions = allowed_actions(user, offer, open_decisions, manages=manages)
+    timelines = _timelines(versions)
+    for v in versions:
+        v.timeline = timelines[v.pk]
+    context = {
+        "offer": offer,
+        "version": current,
+        "versions": versions,
+        "lines": lines,
+        "cost": cost,
+        "checks": assess(current, cost),
+        "actions": actions,
+        "manages": manages,
+        "can_revise": can_revise_offer(user, offer, manages=manages),
+        # Shown to the people who run it while it cannot go out: why not, in the words the service uses.
+        "extension_blocked": extension_problem(offer)
+        if manages and offer.status in (OfferStatus.DRAFT, OfferStatus.PENDING_APPROVAL)
+        else "",
+        "decline_form": DeclineForm() if Action.DECLINE in actions else None,
+        "history": audit.history_entries(offer),
+    }
+    return render(request, "offers/offer_detail.html", context)
+
+
+ACTIONS = {
+    Action.SUBMIT: lambda offer, by, data: submit_offer(offer=offer, by=by),
+    Action.APPROVE: lambda offer, by, data: approve_offer(offer=offer, by=by, note=data["note"]),
+    Action.SEND_BACK: lambda offer, by, data: send_back_offer(offer=offer, by=by, note=data["note"]),
+    Action.REJECT: lambda offer, by, data: reject_offer(offer=offer, by=by, note=data["note"]),
+    Action.EXTEND: lambda offer, by, data: extend_offer(offer=offer, by=by),
+    Action.ACCEPT: lambda offer, by, data: accept_offer(offer=offer, by=by, note=data["note"]),
+    Action.DECLINE: lambda offer, by, data: decline_offer(offer=offer, by=by, reason=data["reason"], note=data["note"]),
+    Action.RESCIND: lambda offer, by, data: rescind_offer(offer=offer, by=by, note=data["note"]),
+    Action.WITHDRAW: lambda offer, by, data: withdraw_offer(offer=offer, by=by, note=data["note"]),
+}
+
+DONE_MESSAGES = {
+    Action.SUBMIT: _("Submitted for approval."),
+    Action.APPROVE: _("Approval recorded."),
+    Action.SEND_BACK: _("Sent back for changes."),
+    Action.REJECT: _("Offer version rejected."),
+    Action.EXTEND: _("Marked extended: the wait for the candidate's answer is on your work list."),
+    Action.ACCEPT: _("Acceptance recorded: the candidate is in Pre-start."),
+    Action.DECLINE: _("Decline recorded."),
+    Action.RESCIND: _("Offer rescinded."),
+    Action.WITHDRAW: _("Offer withdrawn."),
+}
+
+
+@require_POST
+def offer_act(request, pk, action):
+    offer = get_object_or_404(_visible(request).select_related("requisition"), pk=pk)
+    if action not in ACTIONS:
+        raise Http404
+    manages = can_manage_offer(request.user, offer.requisition)
+    open_decisions = list(open_chain_decisions(offer.current_version))
+    # Extending is refused with the service's reason, not a bare 403, for whoever runs the offer.
+    if action not in allowed_actions(request.user, offer, open_decisions, manages=manages) and not (
+        action == Action.EXTEND and manages
+    ):
+        raise PermissionDenied
+    form = DeclineForm(request.POST) if action == Action.DECLINE else NoteForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
+        return redirect(offer)
+    try:
+        ACTIONS[action](offer, request.user, form.cleaned_data)
+    except PortalError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, DONE_MESSAGES[action])
+    return redirect(offer)
+
+
+def _version_or_404(versions, number):
+    try:
+        number = int(number)
+    except (TypeError, ValueError):
+        raise Http404 from None
+    found = next((v for v in versions if v.number == number), None)
+    if found is None:
+        raise Http404
+    return found
+
+
+@require_GET
+def offer_compare(request, pk):
+    """Two versions side by side (by default the current one and the one before): every term, what
+    changed marked, who made each and when."""
+    offer = get_object_or_404(_visible(request).select_related("requisition", "application__candidate"), pk=pk)
+    versions = selectors.versions(offer)
+    if len(versions) < 2:
+        messages.info(request, _("This offer has one version: nothing to compare yet."))
+        return redirect(offer)
+    newer = _version_or_404(versions, request.GET.get("b", versions[0].number))
+    older_default = newer.number - 1 if newer.number > 1 else versions[-1].number
+    older = _version_or_404(versions, request.GET.get("a", older_default))
+    for v in (older, newer):
+        v.offer = offer
+    rows = []
+    for name in TERM_FIELDS:
+        field = OfferVersion._meta.get_field(name)
+        a, b = getattr(older, name), getattr(newer, name)
+        shown = [
+            getattr(v, f"get_{name}_display")()
+            if field.choices
+            else (getattr(v, name) if getattr(v, name) not in (None, "") else "—")
+            for v in (older, newer)
+        ]
+        rows.append({"label": field.verbose_name, "a": shown[0], "b": shown[1], "changed": a != b})
+    allowances = [
+        ", ".join(f"{x.get_kind_display()} {x.amount:,.2f}" for x in v.allowances.all()) or "—" for v in (older, newer)
+    ]
+    rows.append(
+        {"label": _("allowances"), "a": allowances[0], "b": allowances[1], "changed": allowances[0] != allowances[1]}
+    )
+    costs = [first_year_cost(breakdown(v, list(v.allowances.all())), v.currency) for v in (older, newer)]
+    context = {
+        "offer": offer,
+        "older": older,
+        "newer": newer,
+        "versions": versions,
+        "rows": rows,
+        "costs": costs,
+        "changed": changed_terms(older, {n: getattr(newer, n) for n in TERM_FIELDS}, list(newer.allowances.all())),
+    }
+    return render(request, "offers/offer_compare.html", context)
+
+
+def _letter_version(request, offer):
+    versions = selectors.versions(offer)
+    number = request.GET.get("version")
+    version = (
+        _version_or_404(versions, number) if number else next(v for v in versions if v.pk == offer.current_version_id)
+    )
+    version.offer = offer
+    return version
+
+
+@require_GET
+def offer_letter(request, pk):
+    offer = get_object_or_404(_visible(request).select_related(
+        "requisition__department", "requisition__hiring_manager", "requisition__recruiter",
+        "application__candidate", "created_by",
+    ), pk=pk)  # fmt: skip
+    version = _letter_version(request, offer)
+    context = {
+        "offer": offer,
+        "version": version,
+        "letter": render_letter(offer, version),
+        "draft": _is_draft(offer, version),
+    }
+    return render(request, "offers/offer_letter.html", context)
+
+
+@require_GET
+def offer_letter_pdf(request, pk):
+    offer = get_object_or_404(_visible(request).select_related(
+        "requisition__department", "requisition__hiring_manager", "requisition__recruiter",
+        "application__candidate", "created_by",
+    ), pk=pk)  # fmt: skip
+    version = _letter_version(request, offer)
+    text = render_letter(offer, version)
+    if _is_draft(offer, version):
+        text = _("DRAFT: NOT APPROVED, NOT FOR THE CANDIDATE") + "\n\n" + text
+    response = HttpResponse(
+        letter_pdf(text, title=f"{offer.reference} v{version.number}"), content_type="application/pdf"
+    )
+    response["Content-Disposition"] = f'attachment; filename="{offer.reference}-v{version.number}.pdf"'
+    return response
+
+
+def _is_draft(offer, version) -> bool:
+    """A letter is final only for the approved version of an offer that may go (or went) out."""
+    return not (offer.approved_version_id == version.pk and offer.current_version_id == version.pk)
