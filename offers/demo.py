@@ -110,7 +110,7 @@ def _terms(application, rng, *, above_band=False, today=None) -> dict:
         "employment_type": req.employment_type,
         "currency": req.currency,
         "pay_basis": "annual",
-        "base_amount": base.quantize(Decimal("1000")),
+        "base_amount": (base / 500).quantize(Decimal("1")) * 500,  # a round figure, as offers are
         "hours_per_week": Decimal("40"),
         "bonus_kind": "percent" if req.bonus_pct else "none",
         "bonus_value": req.bonus_pct or Decimal("0"),

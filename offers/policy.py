@@ -29,15 +29,16 @@ def read_facts(version: OfferVersion) -> dict[str, Fact]:
     above = bool(band.values.get("above"))
     below = bool(band.values.get("below"))
     return {
-        "above_band": Fact(above, band.summary if above else ""),
-        "below_band": Fact(below, band.summary if below else ""),
+        "above_band": Fact(above, band.summary.rstrip(".") if above else ""),
+        "below_band": Fact(below, band.summary.rstrip(".") if below else ""),
         "compa_ratio": Fact(band.values.get("compa")),
         "signing_bonus": Fact(version.signing_bonus),
-        "equity_warns": Fact(equity.status == CheckStatus.WARN, equity.summary),
-        "over_budget": Fact(budget.status == CheckStatus.FAIL, budget.summary),
+        "equity_warns": Fact(equity.status == CheckStatus.WARN, equity.summary.rstrip(".")),
+        "over_budget": Fact(budget.status == CheckStatus.FAIL, budget.summary.rstrip(".")),
         "first_year_cost": Fact(cost.amount),
         "changed_after_approval": Fact(
-            version.follows_approval, _("changed after approval: %(note)s") % {"note": version.change_note[:200]}
+            version.follows_approval,
+            _("changed after approval: %(note)s") % {"note": version.change_note[:200].rstrip(".")},
         ),
         "employment_type": Fact(version.employment_type),
     }

@@ -95,8 +95,10 @@ def create_offer(*, application: Application, by: User, terms: dict, allowances=
         offer = Offer(application=app, requisition=req, created_by=by, created_at=now)
         _save(offer, by=by, reason=choices.CREATED)
         version = _new_version(offer, number=1, terms=terms, allowances=allowances, by=by, note=change_note)
+        # The version points at its offer and the offer at its version: the second link is plumbing, not
+        # an event of its own in the offer's history.
+        Offer.objects.filter(pk=offer.pk).update(current_version=version)
         offer.current_version = version
-        _save(offer, by=by, reason=choices.CREATED)
         _to_offer_stage(app, by=by)
     return offer
 

@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 from django_filters.views import FilterView
 
-from portal import audit
+from portal import audit, registry
 from portal.exceptions import ExportError, PortalError
 from portal.filters import unknown_parameters
 from portal.models import ExportFormat
@@ -20,7 +20,7 @@ from portal.views.exports import file_response
 from portal.views.lists import PartialListMixin
 from portal.views.saved_views import saved_views_context
 from requisitions import selectors
-from requisitions.choices import APPROVAL_KIND, Action, Status
+from requisitions.choices import Action, Status
 from requisitions.filters import RequisitionFilter
 from requisitions.forms import CommentForm, IntakeHintsForm, RequisitionForm, ShareForm
 from requisitions.models import Requisition
@@ -339,12 +339,13 @@ def intake_hints(request):
 
 
 class MyApprovalsView(MyWorkView):
-    """My work, narrowed to requisition approvals."""
+    """My work, narrowed to approvals: every policy's steps (requisitions, offers...)."""
 
     template_name = "requisitions/my_approvals.html"
 
     def get_queryset(self):
-        return super().get_queryset().filter(kind=APPROVAL_KIND)
+        kinds = {policy.decision_kind for policy in registry.approval_policies()}
+        return super().get_queryset().filter(kind__in=kinds)
 
     def scope(self) -> str:
         return "mine"

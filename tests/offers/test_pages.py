@@ -189,3 +189,13 @@ def test_offer_pages_cost_the_same_with_more_data(client, application, recruiter
             after = _count(client, url)
             assert after <= before[user.pk, url] + 1, (url, before[user.pk, url], after)
             assert after <= 30, (url, after)
+
+
+def test_my_approvals_lists_the_offer_steps_waiting_on_me(client, application, recruiter, hr, finance):
+    offer = create_offer(application=application, by=recruiter, terms=terms(application.requisition))
+    submit_offer(offer=offer, by=recruiter)
+    client.force_login(hr)
+    page = client.get(reverse("requisitions:approvals")).content.decode()
+    assert f"Approve offer {offer.reference} v1: Ada Lovelace" in page
+    client.force_login(finance)  # the second step: not yet theirs
+    assert offer.reference not in client.get(reverse("requisitions:approvals")).content.decode()
