@@ -45,7 +45,7 @@ MANAGER_SHARE = {"hiring_manager": 0.05, "hiring_manager2": 0.03, "director": 0.
 LARGEST = ["hiring_manager", "hiring_manager2", "director"]
 FIELDS = [
     "id", "title", "role_family_id", "level_id", "department_id", "cost_center_id", "location_id",
-    "employment_type", "openings", "hiring_manager_id", "recruiter_id", "budget_owner_id", "target_start_date",
+    "employment_type", "openings", "hires", "hiring_manager_id", "recruiter_id", "budget_owner_id", "target_start_date",
     "hiring_plan_id", "is_backfill", "backfill_for", "business_case", "justification", "currency", "comp_band_id",
     "base_min", "base_max", "bonus_pct", "benefits_load_pct", "max_bill_rate", "contract_hours", "agency_fee",
     "signing_bonus", "relocation", "equipment", "cost_min", "cost_max", "status", "status_note", "approval_round",
@@ -97,6 +97,7 @@ def _requisitions(rng: random.Random, wanted: int) -> list[tuple]:
             "title": f"{need.title} ({first_id + n})",
             "employment_type": need.employment_type,
             "openings": need.openings,
+            "hires": 0,  # filled ones count theirs once their applications are written (candidates.bulk)
             "hiring_manager_id": manager,
             "recruiter_id": recruiter,
             "is_backfill": bool(need.backfill_for),

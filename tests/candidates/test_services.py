@@ -18,6 +18,7 @@ from candidates.services import (
 from candidates.vocabulary import install_default_vocabulary
 from requisitions.choices import Action
 from requisitions.services import move_requisition
+from tests.commit import purge_history
 
 pytestmark = pytest.mark.django_db
 
@@ -53,7 +54,7 @@ def test_a_new_installation_has_the_default_vocabulary():
 
 def test_an_installation_with_reasons_from_before_offers_gets_the_offer_declined_reasons():
     ReasonCode.objects.filter(category="offer_declined").delete()
-    ReasonCode.history.filter(category="offer_declined").delete()
+    purge_history(ReasonCode.history.filter(category="offer_declined"))
 
     created = install_default_vocabulary()
 

@@ -33,7 +33,7 @@ def _snapshot():
     decisions = Decision.objects.values_list("kind", "title", "owner__username", "owner_role", "due_at", "status")
     return {
         "users": _sorted(User.objects.values_list("username", "manager__username")),
-        "decisions": _sorted((kind, re.sub(r"REQ-\d+", "REQ", title), *rest) for kind, title, *rest in decisions),
+        "decisions": _sorted((kind, re.sub(r"(REQ|OFF)-\d+", r"\1", title), *rest) for kind, title, *rest in decisions),
         "requisitions": _sorted(
             Requisition.objects.values_list("title", "status", "openings", "cost_max", "created_at", "approved_at")
         ),
