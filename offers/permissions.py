@@ -6,7 +6,7 @@ interviewers never see offers.
 """
 
 from candidates.permissions import requisitions_run_by
-from offers.choices import CLOSED, LIVE, OfferStatus
+from offers.choices import CLOSED, LIVE, Action, OfferStatus
 from portal.choices import Role
 from portal.models import User
 from portal.services.approvals import can_decide
@@ -45,8 +45,6 @@ def can_approve_offer(user: User, offer, open_decisions) -> bool:
 def allowed_actions(user: User, offer, open_decisions, *, manages: bool) -> list[str]:
     """The actions to offer `user` on `offer`, in the order the page shows them. `manages`:
     can_manage_offer, computed once by the caller."""
-    from offers.choices import Action
-
     actions = []
     status = offer.status
     if manages and status == OfferStatus.DRAFT:

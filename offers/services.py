@@ -10,7 +10,6 @@ from dataclasses import dataclass
 from datetime import date, datetime, time
 from decimal import Decimal
 
-from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -29,7 +28,7 @@ from offers.signals import offer_accepted
 from portal import clock
 from portal.choices import ChainStatus, CostKind, DecisionStatus, Outcome
 from portal.exceptions import PortalError
-from portal.models import ApprovalChain, Decision, User
+from portal.models import Decision, User
 from portal.permissions import can_take_decision
 from portal.services import approvals, ledger
 from portal.services.decisions import cancel_decision, raise_decision, resolve_decision
@@ -348,15 +347,15 @@ def extension_problem(offer: Offer) -> str | None:
         ) % {"n": version.number}
     if offer.status != OfferStatus.APPROVED:
         return _("This offer is %(status)s: it cannot be extended.") % {"status": offer.get_status_display().lower()}
-    chains = list(ApprovalChain.objects.filter(**_subject_of(version)).order_by("-round"))
+    chain = approvals.latest_chain(version)
     if (
         offer.approved_version_id != version.pk
         or version.status != VersionStatus.APPROVED
-        or not chains
-        or chains[0].status != ChainStatus.APPROVED
+        or chain is None
+        or chain.status != ChainStatus.APPROVED
     ):
         return _("Version %(n)d is not approved: submit it for approval first.") % {"n": version.number}
-    pending = Decision.objects.filter(approval_step__chain=chains[0]).exclude(
+    pending = Decision.objects.filter(approval_step__chain=chain).exclude(
         status=DecisionStatus.DONE, outcome=Outcome.APPROVED
     )
     if pending.exists():
@@ -596,14 +595,6 @@ def _save(offer: Offer, *, by: User | None, reason: str) -> None:
     offer.save()
 
 
-def _subject_of(version: OfferVersion) -> dict:
-    return {"subject_type": ContentType.objects.get_for_model(OfferVersion), "subject_id": version.pk}
-
-
-def _chain_of(version: OfferVersion) -> dict:
-    return {f"approval_step__chain__{key}": value for key, value in _subject_of(version).items()}
-
-
 def _names(offer: Offer) -> dict:
     return {"ref": offer.reference, "n": offer.current_version.number}
 
@@ -613,8 +604,8 @@ def _tell(offer: Offer, message: str, by: User | None, approvers_of: OfferVersio
     req = offer.requisition
     people = {p for p in (offer.created_by, req.recruiter, req.hiring_manager) if p is not None}
     if approvers_of is not None:
-        decided = Decision.objects.filter(
-            outcome=Outcome.APPROVED, decided_by__isnull=False, **_chain_of(approvers_of)
-        ).select_related("decided_by")
-        people |= {d.decided_by for d in decided}
+        steps = approvals.chain_timeline(approvers_of)
+        people |= {s.decision.decided_by for s in steps if s.decision and s.decision.outcome == Outcome.APPROVED} - {
+            None
+        }
     notify(users=[p for p in people if p != by and p.is_active], message=message, url=offer.get_absolute_url())

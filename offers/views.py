@@ -4,7 +4,6 @@ actions, versions side by side, and the letter (page and PDF)."""
 from datetime import timedelta
 
 from django.contrib import messages
-from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -39,8 +38,7 @@ from offers.services import (
 )
 from portal import audit
 from portal.exceptions import PortalError
-from portal.models import ApprovalStep
-from portal.services.approvals import open_chain_decisions
+from portal.services.approvals import chain_timelines, open_chain_decisions
 
 DEFAULT_EXPIRY_DAYS = 7
 
@@ -98,19 +96,29 @@ def offer_create(request, application_pk):
         "bill_rate": req.max_bill_rate,
     }
     form = OfferForm(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            offer = create_offer(
-                application=app, by=request.user, terms=form.terms(), allowances=form.allowances(),
-                change_note=form.cleaned_data.get("change_note") or "",
-            )  # fmt: skip
-        except PortalError as exc:
-            form.add_error(None, str(exc))
-        else:
-            messages.success(request, _("%(ref)s drafted.") % {"ref": offer.reference})
-            return redirect(offer)
+    offer = _saved_terms(request, form, lambda data: create_offer(application=app, by=request.user, **data))
+    if offer is not None:
+        messages.success(request, _("%(ref)s drafted.") % {"ref": offer.reference})
+        return redirect(offer)
     context = {"form": form, "application": app, "offer": None}
     return render(request, "offers/offer_form.html", context, status=400 if form.errors else 200)
+
+
+def _saved_terms(request, form, save):
+    """On a valid POST, `save(terms, allowances, change note)` through the service and return what it
+    returns; None when nothing was saved (the form then carries the reason)."""
+    if request.method != "POST" or not form.is_valid():
+        return None
+    data = {
+        "terms": form.terms(),
+        "allowances": form.allowances(),
+        "change_note": form.cleaned_data.get("change_note") or "",
+    }
+    try:
+        return save(data)
+    except PortalError as exc:
+        form.add_error(None, str(exc))
+        return None
 
 
 def offer_edit(request, pk):
@@ -120,42 +128,19 @@ def offer_edit(request, pk):
         raise PermissionDenied
     version = offer.current_version
     form = OfferForm(request.POST or None, instance=version, needs_note=version.is_fixed)
-    if request.method == "POST" and form.is_valid():
-        try:
-            new = revise_offer(
-                offer=offer, by=request.user, terms=form.terms(), allowances=form.allowances(),
-                change_note=form.cleaned_data.get("change_note") or "",
-            )  # fmt: skip
-        except PortalError as exc:
-            form.add_error(None, str(exc))
+    new = _saved_terms(request, form, lambda data: revise_offer(offer=offer, by=request.user, **data))
+    if new is not None:
+        if new.number != version.number:
+            messages.success(
+                request,
+                _("Version %(n)d created: the approvals of version %(old)d are void; submit it for approval.")
+                % {"n": new.number, "old": version.number},
+            )
         else:
-            if new.number != version.number:
-                messages.success(
-                    request,
-                    _("Version %(n)d created: the approvals of version %(old)d are void; submit it for approval.")
-                    % {"n": new.number, "old": version.number},
-                )
-            else:
-                messages.success(request, _("Draft saved."))
-            return redirect(offer)
+            messages.success(request, _("Draft saved."))
+        return redirect(offer)
     context = {"form": form, "application": offer.application, "offer": offer, "version": version}
     return render(request, "offers/offer_form.html", context, status=400 if form.errors else 200)
-
-
-def _timelines(versions) -> dict[int, list]:
-    """Every approval step of every version, by version id, newest round first (one query)."""
-    steps = (
-        ApprovalStep.objects.filter(
-            chain__subject_type=ContentType.objects.get_for_model(OfferVersion),
-            chain__subject_id__in=[v.pk for v in versions],
-        )
-        .select_related("chain", "approver", "decision", "decision__decided_by")
-        .order_by("-chain__round", "step", "id")
-    )
-    by_version: dict[int, list] = {v.pk: [] for v in versions}
-    for step in steps:
-        by_version[step.chain.subject_id].append(step)
-    return by_version
 
 
 def offer_detail(request, pk):
@@ -175,7 +160,7 @@ def offer_detail(request, pk):
     open_decisions = list(open_chain_decisions(current).select_related("owner"))
     manages = can_manage_offer(user, offer.requisition)
     actions = allowed_actions(user, offer, open_decisions, manages=manages)
-    timelines = _timelines(versions)
+    timelines = chain_timelines(versions)
     for v in versions:
         v.timeline = timelines[v.pk]
     context = {
@@ -303,6 +288,15 @@ def offer_compare(request, pk):
     return render(request, "offers/offer_compare.html", context)
 
 
+def _letter_of(request, pk):
+    """The offer and the version (?version=N, default the current one) whose letter is asked for."""
+    offer = get_object_or_404(_visible(request).select_related(
+        "requisition__department", "requisition__hiring_manager", "requisition__recruiter",
+        "application__candidate", "created_by",
+    ), pk=pk)  # fmt: skip
+    return offer, _letter_version(request, offer)
+
+
 def _letter_version(request, offer):
     versions = selectors.versions(offer)
     number = request.GET.get("version")
@@ -315,11 +309,7 @@ def _letter_version(request, offer):
 
 @require_GET
 def offer_letter(request, pk):
-    offer = get_object_or_404(_visible(request).select_related(
-        "requisition__department", "requisition__hiring_manager", "requisition__recruiter",
-        "application__candidate", "created_by",
-    ), pk=pk)  # fmt: skip
-    version = _letter_version(request, offer)
+    offer, version = _letter_of(request, pk)
     context = {
         "offer": offer,
         "version": version,
@@ -331,11 +321,7 @@ def offer_letter(request, pk):
 
 @require_GET
 def offer_letter_pdf(request, pk):
-    offer = get_object_or_404(_visible(request).select_related(
-        "requisition__department", "requisition__hiring_manager", "requisition__recruiter",
-        "application__candidate", "created_by",
-    ), pk=pk)  # fmt: skip
-    version = _letter_version(request, offer)
+    offer, version = _letter_of(request, pk)
     text = render_letter(offer, version)
     if _is_draft(offer, version):
         text = _("DRAFT: NOT APPROVED, NOT FOR THE CANDIDATE") + "\n\n" + text

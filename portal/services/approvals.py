@@ -96,12 +96,30 @@ def open_chain_decisions(subject):
 
 def chain_timeline(subject) -> list[ApprovalStep]:
     """Every step of every round, newest round first, with its decision and approver."""
-    ct = ContentType.objects.get_for_model(subject)
-    return list(
-        ApprovalStep.objects.filter(chain__subject_type=ct, chain__subject_id=subject.pk)
+    return chain_timelines([subject])[subject.pk]
+
+
+def chain_timelines(subjects) -> dict[int, list[ApprovalStep]]:
+    """chain_timeline of each of `subjects` (all of one model), by subject id, in one query."""
+    subjects = list(subjects)
+    timelines: dict[int, list[ApprovalStep]] = {subject.pk: [] for subject in subjects}
+    if not subjects:
+        return timelines
+    steps = (
+        ApprovalStep.objects.filter(
+            chain__subject_type=ContentType.objects.get_for_model(subjects[0]), chain__subject_id__in=list(timelines)
+        )
         .select_related("chain", "approver", "decision", "decision__decided_by")
         .order_by("-chain__round", "step", "id")
     )
+    for step in steps:
+        timelines[step.chain.subject_id].append(step)
+    return timelines
+
+
+def latest_chain(subject) -> ApprovalChain | None:
+    """The subject's newest round, open or closed."""
+    return ApprovalChain.objects.filter(**_subject_filter(subject)).order_by("-round").first()
 
 
 def can_decide(user: User, open_decisions) -> bool:
