@@ -93,15 +93,10 @@ def install_default_vocabulary() -> dict[str, int]:
             _save(Stage(code=code, name=name, definition=definition, sla_days=sla, kind=kind, position=position * 10))
             created["stages"] += 1
     if not ReasonCode.history.exists():
-        for code, label, category in REASONS:
-            _save(ReasonCode(code=code, label=label, category=category))
-            created["reasons"] += 1
+        created["reasons"] += _install_reasons(REASONS)
     if not ReasonCode.history.filter(category=ReasonCategory.OFFER_DECLINED).exists():
         # Separately: installations that had their reasons before offers existed get these too.
-        for code, label, category in OFFER_DECLINED_REASONS:
-            if not ReasonCode.objects.filter(code=code).exists():
-                _save(ReasonCode(code=code, label=label, category=category))
-                created["reasons"] += 1
+        created["reasons"] += _install_reasons(OFFER_DECLINED_REASONS)
     if not Source.history.exists():
         parents = {}
         for code, name, kind, parent in SOURCES:
@@ -109,6 +104,14 @@ def install_default_vocabulary() -> dict[str, int]:
             created["sources"] += 1
     created.update(install_default_interview_library())
     return created
+
+
+def _install_reasons(rows) -> int:
+    """Create the reasons of `rows` whose code is not taken. Returns how many."""
+    missing = [row for row in rows if not ReasonCode.objects.filter(code=row[0]).exists()]
+    for code, label, category in missing:
+        _save(ReasonCode(code=code, label=label, category=category))
+    return len(missing)
 
 
 def install_default_interview_library() -> dict[str, int]:

@@ -13,6 +13,8 @@ from offers.services import TERM_FIELDS, AllowanceInput
 from portal.models.decisions import TEXT_LIMIT
 from requisitions.models import MAX_PAY
 
+# Amounts a person may leave empty: they then take the model's default (no bonus, 40 hours a week).
+OPTIONAL_WITH_DEFAULT = ("bonus_value", "signing_bonus", "relocation", "hours_per_week")
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
@@ -35,7 +37,7 @@ class OfferForm(forms.ModelForm):
         self.fields["change_note"].required = needs_note
         if needs_note:
             self.fields["change_note"].help_text = _("Required: the approvers read it with the new version.")
-        for name in ("bonus_value", "signing_bonus", "relocation", "hours_per_week"):
+        for name in OPTIONAL_WITH_DEFAULT:
             self.fields[name].required = False
         existing = {a.kind: a.amount for a in self.instance.allowances.all()} if self.instance.pk else {}
         for kind, label in AllowanceKind.choices:
@@ -54,10 +56,9 @@ class OfferForm(forms.ModelForm):
 
     def clean(self):
         cleaned = super().clean()
-        for name, default in (("bonus_value", Decimal("0")), ("signing_bonus", Decimal("0")),
-                              ("relocation", Decimal("0")), ("hours_per_week", Decimal("40"))):  # fmt: skip
+        for name in OPTIONAL_WITH_DEFAULT:  # left empty: the model's default
             if cleaned.get(name) is None and name not in self.errors:
-                cleaned[name] = default
+                cleaned[name] = OfferVersion._meta.get_field(name).default
         return cleaned
 
     def _post_clean(self):

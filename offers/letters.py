@@ -4,6 +4,7 @@ shown as a printable page and as a PDF (fpdf2: pure Python, no network)."""
 import re
 import string
 
+from django.conf import settings
 from django.utils import formats
 from django.utils.translation import gettext as _
 
@@ -80,8 +81,6 @@ def _or_none(money) -> str:
 
 
 def letter_values(offer: Offer, version: OfferVersion) -> dict[str, str]:
-    from django.conf import settings
-
     req, candidate = offer.requisition, offer.application.candidate
     base = version.money(version.base_amount)
     basis = version.get_pay_basis_display().lower()

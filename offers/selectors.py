@@ -3,7 +3,7 @@
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Prefetch, Q, QuerySet
 
-from offers.choices import APPROVAL_KIND
+from offers.choices import APPROVAL_KIND, LIVE
 from offers.models import Offer, OfferAllowance, OfferVersion
 from offers.permissions import can_see_offers, sees_all_offers
 from portal.choices import DecisionStatus
@@ -52,6 +52,4 @@ def versions(offer: Offer) -> list[OfferVersion]:
 
 
 def live_offer(application) -> Offer | None:
-    from offers.choices import LIVE
-
     return Offer.objects.filter(application=application, status__in=LIVE).first()

@@ -262,12 +262,7 @@ def offer_compare(request, pk):
     for name in TERM_FIELDS:
         field = OfferVersion._meta.get_field(name)
         a, b = getattr(older, name), getattr(newer, name)
-        shown = [
-            getattr(v, f"get_{name}_display")()
-            if field.choices
-            else (getattr(v, name) if getattr(v, name) not in (None, "") else "—")
-            for v in (older, newer)
-        ]
+        shown = [_shown(v, name, field) for v in (older, newer)]
         rows.append({"label": field.verbose_name, "a": shown[0], "b": shown[1], "changed": a != b})
     allowances = [
         ", ".join(f"{x.get_kind_display()} {x.amount:,.2f}" for x in v.allowances.all()) or "—" for v in (older, newer)
@@ -286,6 +281,14 @@ def offer_compare(request, pk):
         "changed": changed_terms(older, {n: getattr(newer, n) for n in TERM_FIELDS}, list(newer.allowances.all())),
     }
     return render(request, "offers/offer_compare.html", context)
+
+
+def _shown(version, name, field):
+    """A term as the comparison shows it: a choice by its label, an empty value as a dash."""
+    if field.choices:
+        return getattr(version, f"get_{name}_display")()
+    value = getattr(version, name)
+    return "—" if value in (None, "") else value
 
 
 def _letter_of(request, pk):
