@@ -16,6 +16,7 @@ from offers.models import OfferVersion
 from portal.choices import Role
 from portal.policy import ROLE_APPROVER, ApprovalPolicy, Condition, Fact, FactKind, FactSpec
 from requisitions.choices import EmploymentType
+from requisitions.policy import REQUISITION_PEOPLE, requisition_people
 
 # Roles whose members may approve an offer at all (recruiters and interviewers never do).
 APPROVER_ROLES = frozenset({Role.HIRING_MANAGER, Role.FINANCE, Role.HR, Role.ADMIN})
@@ -45,12 +46,7 @@ def read_facts(version: OfferVersion) -> dict[str, Fact]:
 
 
 def read_people(version: OfferVersion) -> dict:
-    req = version.offer.requisition
-    return {
-        "hiring_manager": req.hiring_manager,
-        "hm_manager": req.hiring_manager.manager if req.hiring_manager_id else None,
-        "department_head": req.department.head if req.department_id else None,
-    }
+    return requisition_people(version.offer.requisition)
 
 
 OFFER_POLICY = ApprovalPolicy(
@@ -71,11 +67,7 @@ OFFER_POLICY = ApprovalPolicy(
             "employment_type", gettext_lazy("offer employment type"), FactKind.CHOICE, choices=EmploymentType.choices
         ),
     ),
-    people={
-        "hiring_manager": gettext_lazy("Hiring manager"),
-        "hm_manager": gettext_lazy("Hiring manager's manager"),
-        "department_head": gettext_lazy("Department head"),
-    },
+    people=REQUISITION_PEOPLE,
     approver_roles=APPROVER_ROLES,
     read_facts=read_facts,
     read_people=read_people,

@@ -1,13 +1,12 @@
 """Reads of offers: each user's slice, the list, an offer's versions and what its page shows."""
 
-from django.contrib.contenttypes.models import ContentType
 from django.db.models import Prefetch, Q, QuerySet
 
 from offers.choices import APPROVAL_KIND, LIVE
 from offers.models import Offer, OfferAllowance, OfferVersion
 from offers.permissions import can_see_offers, sees_all_offers
-from portal.choices import DecisionStatus
-from portal.models import Decision, User
+from portal.models import User
+from portal.selectors import subjects_asked_of
 from requisitions.selectors import granted_to
 
 
@@ -19,13 +18,7 @@ def offers_for_user(user: User) -> QuerySet[Offer]:
         return Offer.objects.none()
     if sees_all_offers(user):
         return Offer.objects.all()
-    approving = Decision.objects.filter(
-        Q(owner=user)
-        | Q(decided_by=user)
-        | Q(owner__isnull=True, owner_role__in=user.roles, status=DecisionStatus.OPEN),
-        kind=APPROVAL_KIND,
-        subject_type=ContentType.objects.get_for_model(OfferVersion),
-    ).values("subject_id")
+    approving = subjects_asked_of(user, kind=APPROVAL_KIND, model=OfferVersion)
     return Offer.objects.filter(granted_to(user, field="requisition_id") | Q(versions__in=approving)).distinct()
 
 

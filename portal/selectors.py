@@ -4,10 +4,11 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
+from django.contrib.contenttypes.models import ContentType
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Sum
 from django.utils import timezone
 
-from portal.choices import CostKind, Role
+from portal.choices import CostKind, DecisionStatus, Role
 from portal.models import ApprovalChain, CostCenter, CostEvent, Decision, Notification, User
 from portal.money import rounded
 
@@ -44,6 +45,19 @@ def my_work(user: User) -> QuerySet[Decision]:
         .prefetch_related("subject")
         .order_by("due_at", "id")
     )
+
+
+def subjects_asked_of(user: User, *, kind: str, model) -> QuerySet:
+    """Ids of the `model` subjects of `kind` decisions `user` holds, took, or may take through one of
+    their roles while it is open: who is asked to approve something sees it, even when the decision was
+    handed to them after the chain was computed. A subquery (`pk__in=`), no query of its own."""
+    return Decision.objects.filter(
+        Q(owner=user)
+        | Q(decided_by=user)
+        | Q(owner__isnull=True, owner_role__in=user.roles, status=DecisionStatus.OPEN),
+        kind=kind,
+        subject_type=ContentType.objects.get_for_model(model),
+    ).values("subject_id")
 
 
 def decision_counts(qs: QuerySet[Decision]) -> dict:

@@ -75,10 +75,29 @@ def read_facts(req: Requisition) -> dict[str, Fact]:
     }
 
 
-def read_people(req: Requisition) -> dict:
+# The people a requisition names, whom any policy over something of the requisition (an offer, an
+# engagement's rate) may route an approval to.
+REQUISITION_PEOPLE = {
+    "hiring_manager": gettext_lazy("Hiring manager"),
+    "hm_manager": gettext_lazy("Hiring manager's manager"),
+    "department_head": gettext_lazy("Department head"),
+}
+
+
+def requisition_people(req: Requisition) -> dict:
+    """{key of REQUISITION_PEOPLE: the person, or None} for `req`."""
     return {
+        "hiring_manager": req.hiring_manager,
         "hm_manager": req.hiring_manager.manager if req.hiring_manager_id else None,
         "department_head": req.department.head if req.department_id else None,
+    }
+
+
+def read_people(req: Requisition) -> dict:
+    people = requisition_people(req)
+    return {
+        "hm_manager": people["hm_manager"],
+        "department_head": people["department_head"],
         # The requisition's budget owner, defaulted from its cost center and chosen only among people
         # who may own a budget: the person named on the requisition is the person who approves.
         "budget_owner": req.budget_owner if req.budget_owner_id else None,

@@ -12,6 +12,7 @@ from guardian.models import GroupObjectPermission, UserObjectPermission
 
 from portal.choices import DecisionStatus
 from portal.models import CompBand, Decision, HiringPlan, User
+from portal.selectors import subjects_asked_of
 from requisitions.choices import APPROVAL_KIND, LIVE
 from requisitions.models import Requisition
 
@@ -25,15 +26,7 @@ def requisitions_for_user(user: User) -> QuerySet[Requisition]:
         return Requisition.objects.none()
     if user.has_perm(VIEW):
         return Requisition.objects.all()
-    # Whoever holds or took one of its approval decisions sees it too, even when the decision was
-    # handed to them on the decision page after the chain was computed.
-    approving = Decision.objects.filter(
-        Q(owner=user)
-        | Q(decided_by=user)
-        | Q(owner__isnull=True, owner_role__in=user.roles, status=DecisionStatus.OPEN),
-        kind=APPROVAL_KIND,
-        subject_type=ContentType.objects.get_for_model(Requisition),
-    ).values("subject_id")
+    approving = subjects_asked_of(user, kind=APPROVAL_KIND, model=Requisition)
     return Requisition.objects.filter(granted_to(user) | Q(pk__in=approving))
 
 
