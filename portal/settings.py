@@ -273,6 +273,9 @@ CELERY_BEAT_SCHEDULE = {
     "complete-past-interviews": {"task": "candidates.tasks.complete_past_interviews", "schedule": 900.0},
     # Extended offers unanswered past their expiry date expire, and their recruiters are told.
     "expire-offers": {"task": "offers.tasks.expire_unanswered_offers", "schedule": 3600.0},
+    # Engagements start and end on their dates, renewals are asked for 30 days ahead, and rate cards and
+    # vendor contracts about to expire are flagged 30 and 14 days ahead (each once).
+    "vendor-daily": {"task": "vendors.tasks.daily", "schedule": 3600.0},
 }
 
 # --- Offers -----------------------------------------------------------------------------------
@@ -280,6 +283,14 @@ CELERY_BEAT_SCHEDULE = {
 OFFER_EQUITY_TOLERANCE_PCT = env.int("OFFER_EQUITY_TOLERANCE_PCT", default=10)
 # The company name offer letters are signed with.
 PORTAL_COMPANY_NAME = env.str("PORTAL_COMPANY_NAME", default="Northwind Staffing")
+
+# --- Vendors ---------------------------------------------------------------------------------
+# A day rate bills this many hours a day (timesheets are kept in hours).
+VENDOR_HOURS_PER_DAY = env.int("VENDOR_HOURS_PER_DAY", default=8)
+# An invoice line matches when it is within this % of what was approved to bill, and never less
+# than this amount (the vendor's rounding).
+VENDOR_MATCH_TOLERANCE_PCT = env.str("VENDOR_MATCH_TOLERANCE_PCT", default="1")
+VENDOR_MATCH_TOLERANCE_AMOUNT = env.str("VENDOR_MATCH_TOLERANCE_AMOUNT", default="1.00")
 
 # --- Decisions and reminders ----------------------------------------------------------------
 # A decision due within this many hours gets a "due soon" reminder.

@@ -9,6 +9,7 @@ urlpatterns = [
     path("requisitions/", include("requisitions.urls")),
     path("candidates/", include("candidates.urls")),
     path("offers/", include("offers.urls")),
+    path("vendors/", include("vendors.urls")),
     path(
         "accounts/login/",
         auth_views.LoginView.as_view(redirect_authenticated_user=True),

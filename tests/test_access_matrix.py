@@ -264,6 +264,95 @@ ROUTES: dict[str, list[Case]] = {
         case("POST", scope="own", default=403, recruiter=302, admin_user=302, interviewer=404, outsider=404),
         case("POST", scope="other", default=404, finance=403, hr=403, admin_user=302),
     ],
+    # Vendors. One approved supplier with a rate card for each requisition; "own": an active engagement on
+    # the persona recruiter's and hiring manager's requisition (its week recorded by the recruiter), "other":
+    # one on a stranger's. Finance and admins keep vendors; recruiters see them and run their engagements;
+    # hiring managers see their engagements and approve their weeks; invoices are finance's.
+    "vendors:vendor_list": [case(default=403, recruiter=200, finance=200, admin_user=200)],
+    "vendors:rate_card_list": [case(default=403, recruiter=200, finance=200, admin_user=200)],
+    "vendors:vendor_create": [case(default=403, finance=200, admin_user=200)],
+    "vendors:vendor_detail": [case(scope="own", default=404, recruiter=200, finance=200, admin_user=200)],
+    **{
+        name: [case(scope="own", default=404, recruiter=403, finance=200, admin_user=200)]
+        for name in ("vendors:vendor_edit", "vendors:rate_card_create")
+    },
+    "vendors:rate_card_edit": [case(scope="own", default=403, finance=200, admin_user=200)],
+    **{
+        name: [
+            case(scope="own", default=405, recruiter=405),
+            case("POST", scope="own", default=404, recruiter=403, finance=302, admin_user=302, data=data),
+        ]
+        for name, data in (
+            ("vendors:contact_create", {"name": "Pat Lee"}),
+            ("vendors:contact_remove", {}),
+            ("vendors:clause_toggle", {"checked_on": "2020-01-02"}),
+        )
+    },
+    "vendors:engagement_list": [case(default=403, recruiter=200, hiring_manager=200, finance=200, admin_user=200)],
+    "vendors:engagement_plan": [
+        case(default=403, recruiter=302, admin_user=302),
+        case(default=403, recruiter=302, admin_user=302, data={"requisition": "x"}),
+    ],
+    "vendors:engagement_create": [
+        case(scope="own", default=403, recruiter=200, admin_user=200),
+        case(scope="other", default=403, recruiter=404, admin_user=200),
+    ],
+    "vendors:engagement_detail": [
+        case(scope="own", default=404, recruiter=200, hiring_manager=200, finance=200, admin_user=200),
+        case(scope="other", default=404, finance=200, admin_user=200),
+    ],
+    "vendors:engagement_act": [
+        case(scope="own", default=405),
+        case(
+            "POST",
+            scope="own",
+            default=404,
+            recruiter=302,
+            hiring_manager=302,
+            finance=403,
+            admin_user=302,
+            data={"note": "The project was cancelled."},
+        ),
+        case("POST", scope="other", default=404, finance=403, admin_user=302, data={"note": "Cancelled."}),
+    ],  # fmt: skip
+    "vendors:timesheet_create": [
+        case(
+            "POST",
+            scope="own",
+            default=404,
+            recruiter=302,
+            hiring_manager=403,
+            finance=302,
+            admin_user=302,
+            data={"week_start": "monday", "hours": "8"},
+        ),
+        case(
+            "POST", scope="other", default=404, finance=302, admin_user=302, data={"week_start": "monday", "hours": "8"}
+        ),
+    ],  # fmt: skip
+    "vendors:timesheet_act": [
+        case("POST", scope="own", default=404, recruiter=403, hiring_manager=302, finance=403, admin_user=302),
+        case("POST", scope="other", default=404, finance=403, admin_user=302),
+    ],
+    **{
+        name: [case(default=403, finance=200, admin_user=200)]
+        for name in ("vendors:invoice_list", "vendors:invoice_create", "vendors:invoice_import")
+    },
+    "vendors:invoice_detail": [case(scope="own", default=404, finance=200, admin_user=200)],
+    "vendors:invoice_act": [
+        case(scope="own", default=405, finance=405, admin_user=405),
+        case("POST", scope="own", default=404, finance=302, admin_user=302),
+    ],
+    # Spend: finance and admins over everything, hiring managers over their requisitions.
+    "vendors:spend": [
+        case(default=403, hiring_manager=200, finance=200, admin_user=200),
+        case(default=403, hiring_manager=200, finance=200, admin_user=200, data={"format": "csv"}),
+        case(default=403, hiring_manager=400, finance=400, admin_user=400, data={"currency": "EUR"}),
+    ],
+    "vendors:spend_report": [
+        case(scope="own", default=403, hiring_manager=200, finance=200, admin_user=200),
+        case(scope="own", default=403, hiring_manager=200, finance=200, admin_user=200, data={"format": "xlsx"}),
+    ],
     # Saved views: anyone who may see the list saves its filters; only their owner deletes one.
     "portal:saved_view_save": [
         case("POST", default=302, interviewer=403, outsider=403, data=SAVE_VIEW),
@@ -509,9 +598,105 @@ def offers_world(candidates_world):
     }
 
 
+@pytest.fixture
+def vendors_world(candidates_world, personas):
+    """An approved supplier with a rate card per requisition; an active engagement on each requisition of
+    candidates_world (its worker the candidate there) with a week its recruiter recorded; one invoice."""
+    from decimal import Decimal
+
+    from tests.vendors.conftest import approved_vendor, monday, rate_card_for
+    from vendors.models import VendorContact
+    from vendors.services import (
+        EngagementInput,
+        InvoiceInput,
+        LineInput,
+        create_engagement,
+        create_invoice,
+        record_timesheet,
+        save_contact,
+        start_engagement,
+    )
+
+    finance = personas["finance"]
+    vendor = approved_vendor(finance, name="Matrix Staffing")
+    contact = save_contact(contact=VendorContact(vendor=vendor, name="Lee Chan"), by=finance)
+    today = timezone.localdate()
+    engagements, sheets = {}, {}
+    for scope in ("own", "other"):
+        req = candidates_world["requisition"][scope]
+        card = rate_card_for(vendor, req, finance, back=30, ahead=300)
+        recruiter = req.recruiter
+        engagement = create_engagement(
+            data=EngagementInput(
+                requisition=req,
+                worker=candidates_world["application"][scope].candidate,
+                vendor=vendor,
+                rate_card=card,
+                start_date=monday(today) - timedelta(weeks=1),
+                end_date=today + timedelta(days=120),
+                hours_per_week=Decimal("40"),
+            ),
+            by=recruiter,
+        )
+        engagements[scope] = start_engagement(engagement=engagement, by=recruiter)
+        sheets[scope] = record_timesheet(
+            engagement=engagements[scope],
+            by=recruiter,
+            week_start=monday(today) - timedelta(weeks=1),
+            hours=40,
+            overtime_hours=0,
+        )
+    invoice = create_invoice(
+        data=InvoiceInput(
+            vendor=vendor,
+            number="MX-1",
+            currency="CAD",
+            period_start=monday(today) - timedelta(weeks=1),
+            period_end=monday(today) - timedelta(days=1),
+            received_on=today,
+            lines=(LineInput(amount=Decimal("4000"), engagement=engagements["own"], hours=Decimal("40")),),
+        ),
+        by=personas["admin_user"],
+    )
+    return {
+        "vendor": vendor,
+        "contact": contact,
+        "card": card,
+        "engagement": engagements,
+        "timesheet": sheets,
+        "invoice": invoice,
+        "requisition": candidates_world["requisition"],
+        "monday": monday(today).isoformat(),
+    }
+
+
 def _url(name, scope, persona, world):
     if scope is None:
         return reverse(name)
+    if name.startswith("vendors:"):
+        v = world["vendors"]
+        args = {
+            "vendors:vendor_detail": [v["vendor"].pk],
+            "vendors:vendor_edit": [v["vendor"].pk],
+            "vendors:rate_card_create": [v["vendor"].pk],
+            "vendors:rate_card_edit": [v["card"].pk],
+            "vendors:contact_create": [v["vendor"].pk],
+            "vendors:contact_remove": [v["vendor"].pk, v["contact"].pk],
+            "vendors:clause_toggle": [v["vendor"].pk, v["vendor"].clause_checks.first().clause_id],
+            "vendors:engagement_plan": [
+                case(default=403, recruiter=302, admin_user=302),
+                case(default=403, recruiter=302, admin_user=302, data={"requisition": "x"}),
+            ],
+            "vendors:engagement_create": [v["requisition"].get(scope, v["requisition"]["own"]).pk],
+            "vendors:engagement_detail": [v["engagement"].get(scope, v["engagement"]["own"]).pk],
+            "vendors:engagement_act": [v["engagement"].get(scope, v["engagement"]["own"]).pk, "end"],
+            "vendors:timesheet_create": [v["engagement"].get(scope, v["engagement"]["own"]).pk],
+            "vendors:timesheet_act": [v["timesheet"].get(scope, v["timesheet"]["own"]).pk, "approve"],
+            "vendors:invoice_detail": [v["invoice"].pk],
+            "vendors:invoice_act": [v["invoice"].pk, "rematch"],
+            "vendors:spend_report": ["ending"],
+        }
+        return reverse(name, args=args[name])
     if name.startswith("offers:"):
         if name == "offers:new":
             return reverse(name, args=[world["candidates"]["application"][scope].pk])
@@ -570,6 +755,7 @@ def _state():
     from offers.models import Offer, OfferVersion
     from portal.models import ExportLog
     from requisitions.models import Requisition
+    from vendors.models import ClauseCheck, Engagement, Invoice, RateCard, Timesheet, Vendor, VendorContact
 
     return (
         ExportLog.objects.count(),
@@ -588,6 +774,13 @@ def _state():
         list(Debrief.objects.order_by("pk").values_list("pk", "status")),
         list(Offer.objects.order_by("pk").values_list("pk", "status", "current_version")),
         list(OfferVersion.objects.order_by("pk").values_list("pk", "status", "base_amount")),
+        list(Vendor.objects.order_by("pk").values_list("pk", "status", "name")),
+        list(VendorContact.objects.order_by("pk").values_list("pk", "name")),
+        list(ClauseCheck.objects.order_by("pk").values_list("pk", "checked_on")),
+        list(RateCard.objects.order_by("pk").values_list("pk", "bill_rate", "valid_to")),
+        list(Engagement.objects.order_by("pk").values_list("pk", "status", "end_date")),
+        list(Timesheet.objects.order_by("pk").values_list("pk", "status")),
+        list(Invoice.objects.order_by("pk").values_list("pk", "status")),
     )
 
 
@@ -605,6 +798,9 @@ def test_access_matrix(request, client, world, name, index):
         world["candidates"] = request.getfixturevalue("candidates_world")
     if name.startswith("offers:"):
         world["offers"] = request.getfixturevalue("offers_world")
+    if name.startswith("vendors:"):
+        world["candidates"] = request.getfixturevalue("candidates_world")
+        world["vendors"] = request.getfixturevalue("vendors_world")
     for persona in EVERYONE:
         with transaction.atomic():
             _check(client, world, name, route, persona)
@@ -618,7 +814,8 @@ def _check(client, world, name, route, persona):
     url = _url(name, route.scope, persona, world)
     before = _state()
 
-    response = client.post(url, route.data) if route.method == "POST" else client.get(url, route.data)
+    data = {key: world["vendors"]["monday"] if value == "monday" else value for key, value in route.data.items()}
+    response = client.post(url, data) if route.method == "POST" else client.get(url, data)
 
     expected = route.status_for(persona)
     where = f"{route.method} {url} as {persona}"

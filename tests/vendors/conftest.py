@@ -1,0 +1,52 @@
+from datetime import timedelta
+from decimal import Decimal
+
+import pytest
+from django.utils import timezone
+
+from candidates.services import create_candidate
+from tests.offers.conftest import application, head, open_requisition  # noqa: F401  (fixtures)
+from vendors.costs import monday_of as monday  # noqa: F401  (the tests' short name for it)
+from vendors.models import RateCard, RequiredClause, Vendor
+from vendors.services import check_clause, save_rate_card, save_vendor
+
+
+def rate_card_for(vendor, requisition, by, *, pay="80", markup="25", back=60, ahead=200, **fields):
+    """A card of `vendor` for the requisition's role family, level and location: 80.00 pay + 25 % =
+    100.00 an hour by default, valid from `back` days ago to `ahead` days on."""
+    today = timezone.localdate()
+    values = {
+        "role_family": requisition.role_family,
+        "level": requisition.level,
+        "location": requisition.location,
+        "pay_rate": Decimal(pay),
+        "markup_pct": Decimal(markup),
+        "valid_from": today - timedelta(days=back),
+        "valid_to": today + timedelta(days=ahead),
+        **fields,
+    }
+    return save_rate_card(card=RateCard(vendor=vendor, **values), by=by)
+
+
+def approved_vendor(by, *, name="Northbridge Talent", kind="supplier", fee_pct=None, **extra):
+    vendor = save_vendor(vendor=Vendor(name=name, kind=kind, owner=by, fee_pct=fee_pct, **extra), by=by)
+    for clause in RequiredClause.objects.filter(is_active=True):
+        check_clause(vendor=vendor, clause=clause, by=by, checked_on=timezone.localdate())
+    vendor.status = "approved"
+    return save_vendor(vendor=vendor, by=by)
+
+
+@pytest.fixture
+def supplier(finance):
+    return approved_vendor(finance)
+
+
+@pytest.fixture
+def card(supplier, open_requisition, finance):  # noqa: F811
+    """100.00 an hour (80.00 pay + 25 %), valid from 60 days ago to 200 days on, for the requisition's role."""
+    return rate_card_for(supplier, open_requisition, finance)
+
+
+@pytest.fixture
+def worker(recruiter):
+    return create_candidate(by=recruiter, first_name="Grace", last_name="Hopper", email="grace@example.com")

@@ -1,0 +1,327 @@
+"""Vendor pages as their users work them: the Done-when through the browser's requests, what each page
+shows, and query counts that do not grow with the data."""
+
+from datetime import timedelta
+from decimal import Decimal
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from portal.choices import CostKind
+from portal.models import CostEvent
+from tests.factories import UserFactory
+from tests.vendors.conftest import approved_vendor, monday
+from vendors.choices import EngagementStatus, InvoiceStatus, RateApproval, TimesheetStatus
+from vendors.models import Engagement, Invoice, RateCard
+from vendors.services import (
+    EngagementInput,
+    InvoiceInput,
+    LineInput,
+    create_engagement,
+    create_invoice,
+    record_timesheet,
+    start_engagement,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+def _post(client, user, url, data=None):
+    client.force_login(user)
+    return client.post(url, data or {})
+
+
+def test_the_done_when_through_the_pages(
+    client, open_requisition, supplier, card, worker, recruiter, hm, finance, admin_user, application
+):
+    from candidates.services import apply
+
+    apply(candidate=worker, requisition=open_requisition, by=recruiter)
+    today = timezone.localdate()
+    start = monday(today) - timedelta(weeks=3)
+    client.force_login(recruiter)
+    page = client.get(reverse("vendors:engagement_create", args=[open_requisition.pk]))
+    assert page.status_code == 200 and "Northbridge Talent" in page.content.decode()
+    create = reverse("vendors:engagement_create", args=[open_requisition.pk])
+    plan = {
+        "worker": worker.pk,
+        "rate_card": card.pk,
+        "start_date": start.isoformat(),
+        "end_date": (start + timedelta(days=120)).isoformat(),
+        "hours_per_week": "40",
+        "bill_rate": "115",
+    }
+    response = client.post(create, {**plan, "rate_reason": ""})
+    assert response.status_code == 400 and "say why" in response.content.decode()
+    assert not Engagement.objects.exists()
+    response = client.post(create, {**plan, "rate_reason": "Niche payments skills.", "po_reference": "PO-42"})
+    engagement = Engagement.objects.get()
+    assert response.status_code == 302 and response["Location"] == engagement.get_absolute_url()
+    detail = client.get(engagement.get_absolute_url()).content.decode()
+    assert "Rate in approval" in detail and "Niche payments skills." in detail and "15%" in detail
+
+    client.force_login(hm)
+    assert "Approve the rate" in client.get(engagement.get_absolute_url()).content.decode()
+    _post(client, hm, reverse("vendors:engagement_act", args=[engagement.pk, "approve"]), {"note": ""})
+    _post(client, finance, reverse("vendors:engagement_act", args=[engagement.pk, "approve"]), {"note": "OK"})
+    assert engagement.terms.get().rate_approval == RateApproval.APPROVED
+    _post(client, recruiter, reverse("vendors:engagement_act", args=[engagement.pk, "start"]))
+    engagement.refresh_from_db()
+    assert engagement.status == EngagementStatus.ACTIVE
+
+    for week in (start, start + timedelta(weeks=1)):
+        _post(
+            client,
+            recruiter,
+            reverse("vendors:timesheet_create", args=[engagement.pk]),
+            {"week_start": week.isoformat(), "hours": "40", "overtime_hours": "0"},
+        )
+    client.force_login(hm)
+    work = client.get(reverse("portal:my_work")).content.decode()
+    assert "Timesheets to approve" in work and engagement.reference in work
+    for sheet in engagement.timesheets.all():
+        _post(client, hm, reverse("vendors:timesheet_act", args=[sheet.pk, "approve"]))
+    assert set(engagement.timesheets.values_list("status", flat=True)) == {TimesheetStatus.APPROVED}
+
+    def enter(number, amount):
+        return _post(
+            client,
+            admin_user,
+            reverse("vendors:invoice_create"),
+            {
+                "vendor": supplier.pk,
+                "number": number,
+                "currency": "CAD",
+                "period_start": start.isoformat(),
+                "period_end": (start + timedelta(days=13)).isoformat(),
+                "received_on": today.isoformat(),
+                "lines-TOTAL_FORMS": "1",
+                "lines-INITIAL_FORMS": "0",
+                "lines-MIN_NUM_FORMS": "1",
+                "lines-MAX_NUM_FORMS": "20",
+                "lines-0-reference": engagement.reference.lower(),
+                "lines-0-hours": "80",
+                "lines-0-amount": amount,
+            },
+        )
+
+    response = enter("NB-2001", "9200.00")  # 80 h × 115.00
+    matched = Invoice.objects.get(number="NB-2001")
+    assert response.status_code == 302 and matched.status == InvoiceStatus.MATCHED
+    _post(client, finance, reverse("vendors:invoice_act", args=[matched.pk, "approve"]))
+    _post(client, finance, reverse("vendors:invoice_act", args=[matched.pk, "pay"]), {"paid_on": today.isoformat()})
+    matched.refresh_from_db()
+    assert matched.status == InvoiceStatus.PAID
+    # Forecast vs actual: the engagement's months as forecast, the paid invoice as actual in its month.
+    ledger = client.get(reverse("portal:ledger")).content.decode()
+    assert 'kind=actual&amp;currency=CAD">9,200</a>' in ledger
+    forecast = CostEvent.objects.for_source(engagement).filter(kind=CostKind.FORECAST)
+    assert {e.month for e in forecast} >= {start.replace(day=1), (start + timedelta(days=100)).replace(day=1)}
+    center = open_requisition.cost_center.pk
+    for month in {e.month for e in forecast}:
+        assert f"month={month:%Y-%m}&amp;cost_center={center}&amp;kind=forecast" in ledger
+    assert f"month={start:%Y-%m}&amp;cost_center={center}&amp;kind=actual" in ledger
+
+    # The same weeks again at 130.00 an hour: flagged, refused without a reason, approved with one.
+    enter("NB-2002", "10400.00")
+    over = Invoice.objects.get(number="NB-2002")
+    assert over.status == InvoiceStatus.FLAGGED
+    client.force_login(finance)
+    page = client.get(over.get_absolute_url()).content.decode()
+    assert "Does not match" in page and "Override and approve" in page
+    response = _post(
+        client, finance, reverse("vendors:invoice_act", args=[over.pk, "approve"]), {"override_reason": ""}
+    )
+    over.refresh_from_db()
+    assert over.status == InvoiceStatus.FLAGGED
+    assert "overriding with a reason" in client.get(over.get_absolute_url()).content.decode()
+    _post(
+        client, finance, reverse("vendors:invoice_act", args=[over.pk, "approve"]), {"override_reason": "Agreed rise."}
+    )
+    over.refresh_from_db()
+    assert over.status == InvoiceStatus.APPROVED and over.override_reason == "Agreed rise."
+
+    ledger = client.get(reverse("portal:ledger")).content.decode()
+    assert 'kind=actual&amp;currency=CAD">19,600</a>' in ledger  # both approved invoices, in their month
+
+
+@pytest.fixture
+def many(open_requisition, supplier, card, worker, recruiter, finance, admin_user):
+    """Engagements, weeks and invoices to count queries against: call with how many more to add."""
+    from candidates.services import create_candidate
+
+    today = timezone.localdate()
+
+    def add(n):
+        for i in range(n):
+            person = create_candidate(by=recruiter, first_name="Worker", last_name=f"N{Engagement.objects.count()}")
+            engagement = create_engagement(
+                data=EngagementInput(
+                    requisition=open_requisition,
+                    worker=person,
+                    vendor=supplier,
+                    rate_card=card,
+                    start_date=monday(today) - timedelta(weeks=2),
+                    end_date=today + timedelta(days=90),
+                    hours_per_week=Decimal("40"),
+                    bill_rate=Decimal("105") if i % 2 else None,
+                    rate_reason="Market." if i % 2 else "",
+                ),
+                by=recruiter,
+            )
+            if not i % 2:
+                engagement = start_engagement(engagement=engagement, by=recruiter)
+                record_timesheet(
+                    engagement=engagement,
+                    by=recruiter,
+                    week_start=monday(today) - timedelta(weeks=2),
+                    hours=40,
+                    overtime_hours=1,
+                )
+                create_invoice(
+                    data=InvoiceInput(
+                        vendor=supplier,
+                        number=f"Q-{Invoice.objects.count()}",
+                        currency="CAD",
+                        period_start=monday(today) - timedelta(weeks=2),
+                        period_end=monday(today) - timedelta(days=1),
+                        received_on=today,
+                        lines=(LineInput(amount=Decimal("4000"), engagement=engagement, hours=Decimal("40")),),
+                    ),
+                    by=admin_user,
+                )
+        return Engagement.objects.order_by("id").first()
+
+    return add
+
+
+def _count(client, url):
+    client.get(url)  # warm the session and caches
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+    assert response.status_code == 200, url
+    return len(queries)
+
+
+@pytest.mark.parametrize(
+    "page",
+    [
+        "vendor_list",
+        "rate_card_list",
+        "vendor_detail",
+        "engagement_list",
+        "engagement_detail",
+        "invoice_list",
+        "invoice_detail",
+    ],
+)
+def test_pages_cost_a_fixed_number_of_queries(client, many, finance, page):
+    first = many(2)
+    urls = {
+        "vendor_list": reverse("vendors:vendor_list"),
+        "rate_card_list": reverse("vendors:rate_card_list"),
+        "vendor_detail": first.vendor.get_absolute_url(),
+        "engagement_list": reverse("vendors:engagement_list"),
+        "engagement_detail": first.get_absolute_url(),
+        "invoice_list": reverse("vendors:invoice_list"),
+        "invoice_detail": Invoice.objects.order_by("id").first().get_absolute_url(),
+    }
+    client.force_login(finance)
+    before = _count(client, urls[page])
+    many(4)
+    after = _count(client, urls[page])
+    assert after <= before + 1, (page, before, after)
+    assert after <= 40, (page, after)
+
+
+def test_a_recruiter_sees_vendors_and_rate_cards_but_no_invoice_or_fee(client, supplier, card, recruiter):
+    agency = approved_vendor(
+        UserFactory(username="fin2", roles=["finance"]), name="Placers Inc", kind="agency", fee_pct=Decimal("20")
+    )
+    client.force_login(recruiter)
+    page = client.get(supplier.get_absolute_url()).content.decode()
+    assert "100.00" in page and "Latest invoices" not in page and "Edit" not in page
+    assert client.get(agency.get_absolute_url()).status_code == 200
+    assert client.get(reverse("vendors:invoice_list")).status_code == 403
+    assert reverse("vendors:invoice_list") not in client.get(reverse("vendors:vendor_list")).content.decode()
+
+
+def test_a_rate_card_is_added_from_the_vendor_page_and_an_overlap_is_refused(
+    client, supplier, card, finance, open_requisition
+):
+    client.force_login(finance)
+    url = reverse("vendors:rate_card_create", args=[supplier.pk])
+    data = {
+        "role_family": card.role_family_id,
+        "level": card.level_id,
+        "location": card.location_id,
+        "currency": "CAD",
+        "unit": "hour",
+        "pay_rate": "90",
+        "markup_pct": "20",
+        "bill_rate": "",
+        "overtime_multiplier": "1.5",
+        "valid_from": (card.valid_to - timedelta(days=5)).isoformat(),
+        "valid_to": (card.valid_to + timedelta(days=200)).isoformat(),
+    }
+    response = client.post(url, data)
+    assert response.status_code == 400 and "overlap" in response.content.decode()
+    data["valid_from"] = (card.valid_to + timedelta(days=1)).isoformat()
+    response = client.post(url, data)
+    assert response.status_code == 302
+    assert RateCard.objects.get(valid_from=card.valid_to + timedelta(days=1)).bill_rate == Decimal("108.00")
+
+
+@pytest.mark.parametrize("report", ["cash", "vendors", "ending", "hires"])
+def test_spend_pages_show_their_figures_at_a_fixed_cost(client, many, finance, hm, other_hiring_manager, report):
+    many(2)
+    url = reverse("vendors:spend_report", args=[report])
+    client.force_login(finance)
+    before = _count(client, url)
+    many(4)
+    after = _count(client, url)
+    assert after <= before + 1 and after <= 30, (before, after)
+    page = client.get(url).content.decode()
+    if report == "cash":
+        assert "Northbridge Talent" in page and "Contractor labour" in page
+    if report == "vendors":
+        assert "No invoice approved in these months." in page  # entered, not approved: no actual spend yet
+    client.force_login(other_hiring_manager)
+    theirs = client.get(url).content.decode()
+    assert "Northbridge Talent" not in theirs
+    client.force_login(hm)
+    assert client.get(url).status_code == 200
+
+
+def test_a_recruiter_plans_an_engagement_from_the_list_on_a_requisition_they_run(
+    client, open_requisition, recruiter, hm
+):
+    client.force_login(recruiter)
+    page = client.get(reverse("vendors:engagement_list")).content.decode()
+    assert f'<option value="{open_requisition.pk}">{open_requisition.reference}' in page
+    response = client.get(reverse("vendors:engagement_plan"), {"requisition": open_requisition.pk})
+    assert response["Location"] == reverse("vendors:engagement_create", args=[open_requisition.pk])
+    client.force_login(hm)
+    assert "Plan an engagement on" not in client.get(reverse("vendors:engagement_list")).content.decode()
+
+
+def test_a_recruiter_sees_an_engagements_weeks_but_not_their_money(client, many, recruiter, hm, finance):
+    engagement = many(2)
+    for user, sees in ((recruiter, False), (hm, True), (finance, True)):
+        client.force_login(user)
+        page = client.get(engagement.get_absolute_url()).content.decode()
+        assert "Record week" in page or user == hm
+        assert ("Charge" in page, "Expected labour by month" in page) == (sees, sees), user
+
+
+def test_bad_input_to_the_plan_chooser_and_the_import_confirmation_is_answered_not_crashed(client, recruiter, finance):
+    client.force_login(recruiter)
+    for value in ("-1", "0", "x", "", "99999999999999999999"):
+        response = client.get(reverse("vendors:engagement_plan"), {"requisition": value})
+        assert response.status_code in (302, 404), value
+    client.force_login(finance)
+    response = client.post(reverse("vendors:invoice_import"), {"payload": "not base64!"})
+    assert response.status_code == 400

@@ -1,0 +1,104 @@
+"""Reads of vendors, engagements, timesheets and invoices: each user's slice and what lists show."""
+
+import re
+
+from django.db.models import Q, QuerySet
+
+from portal.models import Decision, User
+from portal.selectors import subjects_asked_of
+from requisitions.selectors import granted_to
+from vendors.choices import RATE_APPROVAL_KIND, RENEWAL_KIND, RateApproval, TimesheetStatus, VendorKind, VendorStatus
+from vendors.models import Engagement, EngagementTerm, Invoice, Timesheet, Vendor
+from vendors.permissions import can_see_engagements, can_see_invoices, can_see_vendors, sees_all_engagements
+
+
+def vendors_for_user(user: User) -> QuerySet[Vendor]:
+    if not user.is_authenticated or not can_see_vendors(user):
+        return Vendor.objects.none()
+    return Vendor.objects.all()
+
+
+def engagements_for_user(user: User) -> QuerySet[Engagement]:
+    """Every engagement `user` may see: all for finance and admins; those of the requisitions they run
+    (or that were shared with them) for recruiters and hiring managers; and those whose rate they are
+    asked to approve, or approved. None for HR and interviewers."""
+    if not user.is_authenticated or not can_see_engagements(user):
+        return Engagement.objects.none()
+    if sees_all_engagements(user):
+        return Engagement.objects.all()
+    approving = subjects_asked_of(user, kind=RATE_APPROVAL_KIND, model=EngagementTerm)
+    return Engagement.objects.filter(granted_to(user, field="requisition_id") | Q(terms__in=approving)).distinct()
+
+
+def engagement_list(user: User) -> QuerySet[Engagement]:
+    return engagements_for_user(user).select_related(
+        "worker", "vendor", "requisition__cost_center", "requisition__hiring_manager"
+    )
+
+
+def engagement_terms(engagement: Engagement) -> list[EngagementTerm]:
+    """The engagement's terms in order, with the rate card each was set against."""
+    return list(
+        engagement.terms.select_related(
+            "rate_card__role_family", "rate_card__level", "rate_card__location", "created_by"
+        )
+    )
+
+
+def pending_of(terms: list[EngagementTerm]) -> EngagementTerm | None:
+    """The latest of `terms` whose rate waits for approval."""
+    return next((term for term in reversed(terms) if term.rate_approval == RateApproval.PENDING), None)
+
+
+def open_renewals(engagement: Engagement) -> QuerySet[Decision]:
+    """The engagement's open "renew or end" decision (at most one at a time)."""
+    return Decision.objects.open().for_subject(engagement).filter(kind=RENEWAL_KIND)
+
+
+def filter_vendors(qs: QuerySet[Vendor], params) -> tuple[QuerySet[Vendor], str, str]:
+    """The vendor list's filters: kind (an agency or supplier filter includes vendors of both kinds) and
+    status; unknown values are ignored. Returns the rows and the kind and status in use."""
+    kind = params.get("kind", "") if params.get("kind", "") in VendorKind.values else ""
+    status = params.get("status", "") if params.get("status", "") in VendorStatus.values else ""
+    if kind:
+        qs = qs.filter(Q(kind=kind) | Q(kind=VendorKind.BOTH)) if kind != VendorKind.BOTH else qs.filter(kind=kind)
+    if status:
+        qs = qs.filter(status=status)
+    return qs, kind, status
+
+
+def by_status(qs: QuerySet, params, statuses) -> tuple[QuerySet, str]:
+    """A list narrowed to the `status` in `params` when it is one of `statuses` (else left whole), and
+    the status in use."""
+    status = params.get("status", "")
+    if status not in statuses.values:
+        return qs, ""
+    return qs.filter(status=status), status
+
+
+def invoices_for_user(user: User) -> QuerySet[Invoice]:
+    if not user.is_authenticated or not can_see_invoices(user):
+        return Invoice.objects.none()
+    return Invoice.objects.all()
+
+
+def timesheets_to_approve(user: User) -> QuerySet[Timesheet]:
+    """Weeks waiting for `user` as the hiring manager of their engagements' requisitions."""
+    if not user.is_authenticated or not user.is_active:
+        return Timesheet.objects.none()
+    return (
+        Timesheet.objects.filter(status=TimesheetStatus.SUBMITTED, engagement__requisition__hiring_manager=user)
+        .exclude(submitted_by=user)
+        .select_related("engagement__worker", "engagement__vendor")
+        .order_by("week_start", "id")
+    )
+
+
+# How engagements and placements are named on invoices: ENG-0042, PLC-0007 (any case, leading zeros).
+REFERENCE = re.compile(r"(ENG|PLC)-0*(\d{1,12})", re.IGNORECASE)
+
+
+def parse_reference(text: str) -> tuple[str, int] | None:
+    """("ENG" or "PLC", id) of a reference as people type it, or None."""
+    found = REFERENCE.fullmatch((text or "").replace(" ", ""))
+    return (found[1].upper(), int(found[2])) if found else None
