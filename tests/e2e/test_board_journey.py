@@ -41,8 +41,12 @@ def test_a_recruiter_moves_drags_and_rejects_on_the_board(live_server, page):
     page.locator("li.board-card", has_text="Ada Test").get_by_role("button", name="Move").click()
     column["interview"].get_by_role("link", name="Ada Test").wait_for()
 
-    # Dragging a card onto a column runs the same form.
-    page.locator("li.board-card", has_text="Grace Test").drag_to(column["screen"])
+    # Dragging a card onto a column runs the same form. The drag starts once htmx has settled the board
+    # it swapped in, from the card's corner (not its link or its menu).
+    page.wait_for_function("!document.querySelector('.htmx-request, .htmx-swapping, .htmx-settling')")
+    page.locator("li.board-card", has_text="Grace Test").drag_to(
+        column["screen"], source_position={"x": 4, "y": 4}, target_position={"x": 20, "y": 20}
+    )
     column["screen"].get_by_role("link", name="Grace Test").wait_for()
 
     # Rejecting asks for the reason code.
