@@ -204,7 +204,7 @@ class Requisition(models.Model):
 
     @property
     def openings_left(self) -> int:
-        """Openings no accepted offer has taken yet."""
+        """Openings no hire has taken yet (an accepted offer, or a contractor started on a contract requisition)."""
         return max(self.openings - self.hires, 0)
 
     @property

@@ -351,6 +351,18 @@ def _reverse_forecast(req: Requisition, *, by: User | None, why: str) -> None:
     )
 
 
+def hire_refusal(req: Requisition) -> str:
+    """Why no hire can be recorded on `req` now ("" when one can): it must be open, with an opening left."""
+    if req.status != Status.OPEN:
+        return _("%(ref)s is %(status)s: a hire is recorded only on an open requisition.") % {
+            "ref": req.reference,
+            "status": req.get_status_display().lower(),
+        }
+    if not req.openings_left:
+        return _("%(ref)s has no opening left.") % {"ref": req.reference}
+    return ""
+
+
 def record_hire(*, requisition: Requisition, by: User | None, what: str) -> Requisition:
     """One opening is taken by an accepted offer (`what` names it, for the ledger's memo): the hire is
     counted, the forecast is re-recorded for the openings left, and the last hire fills the requisition.
@@ -359,13 +371,9 @@ def record_hire(*, requisition: Requisition, by: User | None, what: str) -> Requ
     is open with an opening left."""
     with transaction.atomic():
         req = _locked(requisition)
-        if req.status != Status.OPEN:
-            raise RequisitionError(
-                _("%(ref)s is %(status)s: a hire is recorded only on an open requisition.")
-                % {"ref": req.reference, "status": req.get_status_display().lower()}
-            )
-        if not req.openings_left:
-            raise RequisitionError(_("%(ref)s has no opening left.") % {"ref": req.reference})
+        refusal = hire_refusal(req)
+        if refusal:
+            raise RequisitionError(refusal)
         req.hires += 1
         _reverse_forecast(req, by=by, why=_("hire: %(what)s") % {"what": what})
         if req.openings_left:

@@ -317,7 +317,7 @@ class _Demo:
 
     def _requisitions(self) -> dict[str, Requisition]:
         """Each engagement's requisition: the first of its titles still standing (approved, open or on
-        hold), else another standing one of the demo recruiter's."""
+        hold) where it fits, else another standing one of the demo recruiter's."""
         standing = list(
             Requisition.objects.filter(status__in=STANDING, recruiter__username=RECRUITER)
             .exclude(role_family=None)
@@ -327,13 +327,24 @@ class _Demo:
             .order_by("pk")
         )
         by_title = {req.title: req for req in standing}
+        taken = defaultdict(int)
+
+        def fits(req: Requisition, plan: Plan) -> bool:
+            """Cover fits any requisition; on a contract one, an engagement needs an opening of its own,
+            and one that starts needs the requisition open."""
+            if not req.is_contract:
+                return True
+            starts = plan.start < 0 and plan.fate != "refused"
+            return taken[req.pk] < req.openings_left and (req.status == Status.OPEN or not starts)
+
         chosen = {}
         for n, plan in enumerate(PLANS):
-            req = next((by_title[t] for t in plan.titles if t in by_title), None)
-            if req is None and standing:
-                req = standing[n % len(standing)]
+            others = standing[n % len(standing) :] + standing[: n % len(standing)]
+            candidates = [by_title[t] for t in plan.titles if t in by_title] + others
+            req = next((r for r in candidates if fits(r, plan)), None)
             if req is not None:
                 chosen[plan.worker] = req
+                taken[req.pk] += 1
         return chosen
 
     def _vendor(self, plan: VendorPlan) -> Vendor:

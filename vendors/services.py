@@ -17,6 +17,7 @@ from django.db.models import Sum
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from candidates.choices import SourceKind
 from candidates.models import Candidate, Source
@@ -30,6 +31,7 @@ from portal.services import approvals, ledger
 from portal.services.decisions import raise_decision, resolve_decision
 from portal.services.notifications import notify
 from requisitions.choices import Status as RequisitionStatus
+from requisitions.services import RequisitionError, record_hire
 from vendors import choices
 from vendors.choices import (
     EXPIRY_NOTICE_DAYS,
@@ -327,9 +329,10 @@ class EngagementInput:
 
 
 def create_engagement(*, data: EngagementInput, by: User) -> Engagement:
-    """Plan an engagement against an open requisition through an approved contractor supplier, at its
+    """Plan an engagement against a standing requisition through an approved contractor supplier, at its
     rate card's bill rate or another one. Above the card it needs a reason, and its approval chain starts
-    at once; within it, its labour is forecast in the ledger from the start date."""
+    at once. On a contract requisition it is for one of the openings left, which it takes when it starts
+    (see `sync_forecast` for what each kind forecasts); on any other it is cover for the hire to come."""
     req = data.requisition
     if not can_manage_engagement(by, req):
         raise VendorError(_("Only a recruiter running %(ref)s may add its engagements.") % {"ref": req.reference})
@@ -348,6 +351,7 @@ def create_engagement(*, data: EngagementInput, by: User) -> Engagement:
             )
         if vendor.kind not in SUPPLIES_CONTRACTORS:
             raise VendorError(_("%(vendor)s does not supply contractors.") % {"vendor": vendor})
+        _check_opening(req)
         _check_dates(data.start_date, data.end_date)
         card = _check_card(data.rate_card, vendor=vendor, requisition=req, day=data.start_date)
         clash = (
@@ -388,6 +392,25 @@ def create_engagement(*, data: EngagementInput, by: User) -> Engagement:
         )
         _after_new_term(engagement, term, by=by)
     return engagement
+
+
+def _check_opening(req) -> None:
+    """A contract requisition's engagements fill its openings: one is planned only for an opening that
+    no accepted offer and no other planned engagement has taken."""
+    if not req.is_contract:
+        return
+    if not req.openings_left:
+        raise VendorError(_("%(ref)s has no opening left.") % {"ref": req.reference})
+    planned = Engagement.objects.filter(requisition=req, status=EngagementStatus.PLANNED).count()
+    if planned >= req.openings_left:
+        raise VendorError(
+            ngettext(
+                "%(ref)s has %(left)d opening left, and an engagement is already planned for it.",
+                "%(ref)s has %(left)d openings left, and %(planned)d engagements are already planned for them.",
+                req.openings_left,
+            )
+            % {"ref": req.reference, "left": req.openings_left, "planned": planned}
+        )
 
 
 def _check_dates(start: date, end: date) -> None:
@@ -562,7 +585,9 @@ def _pending(engagement: Engagement) -> EngagementTerm:
 
 def start_engagement(*, engagement: Engagement, by: User | None) -> Engagement:
     """A planned engagement starts (by its manager on or after the start date, or the daily job on it)
-    once its first terms are in force; `engagement_started` is sent."""
+    once its first terms are in force: its labour is forecast from then, on a contract requisition it
+    takes an opening (`record_hire`: the last fills the requisition, which must be open), and
+    `engagement_started` is sent."""
     with transaction.atomic():
         engagement = _locked(engagement)
         if by is not None and not can_manage_engagement(by, engagement.requisition):
@@ -579,6 +604,15 @@ def start_engagement(*, engagement: Engagement, by: User | None) -> Engagement:
             raise VendorError(
                 _("%(ref)s starts on %(day)s.") % {"ref": engagement.reference, "day": engagement.start_date}
             )
+        if engagement.requisition.is_contract:
+            try:
+                record_hire(
+                    requisition=engagement.requisition,
+                    by=by,
+                    what=_("%(ref)s %(who)s started") % {"ref": engagement.reference, "who": engagement.worker},
+                )
+            except RequisitionError as exc:
+                raise VendorError(str(exc)) from exc
         _move(engagement, EngagementStatus.ACTIVE, by=by, reason=choices.ENGAGEMENT_STARTED)
         sync_forecast(engagement, by=by, memo=_("%(ref)s started") % {"ref": engagement.reference})
         engagement_started.send(sender=Engagement, engagement=engagement, by=by)
@@ -721,12 +755,19 @@ def _close_renewal(engagement: Engagement, *, outcome: str, by: User | None, not
 def sync_forecast(engagement: Engagement, *, by: User | None, memo: str, none: bool = False) -> list[CostEvent]:
     """Make the engagement's standing labour forecast equal what its terms in force now imply, month by
     month, by recording the differences (never editing an event): a renewal adds months, a rate change
-    or an early end adjusts them. `none`: an engagement that never ran forecasts nothing."""
+    or an early end adjusts them. Cover on a permanent requisition is forecast once its first terms are
+    in force, on top of the hire to come. On a contract requisition a planned engagement forecasts
+    nothing: the requisition's own forecast stands for its opening until it starts and takes it. One
+    that never ran forecasts nothing (`none`)."""
     req = engagement.requisition
     if not req.cost_center_id:
         return []
     terms = list(engagement.terms.all())
-    wanted = {} if none else {month: money.amount for month, money in monthly_labour(engagement, terms).items()}
+    wanted = (
+        {}
+        if none or (engagement.status == EngagementStatus.PLANNED and req.is_contract)
+        else {month: money.amount for month, money in monthly_labour(engagement, terms).items()}
+    )
     standing = dict(
         CostEvent.objects.for_source(engagement)
         .filter(kind=CostKind.FORECAST, category=CostCategory.CONTRACTOR_LABOUR, currency=engagement.currency)
@@ -1111,8 +1152,12 @@ def run_daily(*, today: date | None = None) -> dict[str, int]:
     planned = Engagement.objects.filter(status=EngagementStatus.PLANNED, start_date__lte=today)
     for engagement in planned:
         if engagement.terms.filter(number=1, rate_approval__in=IN_FORCE).exists():
-            start_engagement(engagement=engagement, by=None)
-            done["started"] += 1
+            try:
+                start_engagement(engagement=engagement, by=None)
+            except VendorError:  # its contract requisition is on hold or filled: it waits, its page says why
+                done["waiting"] += 1
+            else:
+                done["started"] += 1
     for engagement in Engagement.objects.filter(status__in=WORKING, end_date__lt=today):
         if pending_term(engagement) is None:
             end_engagement(

@@ -27,6 +27,7 @@ from portal.services.approvals import chain_timelines, open_chain_decisions
 from portal.services.exports import export_rows
 from portal.views.exports import file_response
 from requisitions.selectors import granted_to, requisitions_for_user
+from requisitions.services import hire_refusal
 from vendors import selectors, services
 from vendors.choices import (
     WORKING,
@@ -452,6 +453,7 @@ def engagement_detail(request, pk):
         "end_form": EndForm(),
         "rate_form": RateForm(initial={"bill_rate": terms[0].bill_rate if terms else None}),
         "renewal": renewal,
+        "waits_for": _waits_for(engagement),
         "forecast": list(monthly_labour(engagement, in_force).items()) if sees_spend else [],
         "ledger": list(CostEvent.objects.for_source(engagement).order_by("month", "id")) if sees_spend else [],
         "invoice_lines": list(engagement.invoice_lines.select_related("invoice")) if can_see_invoices(user) else [],
@@ -461,6 +463,14 @@ def engagement_detail(request, pk):
         "history": audit.history_entries(engagement),
     }
     return render(request, "vendors/engagement_detail.html", context)
+
+
+def _waits_for(engagement) -> str:
+    """Why a planned engagement on a contract requisition, due to start, has not: the opening it takes."""
+    req = engagement.requisition
+    if engagement.status != EngagementStatus.PLANNED or not req.is_contract or engagement.start_date > _today():
+        return ""
+    return hire_refusal(req)
 
 
 ENGAGEMENT_DONE = {

@@ -5,6 +5,9 @@ import pytest
 from django.utils import timezone
 
 from candidates.services import create_candidate
+from requisitions.choices import Action
+from requisitions.services import approve_requisition, create_requisition, move_requisition, submit_requisition
+from tests.factories import requisition_fields
 from tests.offers.conftest import application, head, open_requisition  # noqa: F401  (fixtures)
 from vendors.costs import monday_of as monday  # noqa: F401  (the tests' short name for it)
 from vendors.models import RateCard, RequiredClause, Vendor
@@ -26,6 +29,29 @@ def rate_card_for(vendor, requisition, by, *, pay="80", markup="25", back=60, ah
         **fields,
     }
     return save_rate_card(card=RateCard(vendor=vendor, **values), by=by)
+
+
+def contract_requisition(hm, director, recruiter, *, openings=2):
+    """An open contract requisition for `openings` contractors at up to 120.00 an hour, 1,000 hours each
+    in the first year (120,000 an opening, before equipment)."""
+    req = create_requisition(
+        by=hm,
+        hiring_manager=hm,
+        **requisition_fields(
+            recruiter=recruiter,
+            employment_type="contract",
+            openings=openings,
+            max_bill_rate=Decimal("120"),
+            contract_hours=1000,
+            base_min=None,
+            base_max=None,
+        ),
+    )
+    submit_requisition(requisition=req, by=hm)
+    approve_requisition(requisition=req, by=director)
+    move_requisition(requisition=req, action=Action.OPEN, by=hm)
+    req.refresh_from_db()
+    return req
 
 
 def approved_vendor(by, *, name="Northbridge Talent", kind="supplier", fee_pct=None, **extra):

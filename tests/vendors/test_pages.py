@@ -13,7 +13,7 @@ from django.utils import timezone
 from portal.choices import CostKind
 from portal.models import CostEvent
 from tests.factories import UserFactory
-from tests.vendors.conftest import approved_vendor, monday
+from tests.vendors.conftest import approved_vendor, contract_requisition, monday, rate_card_for
 from vendors.choices import EngagementStatus, InvoiceStatus, RateApproval, TimesheetStatus
 from vendors.models import Engagement, Invoice, RateCard
 from vendors.services import (
@@ -325,3 +325,44 @@ def test_bad_input_to_the_plan_chooser_and_the_import_confirmation_is_answered_n
     client.force_login(finance)
     response = client.post(reverse("vendors:invoice_import"), {"payload": "not base64!"})
     assert response.status_code == 400
+
+
+def test_a_contractor_due_to_start_says_what_it_waits_for(
+    client, open_requisition, supplier, worker, recruiter, hm, director, finance
+):
+    from requisitions.choices import Action as RequisitionAction
+    from requisitions.services import move_requisition
+
+    req = contract_requisition(hm, director, recruiter, openings=1)
+    card = rate_card_for(supplier, req, finance)
+    today = timezone.localdate()
+    engagement = create_engagement(
+        data=EngagementInput(
+            requisition=req,
+            worker=worker,
+            vendor=supplier,
+            rate_card=card,
+            start_date=today,
+            end_date=today + timedelta(days=90),
+            hours_per_week=Decimal("40"),
+        ),
+        by=recruiter,
+    )
+    move_requisition(requisition=req, action=RequisitionAction.HOLD, by=hm, note="Budget review.")
+    client.force_login(recruiter)
+    url = engagement.get_absolute_url()
+    page = client.get(url).content.decode()
+    assert "Waiting to start." in page and f"{req.reference} is on hold" in page
+    assert "For one of its openings" in page
+
+    response = client.post(reverse("vendors:engagement_act", args=[engagement.pk, "start"]), follow=True)
+    assert "is on hold: a hire is recorded only on an open requisition" in response.content.decode()
+    engagement.refresh_from_db()
+    assert engagement.status == EngagementStatus.PLANNED
+
+    move_requisition(requisition=req, action=RequisitionAction.RESUME, by=hm)
+    assert "Waiting to start." not in client.get(url).content.decode()
+    client.post(reverse("vendors:engagement_act", args=[engagement.pk, "start"]))
+    engagement.refresh_from_db()
+    req.refresh_from_db()
+    assert (engagement.status, req.status) == (EngagementStatus.ACTIVE, "filled")

@@ -16,10 +16,18 @@ from offers.services import accept_offer, approve_offer, create_offer, extend_of
 from portal.choices import ChainStatus, CostCategory, CostKind, DecisionStatus, Outcome, Role
 from portal.models import CostEvent, Decision, Notification
 from portal.services.approvals import latest_chain
+from requisitions.choices import Action as RequisitionAction
+from requisitions.services import move_requisition
 from tests.commit import committed
-from tests.factories import LevelFactory, LocationFactory, RoleFamilyFactory, UserFactory, approval_steps
+from tests.factories import (
+    LevelFactory,
+    LocationFactory,
+    RoleFamilyFactory,
+    UserFactory,
+    approval_steps,
+)
 from tests.offers.conftest import terms
-from tests.vendors.conftest import approved_vendor, monday
+from tests.vendors.conftest import approved_vendor, contract_requisition, monday, rate_card_for
 from vendors import tasks
 from vendors.choices import (
     RENEWAL_KIND,
@@ -619,6 +627,81 @@ def test_an_engagement_started_within_30_days_of_its_end_asks_for_renewal_at_onc
     engagement.refresh_from_db()
     assert engagement.status == EngagementStatus.EXTENSION_PENDING
     assert _open_renewals(engagement).get().owner == hm
+
+
+# --- Engagements and the requisition's openings ------------------------------------------------------------
+
+
+def _requisition_forecast(req) -> Decimal:
+    """The requisition's own standing forecast (its engagements' is theirs)."""
+    return sum(CostEvent.objects.for_source(req).filter(kind=CostKind.FORECAST).values_list("amount", flat=True))
+
+
+def test_contractors_fill_a_contract_requisitions_openings_as_they_start(
+    open_requisition, supplier, recruiter, hm, director, finance
+):
+    req = contract_requisition(hm, director, recruiter)
+    card = rate_card_for(supplier, req, finance)
+    assert _requisition_forecast(req) == req.cost_max * 2
+
+    workers = [
+        create_candidate(by=recruiter, first_name=name, last_name="Contractor", email=f"{name}@example.com")
+        for name in ("ada", "grace", "linus")
+    ]
+    first = _plan(req, workers[0], supplier, card, recruiter)
+    second = _plan(req, workers[1], supplier, card, recruiter)
+    with pytest.raises(VendorError, match="2 openings left, and 2 engagements are already planned for them"):
+        _plan(req, workers[2], supplier, card, recruiter)
+    # Planned, they forecast nothing: the requisition's forecast still stands for both openings.
+    assert _requisition_forecast(req) == req.cost_max * 2 and not _forecast_events(first).exists()
+
+    start_engagement(engagement=first, by=recruiter)
+    req.refresh_from_db()
+    assert (req.status, req.hires, req.openings_left) == ("open", 1, 1)
+    assert _requisition_forecast(req) == req.cost_max  # the opening left, and no more
+    assert _standing(first) == _implied(first) != {}
+
+    start_engagement(engagement=second, by=recruiter)
+    req.refresh_from_db()
+    assert (req.status, req.hires) == ("filled", 2)
+    assert _requisition_forecast(req) == 0
+    # What the requisition's need is forecast to cost now: its two contractors' labour, nothing twice.
+    need = CostEvent.objects.filter(need=req, kind=CostKind.FORECAST)
+    assert sum(need.values_list("amount", flat=True)) == sum(_implied(first).values()) + sum(_implied(second).values())
+    with pytest.raises(VendorError, match="is filled: engagements are added to approved or open requisitions"):
+        _plan(req, workers[2], supplier, card, recruiter)
+
+
+def test_a_contractor_waits_to_start_while_the_contract_requisition_is_on_hold(
+    open_requisition, supplier, worker, recruiter, hm, director, finance
+):
+    req = contract_requisition(hm, director, recruiter, openings=1)
+    engagement = _plan(req, worker, supplier, rate_card_for(supplier, req, finance), recruiter)
+    move_requisition(requisition=req, action=RequisitionAction.HOLD, by=hm, note="Budget review.")
+    with pytest.raises(VendorError, match="is on hold: a hire is recorded only on an open requisition"):
+        start_engagement(engagement=engagement, by=recruiter)
+    assert run_daily().get("waiting") == 1
+    engagement.refresh_from_db()
+    req.refresh_from_db()
+    assert (engagement.status, req.hires) == (EngagementStatus.PLANNED, 0)
+    assert not _forecast_events(engagement).exists()
+
+    move_requisition(requisition=req, action=RequisitionAction.RESUME, by=hm)
+    assert run_daily().get("started") == 1
+    req.refresh_from_db()
+    assert (req.status, req.hires, _requisition_forecast(req)) == ("filled", 1, 0)
+
+
+def test_cover_on_a_permanent_requisition_adds_to_its_forecast_and_takes_no_opening(
+    open_requisition, supplier, card, worker, recruiter
+):
+    before = _requisition_forecast(open_requisition)
+    engagement = _plan(open_requisition, worker, supplier, card, recruiter)
+    start_engagement(engagement=engagement, by=recruiter)
+    open_requisition.refresh_from_db()
+    assert (open_requisition.status, open_requisition.hires) == ("open", 0)
+    assert _requisition_forecast(open_requisition) == before == open_requisition.cost_max
+    assert _standing(engagement) == _implied(engagement) != {}
 
 
 # --- Engagements: renewal -------------------------------------------------------------------------------------
