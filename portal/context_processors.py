@@ -8,16 +8,25 @@ from portal.selectors import unread_notification_count
 
 
 def navigation(request, user) -> list[dict]:
-    """The entries `user` may see, in order; the one whose address is the longest prefix of the page is current."""
-    entries = [
-        {"key": entry.key, "label": entry.label, "url": reverse(entry.url_name)}
-        for entry in registry.nav_entries()
-        if entry.visible(user)
-    ]
+    """The entries `user` may see, in order; the one with the longest address (of its own, or of one of its
+    section's tabs) that prefixes the page is current."""
+    entries = []
+    for entry in registry.nav_entries():
+        if not entry.visible(user):
+            continue
+        urls = [reverse(entry.url_name)]
+        if entry.section:
+            urls = [reverse(tab.url_name, args=tab.args) for tab in registry.section_tabs(entry.section, user)]
+            if not urls:
+                continue
+        entries.append({"key": entry.key, "label": entry.label, "url": urls[0], "urls": urls})
     matches = [
-        e for e in entries if request.path == e["url"] or (e["url"] != "/" and request.path.startswith(e["url"]))
+        (url, e)
+        for e in entries
+        for url in e["urls"]
+        if request.path == url or (url != "/" and request.path.startswith(url))
     ]
-    current = max(matches, key=lambda e: len(e["url"]), default=None)
+    current = max(matches, key=lambda match: len(match[0]), default=(None, None))[1]
     for entry in entries:
         entry["current"] = entry is current
     return entries

@@ -164,13 +164,16 @@ def approver_choices() -> list[tuple[str, str]]:
 
 @dataclass(frozen=True)
 class NavEntry:
-    """A link in the main navigation, shown to the users `visible` accepts, in `order`."""
+    """A link in the main navigation, shown to the users `visible` accepts, in `order`. An entry for a
+    `section` leads to the first of its tabs the user may see (and is hidden when they see none); it is
+    current on any of them."""
 
     key: str
     label: str
     url_name: str
     order: int
     visible: Callable = field(default=lambda user: True)
+    section: str = ""
 
 
 _nav: dict[str, NavEntry] = {}
@@ -183,6 +186,34 @@ def register_nav(entry: NavEntry) -> NavEntry:
 
 def nav_entries() -> list[NavEntry]:
     return sorted(_nav.values(), key=lambda entry: (entry.order, entry.key))
+
+
+@dataclass(frozen=True)
+class SectionTab:
+    """One page of a section several modules contribute to (the spend pages: the core's ledger and the
+    modules' reports), shown as a tab on each of them and reached through the section's one nav entry."""
+
+    section: str
+    key: str
+    label: str
+    url_name: str
+    order: int
+    visible: Callable = field(default=lambda user: True)
+    args: tuple = ()
+
+
+_tabs: dict[tuple[str, str], SectionTab] = {}
+
+
+def register_tab(tab: SectionTab) -> SectionTab:
+    _tabs[(tab.section, tab.key)] = tab
+    return tab
+
+
+def section_tabs(section: str, user) -> list[SectionTab]:
+    """The tabs of `section` that `user` may see, in order."""
+    tabs = [tab for (name, _key), tab in _tabs.items() if name == section and tab.visible(user)]
+    return sorted(tabs, key=lambda tab: (tab.order, tab.key))
 
 
 # --- Role permissions ------------------------------------------------------------------------------

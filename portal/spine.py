@@ -25,8 +25,12 @@ def register() -> None:
     registry.register_role_permissions("portal", CORE_PERMISSIONS)
     registry.register_append_only("portal.CostEvent")
     registry.register_nav(registry.NavEntry("my_work", _("My work"), "portal:my_work", order=0))
-    registry.register_nav(
-        registry.NavEntry("ledger", _("Spend ledger"), "portal:ledger", order=60, visible=can_view_ledger)
+    # Spend: one entry for the pages modules add to the section, the core's ledger first.
+    registry.register_nav(registry.NavEntry("spend", _("Spend"), "portal:ledger", order=20, section="spend"))
+    registry.register_tab(
+        registry.SectionTab(
+            "spend", "ledger", _("Forecast vs actual"), "portal:ledger", order=0, visible=can_view_ledger
+        )
     )
     registry.register_nav(
         registry.NavEntry("request", _("Ask for a decision"), "portal:request_create", 80, visible=can_raise_request)

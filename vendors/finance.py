@@ -72,6 +72,14 @@ NO_VENDOR = gettext_lazy("No vendor (payroll)")
 UNKNOWN_VENDOR = gettext_lazy("Unknown vendor")
 TOTAL = gettext_lazy("Total")
 
+# The spend pages: key → (title, export dataset). Each is a tab of the "spend" section (vendors.spine).
+SPEND_REPORTS = {
+    "cash": (gettext_lazy("Cash needs"), "cash-needs"),
+    "vendors": (gettext_lazy("Vendor spend"), "vendor-spend"),
+    "ending": (gettext_lazy("Contractors ending"), "contractors-ending"),
+    "hires": (gettext_lazy("Cost per hire"), "cost-per-hire"),
+}
+
 # What is still to pay (cash needs), the two kinds of vendor spend, the engagements that may still end,
 # and the one-time costs of a hire (cost per hire).
 CASH_KINDS = (CostKind.FORECAST, CostKind.COMMITTED)

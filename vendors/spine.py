@@ -1,5 +1,6 @@
-"""What vendors contribute to the core: the engagement rate policy and the decision kinds, navigation,
-role permissions and the hiring manager's timesheets panel. Called from VendorsConfig.ready()."""
+"""What vendors contribute to the core: the engagement rate policy and the decision kinds, navigation and
+the spend section's report tabs, role permissions and the hiring manager's timesheets panel. Called from
+VendorsConfig.ready()."""
 
 from django.utils.translation import gettext_lazy as _
 
@@ -49,6 +50,7 @@ def timesheets_panel(user):
 
 def register() -> None:
     from vendors.choices import RENEWAL_KIND
+    from vendors.finance import SPEND_REPORTS
     from vendors.permissions import can_see_engagements, can_see_spend, can_see_vendors
     from vendors.policy import RATE_APPROVAL_POLICY
 
@@ -72,7 +74,11 @@ def register() -> None:
     registry.register_nav(
         registry.NavEntry("vendors", _("Vendors"), "vendors:vendor_list", order=19, visible=can_see_vendors)
     )
-    registry.register_nav(registry.NavEntry("spend", _("Spend"), "vendors:spend", order=20, visible=can_see_spend))
+    for order, (key, (label, _dataset)) in enumerate(SPEND_REPORTS.items(), start=1):
+        url = ("vendors:spend", ()) if key == "cash" else ("vendors:spend_report", (key,))
+        registry.register_tab(
+            registry.SectionTab("spend", key, label, url[0], order=order * 10, visible=can_see_spend, args=url[1])
+        )
     registry.register_work_panel(
         registry.WorkPanel("timesheets_to_approve", "vendors/_my_timesheets.html", timesheets_panel, order=30)
     )

@@ -14,7 +14,6 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from portal import audit, clock
@@ -22,7 +21,6 @@ from portal.choices import Currency, Outcome
 from portal.exceptions import PortalError
 from portal.models import CostEvent
 from portal.models.exports import ExportFormat
-from portal.permissions import can_view_ledger
 from portal.services.approvals import chain_timelines, open_chain_decisions
 from portal.services.exports import export_rows
 from portal.views.exports import file_response
@@ -751,13 +749,6 @@ def invoice_import(request):
 
 # --- Spend -------------------------------------------------------------------------------------------------------
 
-SPEND_REPORTS = {
-    "cash": (gettext_lazy("Cash needs"), "cash-needs"),
-    "vendors": (gettext_lazy("Vendor spend"), "vendor-spend"),
-    "ending": (gettext_lazy("Contractors ending"), "contractors-ending"),
-    "hires": (gettext_lazy("Cost per hire"), "cost-per-hire"),
-}
-
 
 @require_GET
 def spend(request, report="cash"):
@@ -768,7 +759,7 @@ def spend(request, report="cash"):
     user = request.user
     if not can_see_spend(user):
         raise PermissionDenied
-    if report not in SPEND_REPORTS:
+    if report not in finance.SPEND_REPORTS:
         raise Http404
     currency = request.GET.get("currency") or settings.PORTAL_CURRENCY
     fmt = request.GET.get("format", "")
@@ -782,7 +773,7 @@ def spend(request, report="cash"):
         "ending": lambda: finance.contractors_ending(scope, today),
         "hires": lambda: finance.cost_per_hire(scope, currency, today),
     }[report]()
-    title, dataset = SPEND_REPORTS[report]
+    title, dataset = finance.SPEND_REPORTS[report]
     if fmt:
         built = export_rows(
             by=user,
@@ -796,13 +787,11 @@ def spend(request, report="cash"):
         return file_response(built)
     context = {
         "report": report,
-        "reports": [(key, label) for key, (label, _dataset) in SPEND_REPORTS.items()],
         "title": title,
         "figures": figures,
         "currency": currency,
         "currencies": Currency.choices,
         "sees_all": scope is None,
-        "can_view_ledger": can_view_ledger(user),
         "today": today,
     }
     return render(request, "vendors/spend.html", context)

@@ -80,3 +80,33 @@ def select_options(field, empty_label: str = "Any") -> str:
         value = "" if value is None else str(value)
         rows.append((value, " selected" if value in selected else "", label if value else empty_label))
     return format_html_join("", '<option value="{}"{}>{}</option>', rows)
+
+
+@register.filter
+def cents(value, currency: str = "") -> str:
+    """One amount to the cent with its currency, for invoices and their lines: "9,200.00 CAD"."""
+    figure = _figure(value, places=2)
+    if figure is None:
+        return UNKNOWN
+    return f"{figure} {currency}".strip()
+
+
+@register.inclusion_tag("includes/section_tabs.html", takes_context=True)
+def section_tabs(context, section: str, current: str, currency: str = ""):
+    """The tabs of a section several modules contribute to (portal.registry.SectionTab) that the user may
+    see; `current` is this page's tab, and `currency` carries over to the others."""
+    from urllib.parse import urlencode
+
+    from django.urls import reverse
+
+    from portal import registry
+
+    tabs = [
+        {
+            "label": tab.label,
+            "url": reverse(tab.url_name, args=tab.args) + (f"?{urlencode({'currency': currency})}" if currency else ""),
+            "current": tab.key == current,
+        }
+        for tab in registry.section_tabs(section, context["request"].user)
+    ]
+    return {"tabs": tabs if len(tabs) > 1 else []}

@@ -366,3 +366,68 @@ def test_a_contractor_due_to_start_says_what_it_waits_for(
     engagement.refresh_from_db()
     req.refresh_from_db()
     assert (engagement.status, req.status) == (EngagementStatus.ACTIVE, "filled")
+
+
+def _nav(page: str) -> dict[str, str]:
+    """{nav key: its address} of the main navigation, and "current" → the current entry's key."""
+    import re
+
+    links = re.findall(r'<a class="nav-link( active)?"(?: aria-current="page")? href="([^"]+)" data-nav="(\w+)"', page)
+    nav = {key: url for _active, url, key in links}
+    nav["current"] = next((key for active, _url, key in links if active), "")
+    return nav
+
+
+def test_spend_is_one_entry_whose_tabs_follow_the_role(client, finance, hm, recruiter, interviewer):
+    client.force_login(finance)
+    page = client.get(reverse("portal:ledger") + "?currency=CAD").content.decode()
+    nav = _nav(page)
+    assert nav["spend"] == reverse("portal:ledger") and nav["current"] == "spend" and "ledger" not in nav
+    tabs = ["Forecast vs actual", "Cash needs", "Vendor spend", "Contractors ending", "Cost per hire"]
+    assert [t for t in tabs if f">{t}</a>" in page] == tabs
+    assert 'aria-current="page">Forecast vs actual</a>' in page
+    assert f'href="{reverse("vendors:spend_report", args=["ending"])}?currency=CAD"' in page
+
+    page = client.get(reverse("vendors:spend_report", args=["vendors"])).content.decode()
+    assert _nav(page)["current"] == "spend" and 'aria-current="page">Vendor spend</a>' in page
+
+    client.force_login(hm)  # their requisitions' reports, not the whole ledger
+    page = client.get(reverse("vendors:spend")).content.decode()
+    nav = _nav(page)
+    assert nav["spend"] == reverse("vendors:spend") and nav["current"] == "spend"
+    assert "Forecast vs actual" not in page and 'aria-current="page">Cash needs</a>' in page
+
+    for person in (recruiter, interviewer):
+        client.force_login(person)
+        assert "spend" not in _nav(client.get(reverse("portal:my_work")).content.decode())
+
+
+def test_invoice_amounts_show_their_cents(client, open_requisition, supplier, card, worker, recruiter, finance):
+    today = timezone.localdate()
+    engagement = create_engagement(
+        data=EngagementInput(
+            requisition=open_requisition,
+            worker=worker,
+            vendor=supplier,
+            rate_card=card,
+            start_date=today - timedelta(days=30),
+            end_date=today + timedelta(days=60),
+            hours_per_week=Decimal("40"),
+        ),
+        by=recruiter,
+    )
+    invoice = create_invoice(
+        data=InvoiceInput(
+            vendor=supplier,
+            number="INV-CENTS",
+            currency="CAD",
+            period_start=today - timedelta(days=7),
+            period_end=today,
+            received_on=today,
+            lines=(LineInput(amount=Decimal("1234.56"), engagement=engagement, hours=Decimal("12.35")),),
+        ),
+        by=finance,
+    )
+    client.force_login(finance)
+    assert "1,234.56 CAD" in client.get(invoice.get_absolute_url()).content.decode()
+    assert "1,234.56 CAD" in client.get(reverse("vendors:invoice_list")).content.decode()
