@@ -6,7 +6,7 @@ a requisition whose title exists is left alone.
 """
 
 import random
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from decimal import Decimal
 
@@ -111,15 +111,16 @@ BUSINESS_CASES = [
 ]
 
 
+PEOPLE = ("recruiter", "finance", "hr", "admin", "hiring_manager", "hiring_manager2", "director", "coo")
+
+
+def _people() -> dict[str, User]:
+    return {u.username: u for u in User.objects.filter(username__in=PEOPLE)}
+
+
 def seed(*, rng: random.Random, scale: int, log) -> None:
-    people = {u.username: u for u in User.objects.filter(username__in=["recruiter", "finance", "hr", "admin"])}
-    people.update(
-        {
-            u.username: u
-            for u in User.objects.filter(username__in=["hiring_manager", "hiring_manager2", "director", "coo"])
-        }
-    )
-    if len(people) < 8:
+    people = _people()
+    if len(people) < len(PEOPLE):
         log("skipped: run the portal's demo first")
         return
     created = 0
@@ -132,8 +133,26 @@ def seed(*, rng: random.Random, scale: int, log) -> None:
         log(f"created {created} requisitions in every status")
 
 
-def _replay(need: Need, title: str, fate: str, people: dict, rng: random.Random, *, age_days: int) -> None:
-    """Create the requisition `age_days` ago and move it, step by step, to `fate`."""
+def contract_requisition(title: str, *, rng: random.Random, age_days: int) -> Requisition | None:
+    """An open contract requisition for one contractor in the role of the need titled `title`, raised
+    `age_days` ago and replayed like the others: for the demos of contractors who started before this
+    demo's requisitions were raised. None when it does not reach open (its plan is full)."""
+    need = next((n for n in NEEDS if n.title == title), None)
+    if need is None:
+        return None
+    plans = HiringPlan.objects.filter(cost_center__code=need.cost_center)
+    if not any(plan_capacity(plan).remaining_headcount >= 1 for plan in plans):
+        return None  # its cost center's plans are full: no requisition to raise
+    need = replace(need, employment_type="contract", openings=1, backfill_for="")
+    req = _replay(need, f"{title} (contract)", Status.OPEN, _people(), rng, age_days=age_days)
+    return req if req is not None and req.status == Status.OPEN else None
+
+
+def _replay(
+    need: Need, title: str, fate: str, people: dict, rng: random.Random, *, age_days: int
+) -> Requisition | None:
+    """Create the requisition `age_days` ago and move it, step by step, to `fate` (or as far as it goes);
+    the requisition, or None when it stayed a draft."""
     hm = people[need.hiring_manager]
     creator = hm if rng.random() < 0.7 else people["recruiter"]
     moment = business_moment(timezone.now() - timedelta(days=age_days), rng)
@@ -143,7 +162,7 @@ def _replay(need: Need, title: str, fate: str, people: dict, rng: random.Random,
     with clock.frozen(moment):
         req = create_requisition(by=creator, **_fields(need, title, hm, people, rng, moment))
     if fate == Status.DRAFT:
-        return
+        return None
     moment = _later(moment, rng, hours=(2, 30))
     with clock.frozen(moment):
         if "justification" in submission_problems(req):
@@ -153,17 +172,19 @@ def _replay(need: Need, title: str, fate: str, people: dict, rng: random.Random,
         try:
             submit_requisition(requisition=req, by=creator)
         except SubmissionRefused:
-            return  # the plan is full at this volume (--scale): it stays a draft, as it would in real life
+            return None  # the plan is full at this volume (--scale): it stays a draft, as it would in real life
     moment = _approve_chain(req, moment, people, rng, fate)
     req.refresh_from_db()
     if req.status != Status.APPROVED:
-        return  # refused, cancelled, or still waiting on an approver
+        return req  # refused, cancelled, or still waiting on an approver
     for action, gap, note in _moves_after_approval(fate):
         moment = _later(moment, rng, hours=gap)
         if moment > timezone.now():
-            return
+            break
         with clock.frozen(moment):
             move_requisition(requisition=req, action=action, by=people["recruiter"], note=note)
+    req.refresh_from_db()
+    return req
 
 
 def _approve_chain(req, moment, people, rng, fate):

@@ -34,6 +34,7 @@ from portal.permissions import can_take_decision
 from portal.services.approvals import open_chain_decisions
 from portal.services.notifications import mark_read
 from requisitions.choices import Status
+from requisitions.demo import contract_requisition
 from requisitions.models import Requisition
 from requisitions.selectors import band_for
 from vendors.choices import EngagementStatus, RateApproval, TimesheetStatus, VendorKind, VendorStatus
@@ -184,7 +185,7 @@ PLANS = [
         "Aaliyah Osei", ("Support Operations Analyst",), "Prairie Contract Services", "active", -45, 140, over=8,
         hours="37.5", reason="Bilingual (English and French) with Zendesk admin certification; the card is unilingual.",
     ),
-    Plan("Ivan Petrov", ("Mobile Developer",), "Maple Tech Staffing", "active", -120, 100),
+    Plan("Ivan Petrov", ("Mobile Developer", "Senior Backend Developer"), "Maple Tech Staffing", "active", -120, 100),
     Plan("Chloe Anderson", ("Database Administrator",), "Maple Tech Staffing", "short", -14, 25),
     Plan(
         "Rémi Gauthier", ("Support Quality Coach", "Bilingual Support Specialist"), "Laurentian Solutions", "short",
@@ -205,12 +206,14 @@ PLANS = [
         note="The pipeline migration was delivered ahead of plan.",
     ),
     Plan(
-        "Sophie Martel", ("Workforce Planner",), "Bluewater Staffing Group", "ended", -300, 40, hours="37.5",
+        "Sophie Martel", ("Workforce Planner", "Payroll Specialist"), "Bluewater Staffing Group", "ended", -300, 40,
+        hours="37.5",
         card="expired", ended=-180, ended_by="recruiter",
         note="Bluewater told us the contractor resigned; the team covered the rest of the season.",
     ),
     Plan(
-        "Ethan Clarke", ("Technical Support Engineer",), "Prairie Contract Services", "refused", -40, 120, over=22,
+        "Ethan Clarke", ("Technical Support Engineer", "QA Analyst"), "Prairie Contract Services", "refused", -40, 120,
+        over=22,
         reason="Asked for the senior rate: nine years of tier-3 support.",
         note="The rate was refused and the candidate took another contract.",
     ),
@@ -317,7 +320,9 @@ class _Demo:
 
     def _requisitions(self) -> dict[str, Requisition]:
         """Each engagement's requisition: the first of its titles still standing (approved, open or on
-        hold) where it fits, else another standing one of the demo recruiter's."""
+        hold) where it fits, else another standing one of the demo recruiter's. A contractor who started
+        before any of them was approved gets a contract requisition of their own, raised a few weeks
+        before they were engaged (`requisitions.demo.contract_requisition`)."""
         standing = list(
             Requisition.objects.filter(status__in=STANDING, recruiter__username=RECRUITER)
             .exclude(role_family=None)
@@ -330,8 +335,11 @@ class _Demo:
         taken = defaultdict(int)
 
         def fits(req: Requisition, plan: Plan) -> bool:
-            """Cover fits any requisition; on a contract one, an engagement needs an opening of its own,
-            and one that starts needs the requisition open."""
+            """Approved well before the engagement was planned. Cover fits any requisition; on a contract
+            one, an engagement needs an opening of its own, and one that starts needs it open."""
+            planned_by = self.today + timedelta(days=min(plan.start, 0) - 30)
+            if req.approved_at is None or timezone.localdate(req.approved_at) > planned_by:
+                return False
             if not req.is_contract:
                 return True
             starts = plan.start < 0 and plan.fate != "refused"
@@ -342,6 +350,12 @@ class _Demo:
             others = standing[n % len(standing) :] + standing[: n % len(standing)]
             candidates = [by_title[t] for t in plan.titles if t in by_title] + others
             req = next((r for r in candidates if fits(r, plan)), None)
+            age = max(-plan.start, 0) + 30 + self.rng.randint(5, 15)
+            for title in plan.titles if req is None else ():
+                req = contract_requisition(title, rng=self.rng, age_days=age)
+                if req is not None:
+                    req = Requisition.objects.select_related("role_family", "level", "location").get(pk=req.pk)
+                    break
             if req is not None:
                 chosen[plan.worker] = req
                 taken[req.pk] += 1
@@ -718,7 +732,7 @@ class _Demo:
     def _agency_hire(self) -> None:
         """A candidate the agency sent, hired over the last weeks on an open requisition (one with an opening
         to spare if there is one): the accepted offer records the placement and forecasts its fee, which
-        the agency invoices at once; the invoice matches and waits for finance."""
+        the agency invoices on acceptance (before the start); the invoice matches and waits for finance."""
         vendor, recruiter = self.vendors[AGENCY], self.people[RECRUITER]
         earliest, latest = (calendar.business_day_before(self.today, n) for n in (18, 9))
         reqs = [
@@ -778,12 +792,13 @@ class _Demo:
         if placement is None:
             return
         self.counts["placements"] += 1
+        billed = self.after(moment, (1, 3))  # on acceptance, as its terms allow: the day is the period
         self._enter(
             vendor,
-            f"{next(p.prefix for p in VENDORS if p.name == AGENCY)}-P{placement.start_date:%y%m%d}",
-            placement.start_date,
-            placement.start_date,
-            self.after(moment, (1, 3)),
+            f"{next(p.prefix for p in VENDORS if p.name == AGENCY)}-P{timezone.localdate(billed):%y%m%d}",
+            timezone.localdate(moment),
+            timezone.localdate(moment),
+            billed,
             [LineInput(placement=placement, amount=placement.fee, description=f"Placement fee: {candidate}")],
         )
 

@@ -128,6 +128,18 @@ def _engagements():
     engagements = Engagement.objects.select_related("requisition__hiring_manager")
     assert engagements.count() == 15
     assert set(engagements.values_list("status", flat=True)) == set(EngagementStatus.values)
+    # Each was planned on a requisition approved before it; a contract requisition's running contractor
+    # filled its opening on the day they started; others are cover on permanent requisitions.
+    ran = {EngagementStatus.ACTIVE, EngagementStatus.EXTENSION_PENDING}
+    contract_fills = 0
+    for e in engagements:
+        req = e.requisition
+        assert req.approved_at and req.approved_at < e.created_at, e.reference
+        if req.is_contract and req.filled_at and e.status in ran:
+            assert timezone.localdate(req.filled_at) == e.start_date, e.reference
+            contract_fills += 1
+    assert contract_fills >= 3
+    assert engagements.filter(requisition__employment_type="full_time").exists()  # cover, too
     for term in EngagementTerm.objects.all():
         assert Decimal("60") <= term.bill_rate <= Decimal("160")
 
