@@ -11,7 +11,7 @@ from tests.factories import requisition_fields
 from tests.offers.conftest import application, head, open_requisition  # noqa: F401  (fixtures)
 from vendors.costs import monday_of as monday  # noqa: F401  (the tests' short name for it)
 from vendors.models import RateCard, RequiredClause, Vendor
-from vendors.services import check_clause, save_rate_card, save_vendor
+from vendors.services import EngagementInput, check_clause, create_engagement, save_rate_card, save_vendor
 
 
 def rate_card_for(vendor, requisition, by, *, pay="80", markup="25", back=60, ahead=200, **fields):
@@ -52,6 +52,22 @@ def contract_requisition(hm, director, recruiter, *, openings=2):
     move_requisition(requisition=req, action=Action.OPEN, by=hm)
     req.refresh_from_db()
     return req
+
+
+def plan_engagement(req, worker, vendor, card, by, *, start, end=None, days=90, hours="40"):
+    """An engagement of `worker` on `req` at the card's rate, from `start` to `end` (or for `days` days)."""
+    return create_engagement(
+        data=EngagementInput(
+            requisition=req,
+            worker=worker,
+            vendor=vendor,
+            rate_card=card,
+            start_date=start,
+            end_date=end or start + timedelta(days=days),
+            hours_per_week=Decimal(hours),
+        ),
+        by=by,
+    )
 
 
 def approved_vendor(by, *, name="Northbridge Talent", kind="supplier", fee_pct=None, **extra):

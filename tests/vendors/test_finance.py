@@ -28,7 +28,7 @@ from requisitions.services import approve_requisition, create_requisition, move_
 from tests.commit import committed
 from tests.factories import UserFactory, requisition_fields
 from tests.offers.conftest import terms
-from tests.vendors.conftest import approved_vendor, rate_card_for
+from tests.vendors.conftest import approved_vendor, plan_engagement, rate_card_for
 from vendors.choices import EngagementStatus
 from vendors.finance import (
     CashNeeds,
@@ -41,12 +41,10 @@ from vendors.finance import (
     vendor_spend,
 )
 from vendors.services import (
-    EngagementInput,
     InvoiceInput,
     LineInput,
     approve_invoice,
     approve_timesheet,
-    create_engagement,
     create_invoice,
     end_engagement,
     record_timesheet,
@@ -121,18 +119,7 @@ def person(recruiter, first_name):
 
 
 def engage(req, vendor, card, worker, start, end, *, by, hours="40"):
-    return create_engagement(
-        data=EngagementInput(
-            requisition=req,
-            worker=worker,
-            vendor=vendor,
-            rate_card=card,
-            start_date=start,
-            end_date=end,
-            hours_per_week=Decimal(hours),
-        ),
-        by=by,
-    )
+    return plan_engagement(req, worker, vendor, card, by, start=start, end=end, hours=hours)
 
 
 def bill_weeks(engagement, weeks, number, *, recruiter, hm, admin_user, finance):

@@ -13,7 +13,7 @@ from django.utils import timezone
 from portal.choices import CostKind
 from portal.models import CostEvent
 from tests.factories import UserFactory
-from tests.vendors.conftest import approved_vendor, contract_requisition, monday, rate_card_for
+from tests.vendors.conftest import approved_vendor, contract_requisition, monday, plan_engagement, rate_card_for
 from vendors.choices import EngagementStatus, InvoiceStatus, RateApproval, TimesheetStatus
 from vendors.models import Engagement, Invoice, RateCard
 from vendors.services import (
@@ -335,19 +335,7 @@ def test_a_contractor_due_to_start_says_what_it_waits_for(
 
     req = contract_requisition(hm, director, recruiter, openings=1)
     card = rate_card_for(supplier, req, finance)
-    today = timezone.localdate()
-    engagement = create_engagement(
-        data=EngagementInput(
-            requisition=req,
-            worker=worker,
-            vendor=supplier,
-            rate_card=card,
-            start_date=today,
-            end_date=today + timedelta(days=90),
-            hours_per_week=Decimal("40"),
-        ),
-        by=recruiter,
-    )
+    engagement = plan_engagement(req, worker, supplier, card, recruiter, start=timezone.localdate())
     move_requisition(requisition=req, action=RequisitionAction.HOLD, by=hm, note="Budget review.")
     client.force_login(recruiter)
     url = engagement.get_absolute_url()
@@ -404,18 +392,7 @@ def test_spend_is_one_entry_whose_tabs_follow_the_role(client, finance, hm, recr
 
 def test_invoice_amounts_show_their_cents(client, open_requisition, supplier, card, worker, recruiter, finance):
     today = timezone.localdate()
-    engagement = create_engagement(
-        data=EngagementInput(
-            requisition=open_requisition,
-            worker=worker,
-            vendor=supplier,
-            rate_card=card,
-            start_date=today - timedelta(days=30),
-            end_date=today + timedelta(days=60),
-            hours_per_week=Decimal("40"),
-        ),
-        by=recruiter,
-    )
+    engagement = plan_engagement(open_requisition, worker, supplier, card, recruiter, start=today - timedelta(days=30))
     invoice = create_invoice(
         data=InvoiceInput(
             vendor=supplier,
