@@ -255,6 +255,7 @@ def requisition_detail(request, pk):
         # The pipeline module's board, for those who may see applications (a permission, not an import).
         "show_board": req.status == Status.OPEN and user.has_perm("candidates.view_application"),
         "show_plan": user.has_perm("candidates.view_interviewplan"),
+        "show_contractors": user.has_perm("vendors.view_engagement"),
         "shared_with": selectors.shared_with(req),
         "share_form": ShareForm(),
     }

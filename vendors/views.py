@@ -330,15 +330,28 @@ def rate_card_edit(request, pk):
 
 @require_GET
 def engagement_list(request):
-    if not can_see_engagements(request.user):
+    """The engagements the user may see, by status; `?requisition=<id>`: those of one requisition they
+    may see (the requisition page's "Contractors"), with a direct way to plan one on it."""
+    user = request.user
+    if not can_see_engagements(user):
         raise PermissionDenied
-    qs, status = selectors.by_status(selectors.engagement_list(request.user), request.GET, EngagementStatus)
+    qs, status = selectors.by_status(selectors.engagement_list(user), request.GET, EngagementStatus)
+    plannable = _plannable(user)
+    requisition = None
+    value = request.GET.get("requisition", "")
+    if value:
+        if not value.isdigit():
+            return render(request, "400.html", {"message": _("Name the requisition by its number.")}, status=400)
+        requisition = get_object_or_404(requisitions_for_user(user), pk=int(value))
+        qs = qs.filter(requisition=requisition)
     context = {
         "engagements": list(qs.order_by("end_date", "id")[:LIST_LIMIT]),
         "status": status,
         "statuses": EngagementStatus.choices,
         "today": timezone.localdate(),
-        "plannable": _plannable(request.user),
+        "requisition": requisition,
+        "plannable": plannable,
+        "can_plan_here": requisition is not None and requisition in plannable,
     }
     return render(request, "vendors/engagement_list.html", context)
 

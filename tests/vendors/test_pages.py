@@ -213,6 +213,7 @@ def _count(client, url):
         "rate_card_list",
         "vendor_detail",
         "engagement_list",
+        "requisition_engagements",
         "engagement_detail",
         "invoice_list",
         "invoice_detail",
@@ -225,6 +226,7 @@ def test_pages_cost_a_fixed_number_of_queries(client, many, finance, page):
         "rate_card_list": reverse("vendors:rate_card_list"),
         "vendor_detail": first.vendor.get_absolute_url(),
         "engagement_list": reverse("vendors:engagement_list"),
+        "requisition_engagements": reverse("vendors:engagement_list") + f"?requisition={first.requisition_id}",
         "engagement_detail": first.get_absolute_url(),
         "invoice_list": reverse("vendors:invoice_list"),
         "invoice_detail": Invoice.objects.order_by("id").first().get_absolute_url(),
@@ -408,3 +410,31 @@ def test_invoice_amounts_show_their_cents(client, open_requisition, supplier, ca
     client.force_login(finance)
     assert "1,234.56 CAD" in client.get(invoice.get_absolute_url()).content.decode()
     assert "1,234.56 CAD" in client.get(reverse("vendors:invoice_list")).content.decode()
+
+
+def test_a_requisitions_contractors_open_from_its_page(
+    client, open_requisition, supplier, card, worker, recruiter, hm, other_hiring_manager, interviewer, hr
+):
+    engagement = plan_engagement(open_requisition, worker, supplier, card, recruiter, start=timezone.localdate())
+    listing = reverse("vendors:engagement_list") + f"?requisition={open_requisition.pk}"
+    for person in (recruiter, hm):
+        client.force_login(person)
+        page = client.get(open_requisition.get_absolute_url()).content.decode()
+        assert f'href="{listing}"' in page
+        page = client.get(listing).content.decode()
+        assert (
+            engagement.reference in page and f'Contractors on <a href="{open_requisition.get_absolute_url()}"' in page
+        )
+        assert "Cover on a permanent requisition" in page
+        create = reverse("vendors:engagement_create", args=[open_requisition.pk])
+        assert (create in page) == (person == recruiter)  # only who runs it plans one
+        assert engagement.reference not in client.get(listing + "&status=ended").content.decode()
+    for person in (interviewer, hr):
+        client.force_login(person)
+        assert "Contractors</a>" not in client.get(open_requisition.get_absolute_url()).content.decode()
+    client.force_login(other_hiring_manager)  # a requisition they may not see: no list of it, and nothing named
+    response = client.get(listing)
+    assert response.status_code == 404 and engagement.reference not in response.content.decode()
+    client.force_login(recruiter)
+    response = client.get(reverse("vendors:engagement_list") + "?requisition=REQ-1")
+    assert response.status_code == 400 and "by its number" in response.content.decode()
