@@ -351,6 +351,11 @@ def _reverse_forecast(req: Requisition, *, by: User | None, why: str) -> None:
     )
 
 
+def opening_refusal(req: Requisition) -> str:
+    """Why `req` has no opening to give ("" when it has one left)."""
+    return "" if req.openings_left else _("%(ref)s has no opening left.") % {"ref": req.reference}
+
+
 def hire_refusal(req: Requisition) -> str:
     """Why no hire can be recorded on `req` now ("" when one can): it must be open, with an opening left."""
     if req.status != Status.OPEN:
@@ -358,17 +363,16 @@ def hire_refusal(req: Requisition) -> str:
             "ref": req.reference,
             "status": req.get_status_display().lower(),
         }
-    if not req.openings_left:
-        return _("%(ref)s has no opening left.") % {"ref": req.reference}
-    return ""
+    return opening_refusal(req)
 
 
 def record_hire(*, requisition: Requisition, by: User | None, what: str) -> Requisition:
-    """One opening is taken by an accepted offer (`what` names it, for the ledger's memo): the hire is
-    counted, the forecast is re-recorded for the openings left, and the last hire fills the requisition.
+    """One opening is taken by a hire (`what` names it, for the ledger's memo): the hire is counted, the
+    forecast is re-recorded for the openings left, and the last hire fills the requisition.
 
-    Called inside the caller's transaction (offers.services.accept_offer); refused unless the requisition
-    is open with an opening left."""
+    Called inside the caller's transaction (offers.services.accept_offer, and
+    vendors.services.start_engagement for a contractor on a contract requisition); refused unless the
+    requisition is open with an opening left (`hire_refusal`)."""
     with transaction.atomic():
         req = _locked(requisition)
         refusal = hire_refusal(req)

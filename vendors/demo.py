@@ -347,7 +347,8 @@ class _Demo:
 
         chosen = {}
         for n, plan in enumerate(PLANS):
-            others = standing[n % len(standing) :] + standing[: n % len(standing)]
+            turn = n % len(standing) if standing else 0
+            others = standing[turn:] + standing[:turn]
             candidates = [by_title[t] for t in plan.titles if t in by_title] + others
             req = next((r for r in candidates if fits(r, plan)), None)
             age = max(-plan.start, 0) + 30 + self.rng.randint(5, 15)

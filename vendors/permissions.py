@@ -6,10 +6,13 @@ vendor list and rate cards, and run the engagements of the requisitions they run
 Admins keep the vendor list with finance. HR and interviewers see none of it.
 """
 
+from django.utils.translation import gettext as _
+
 from candidates.permissions import runs_requisition
 from portal.choices import Role
 from portal.models import User
 from portal.services.approvals import can_decide
+from requisitions.services import hire_refusal
 from vendors.choices import OPEN_INVOICE, WORKING, Action, EngagementStatus, InvoiceStatus, TimesheetStatus
 
 # Who sees every engagement, timesheet and invoice.
@@ -126,7 +129,7 @@ def allowed_actions(user: User, engagement, terms, pending, open_decisions, *, m
         actions += [Action.APPROVE, Action.SEND_BACK, Action.REJECT]
     renews = can_renew(user, engagement)
     if manages and engagement.status == EngagementStatus.PLANNED:
-        if terms and terms[0].in_force and engagement.start_date <= today:
+        if not start_refusal(engagement, terms[0] if terms else None, today=today):
             actions.append(Action.START)
         actions.append(Action.SUBMIT_RATE)
     if renews and pending is None:
@@ -134,3 +137,26 @@ def allowed_actions(user: User, engagement, terms, pending, open_decisions, *, m
     if engagement.status != EngagementStatus.ENDED and (manages or renews):
         actions.append(Action.END)
     return actions
+
+
+def start_refusal(engagement, first_term, *, today) -> str:
+    """Why `engagement` cannot start today ("" when it can): planned, its first terms (`first_term`) in
+    force, its start date come and its end date not passed, and, on a contract requisition, an opening
+    to take (requisitions.services.hire_refusal). The one rule of vendors.services.start_engagement, the
+    daily job, the engagement's page and its actions."""
+    ref = engagement.reference
+    if engagement.status != EngagementStatus.PLANNED:
+        return _("Only a planned engagement starts.")
+    if first_term is None or not first_term.in_force:
+        state = first_term.get_rate_approval_display().lower() if first_term else _("missing")
+        return _("The rate of %(ref)s is %(state)s: it starts once approved.") % {"ref": ref, "state": state}
+    if engagement.start_date > today:
+        return _("%(ref)s starts on %(day)s.") % {"ref": ref, "day": engagement.start_date}
+    if engagement.end_date < today:
+        return _("%(ref)s was to end on %(day)s: it cannot start after its end date.") % {
+            "ref": ref,
+            "day": engagement.end_date,
+        }
+    if engagement.requisition.is_contract:
+        return hire_refusal(engagement.requisition)
+    return ""

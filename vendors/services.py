@@ -30,8 +30,9 @@ from portal.permissions import can_take_decision
 from portal.services import approvals, ledger
 from portal.services.decisions import raise_decision, resolve_decision
 from portal.services.notifications import notify
+from requisitions.choices import CLOSED as CLOSED_REQUISITION
 from requisitions.choices import Status as RequisitionStatus
-from requisitions.services import RequisitionError, record_hire
+from requisitions.services import RequisitionError, opening_refusal, record_hire
 from vendors import choices
 from vendors.choices import (
     EXPIRY_NOTICE_DAYS,
@@ -77,6 +78,7 @@ from vendors.permissions import (
     can_record_timesheets,
     can_renew,
     decides_invoices,
+    start_refusal,
 )
 from vendors.selectors import open_renewals
 from vendors.signals import engagement_started
@@ -396,11 +398,11 @@ def create_engagement(*, data: EngagementInput, by: User) -> Engagement:
 
 def _check_opening(req) -> None:
     """A contract requisition's engagements fill its openings: one is planned only for an opening that
-    no accepted offer and no other planned engagement has taken."""
+    no hire and no other planned engagement has taken."""
     if not req.is_contract:
         return
-    if not req.openings_left:
-        raise VendorError(_("%(ref)s has no opening left.") % {"ref": req.reference})
+    if opening_refusal(req):
+        raise VendorError(opening_refusal(req))
     planned = Engagement.objects.filter(requisition=req, status=EngagementStatus.PLANNED).count()
     if planned >= req.openings_left:
         raise VendorError(
@@ -592,18 +594,9 @@ def start_engagement(*, engagement: Engagement, by: User | None) -> Engagement:
         engagement = _locked(engagement)
         if by is not None and not can_manage_engagement(by, engagement.requisition):
             raise VendorError(_("Only a recruiter running the requisition may start the engagement."))
-        if engagement.status != EngagementStatus.PLANNED:
-            raise VendorError(_("Only a planned engagement starts."))
-        first = engagement.terms.get(number=1)
-        if not first.in_force:
-            raise VendorError(
-                _("The rate of %(ref)s is %(state)s: it starts once approved.")
-                % {"ref": engagement.reference, "state": first.get_rate_approval_display().lower()}
-            )
-        if engagement.start_date > _today():
-            raise VendorError(
-                _("%(ref)s starts on %(day)s.") % {"ref": engagement.reference, "day": engagement.start_date}
-            )
+        refusal = start_refusal(engagement, engagement.terms.filter(number=1).first(), today=_today())
+        if refusal:
+            raise VendorError(refusal)
         if engagement.requisition.is_contract:
             try:
                 record_hire(
@@ -1150,14 +1143,10 @@ def run_daily(*, today: date | None = None) -> dict[str, int]:
     today = today or _today()
     done = defaultdict(int)
     planned = Engagement.objects.filter(status=EngagementStatus.PLANNED, start_date__lte=today)
-    for engagement in planned:
-        if engagement.terms.filter(number=1, rate_approval__in=IN_FORCE).exists():
-            try:
-                start_engagement(engagement=engagement, by=None)
-            except VendorError:  # its contract requisition is on hold or filled: it waits, its page says why
-                done["waiting"] += 1
-            else:
-                done["started"] += 1
+    for engagement in planned.select_related("requisition"):
+        outcome = _start_or_settle(engagement, today)
+        if outcome:
+            done[outcome] += 1
     for engagement in Engagement.objects.filter(status__in=WORKING, end_date__lt=today):
         if pending_term(engagement) is None:
             end_engagement(
@@ -1182,6 +1171,36 @@ def run_daily(*, today: date | None = None) -> dict[str, int]:
         done["renewals"] += 1
     done["reminders"] = send_expiry_reminders(today=today)
     return dict(done)
+
+
+def _start_or_settle(engagement: Engagement, today: date) -> str:
+    """The daily job's step for a planned engagement due to start: start it, or end it as never run when
+    its end date passed or its contract requisition was filled or closed without it (its recruiter is
+    told), or leave it waiting (its rate in approval, its requisition on hold). What it did, or ""."""
+    first = engagement.terms.filter(number=1).first()
+    if first is None or not first.in_force:
+        return ""  # its rate is in approval: it waits, as its page says
+    req = engagement.requisition
+    gone = req.is_contract and req.status in CLOSED_REQUISITION
+    if engagement.end_date < today or gone:
+        why = (
+            _("Its end date passed before it could start.")
+            if engagement.end_date < today
+            else _("%(ref)s was %(status)s before it could start.")
+            % {"ref": req.reference, "status": req.get_status_display().lower()}
+        )
+        end_engagement(engagement=engagement, by=None, note=why)
+        _tell(
+            engagement, _("%(ref)s ended without starting: %(why)s") % {"ref": engagement.reference, "why": why}, None
+        )
+        return "ended"
+    if start_refusal(engagement, first, today=today):
+        return "waiting"  # its contract requisition is on hold, or has no opening left yet
+    try:
+        start_engagement(engagement=engagement, by=None)
+    except VendorError:  # changed since the check above: the next run sees it as it is
+        return "waiting"
+    return "started"
 
 
 def send_expiry_reminders(*, today: date) -> int:

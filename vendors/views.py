@@ -25,7 +25,6 @@ from portal.services.approvals import chain_timelines, open_chain_decisions
 from portal.services.exports import export_rows
 from portal.views.exports import file_response
 from requisitions.selectors import granted_to, requisitions_for_user
-from requisitions.services import hire_refusal
 from vendors import selectors, services
 from vendors.choices import (
     WORKING,
@@ -73,6 +72,7 @@ from vendors.permissions import (
     can_see_spend,
     can_see_vendors,
     decides_invoices,
+    start_refusal,
 )
 
 LIST_LIMIT = 200
@@ -464,7 +464,7 @@ def engagement_detail(request, pk):
         "end_form": EndForm(),
         "rate_form": RateForm(initial={"bill_rate": terms[0].bill_rate if terms else None}),
         "renewal": renewal,
-        "waits_for": _waits_for(engagement),
+        "waits_for": _waits_for(engagement, terms),
         "forecast": list(monthly_labour(engagement, in_force).items()) if sees_spend else [],
         "ledger": list(CostEvent.objects.for_source(engagement).order_by("month", "id")) if sees_spend else [],
         "invoice_lines": list(engagement.invoice_lines.select_related("invoice")) if can_see_invoices(user) else [],
@@ -476,12 +476,11 @@ def engagement_detail(request, pk):
     return render(request, "vendors/engagement_detail.html", context)
 
 
-def _waits_for(engagement) -> str:
-    """Why a planned engagement on a contract requisition, due to start, has not: the opening it takes."""
-    req = engagement.requisition
-    if engagement.status != EngagementStatus.PLANNED or not req.is_contract or engagement.start_date > _today():
+def _waits_for(engagement, terms) -> str:
+    """Why a planned engagement whose start date has come has not started (its page says so)."""
+    if engagement.status != EngagementStatus.PLANNED or engagement.start_date > _today():
         return ""
-    return hire_refusal(req)
+    return start_refusal(engagement, terms[0] if terms else None, today=_today())
 
 
 ENGAGEMENT_DONE = {

@@ -29,13 +29,17 @@ def _figure(value, places: int = 0) -> str | None:
     return formats.number_format(number, decimal_pos=places, use_l10n=True, force_grouping=True)
 
 
-@register.filter
-def money(value, currency: str = "") -> str:
-    """One amount with its currency: "2,500 CAD"; "—" when unknown."""
-    figure = _figure(value)
+def _money(value, currency: str, places: int) -> str:
+    figure = _figure(value, places)
     if figure is None:
         return UNKNOWN
     return f"{figure} {currency}".strip()
+
+
+@register.filter
+def money(value, currency: str = "") -> str:
+    """One amount with its currency: "2,500 CAD"; "—" when unknown."""
+    return _money(value, currency, 0)
 
 
 @register.simple_tag
@@ -85,10 +89,7 @@ def select_options(field, empty_label: str = "Any") -> str:
 @register.filter
 def cents(value, currency: str = "") -> str:
     """One amount to the cent with its currency, for invoices and their lines: "9,200.00 CAD"."""
-    figure = _figure(value, places=2)
-    if figure is None:
-        return UNKNOWN
-    return f"{figure} {currency}".strip()
+    return _money(value, currency, 2)
 
 
 @register.inclusion_tag("includes/section_tabs.html", takes_context=True)

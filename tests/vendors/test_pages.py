@@ -345,13 +345,14 @@ def test_a_contractor_due_to_start_says_what_it_waits_for(
     assert "Waiting to start." in page and f"{req.reference} is on hold" in page
     assert "For one of its openings" in page
 
-    response = client.post(reverse("vendors:engagement_act", args=[engagement.pk, "start"]), follow=True)
-    assert "is on hold: a hire is recorded only on an open requisition" in response.content.decode()
+    assert "Start now" not in page  # not offered while it waits, and refused if sent anyway
+    assert client.post(reverse("vendors:engagement_act", args=[engagement.pk, "start"])).status_code == 403
     engagement.refresh_from_db()
     assert engagement.status == EngagementStatus.PLANNED
 
     move_requisition(requisition=req, action=RequisitionAction.RESUME, by=hm)
-    assert "Waiting to start." not in client.get(url).content.decode()
+    page = client.get(url).content.decode()
+    assert "Waiting to start." not in page and "Start now" in page
     client.post(reverse("vendors:engagement_act", args=[engagement.pk, "start"]))
     engagement.refresh_from_db()
     req.refresh_from_db()

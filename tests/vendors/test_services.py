@@ -692,6 +692,54 @@ def test_a_contractor_waits_to_start_while_the_contract_requisition_is_on_hold(
     assert (req.status, req.hires, _requisition_forecast(req)) == ("filled", 1, 0)
 
 
+def test_a_contractor_past_their_end_date_or_whose_requisition_closed_never_starts(
+    open_requisition, supplier, recruiter, hm, director, finance
+):
+    req = contract_requisition(hm, director, recruiter, openings=2)
+    card = rate_card_for(supplier, req, finance)
+    late, other = (
+        create_candidate(by=recruiter, first_name=name, last_name="Contractor", email=f"{name}@example.com")
+        for name in ("ada", "grace")
+    )
+    today = _today()
+    lapsed = _plan(
+        req, late, supplier, card, recruiter, start=today - timedelta(days=20), end=today - timedelta(days=1)
+    )
+    with pytest.raises(VendorError, match="cannot start after its end date"):
+        start_engagement(engagement=lapsed, by=recruiter)
+    waiting = _plan(req, other, supplier, card, recruiter, start=today)
+    move_requisition(requisition=req, action=RequisitionAction.FILL, by=hm)  # filled some other way
+
+    with committed():
+        assert run_daily() == {"ended": 2, "reminders": 0}
+    for engagement, why in ((lapsed, "Its end date passed"), (waiting, f"{req.reference} was filled")):
+        engagement.refresh_from_db()
+        assert engagement.status == EngagementStatus.ENDED and engagement.end_date == engagement.start_date
+        assert engagement.status_note.startswith(why)
+        assert not _forecast_events(engagement).exists()
+        assert Notification.objects.filter(user=recruiter, message__contains=f"{engagement.reference} ended").exists()
+    req.refresh_from_db()
+    assert req.hires == 0  # neither took an opening
+
+
+def test_a_planned_contractor_forecasts_nothing_through_rate_changes_approval_and_an_end(
+    open_requisition, supplier, recruiter, hm, director, finance, head
+):
+    req = contract_requisition(hm, director, recruiter, openings=1)
+    worker = create_candidate(by=recruiter, first_name="Ada", last_name="Contractor", email="ada@example.com")
+    engagement = _plan(
+        req, worker, supplier, rate_card_for(supplier, req, finance), recruiter, start=_today() + timedelta(days=7)
+    )
+    revise_rate(engagement=engagement, by=recruiter, bill_rate=Decimal("110"), reason="Scarce skill.")
+    for person in (hm, finance):
+        approve_rate(engagement=engagement, by=person)
+    assert engagement.terms.get().rate_approval == RateApproval.APPROVED
+    assert not _forecast_events(engagement).exists()
+    assert _requisition_forecast(req) == req.cost_max  # the opening's own forecast stands for it
+    end_engagement(engagement=engagement, by=recruiter, note="The contractor took another offer.")
+    assert not _forecast_events(engagement).exists() and _requisition_forecast(req) == req.cost_max
+
+
 def test_cover_on_a_permanent_requisition_adds_to_its_forecast_and_takes_no_opening(
     open_requisition, supplier, card, worker, recruiter
 ):
