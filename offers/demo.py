@@ -89,7 +89,9 @@ def seed(*, rng: random.Random, scale: int, log) -> None:
     log(f"created {sum(made.values())} offers in every status ({expired} expired), one revised after approval")
 
 
-def _terms(application, rng, *, above_band=False, today=None) -> dict:
+def offer_terms(application, rng, *, above_band=False, today=None) -> dict:
+    """Complete terms for an offer on the application's requisition, within its range (or 8 % above the
+    band): what the demo's offers, and other demos' hires, are made with."""
     req = application.requisition
     today = today or timezone.localdate()
     band = band_for(
@@ -145,7 +147,9 @@ def _make(what: str, application, recruiter, rng) -> None:
         # Drafted, approved and extended three weeks ago; never answered.
         with clock.frozen(business_moment(timezone.now() - timedelta(days=21), rng)):
             today = timezone.localdate(clock.now())
-            offer = create_offer(application=application, by=recruiter, terms=_terms(application, rng, today=today))
+            offer = create_offer(
+                application=application, by=recruiter, terms=offer_terms(application, rng, today=today)
+            )
             submit_offer(offer=offer, by=recruiter)
             _approve_all(offer)
             extend_offer(offer=offer, by=recruiter)
@@ -154,7 +158,7 @@ def _make(what: str, application, recruiter, rng) -> None:
     offer = create_offer(
         application=application,
         by=recruiter,
-        terms=_terms(application, rng, above_band=above),
+        terms=offer_terms(application, rng, above_band=above),
         allowances=[AllowanceInput("phone", Decimal("600"))] if rng.random() < 0.4 else [],
     )
     if what == "draft_above_band":

@@ -25,6 +25,7 @@ from django.utils import timezone
 from candidates.models import Stage
 from candidates.services import apply, create_candidate, move_application
 from offers.choices import OfferStatus
+from offers.demo import offer_terms
 from offers.services import accept_offer, approve_offer, create_offer, extend_offer, submit_offer
 from portal import calendar, clock
 from portal.choices import Outcome
@@ -36,8 +37,7 @@ from portal.services.notifications import mark_read
 from requisitions.choices import Status
 from requisitions.demo import contract_requisition
 from requisitions.models import Requisition
-from requisitions.selectors import band_for
-from vendors.choices import EngagementStatus, RateApproval, TimesheetStatus, VendorKind, VendorStatus
+from vendors.choices import IN_FORCE, EngagementStatus, TimesheetStatus, VendorKind, VendorStatus
 from vendors.costs import timesheet_charge
 from vendors.models import Engagement, Invoice, Placement, RateCard, RequiredClause, Timesheet, Vendor, VendorContact
 from vendors.services import (
@@ -770,7 +770,11 @@ class _Demo:
                     application = move_application(application=application, to_stage=stages[code], by=recruiter)
         moment = max(moment + timedelta(minutes=10), self.at(calendar.add_business_days(applied_day, span * 6 // 10)))
         with clock.frozen(moment):
-            offer = create_offer(application=application, by=recruiter, terms=self._offer_terms(req, moment))
+            offer = create_offer(
+                application=application,
+                by=recruiter,
+                terms=offer_terms(application, self.rng, today=timezone.localdate(moment)),
+            )
             submit_offer(offer=offer, by=recruiter)
         for _ in range(6):
             decision = open_chain_decisions(offer.current_version).select_related("owner").first()
@@ -803,36 +807,7 @@ class _Demo:
             [LineInput(placement=placement, amount=placement.fee, description=f"Placement fee: {candidate}")],
         )
 
-    def _offer_terms(self, req: Requisition, moment: datetime) -> dict:
-        today = timezone.localdate(moment)
-        band = band_for(
-            role_family_id=req.role_family_id, level_id=req.level_id, location_id=req.location_id,
-            on=req.target_start_date, currency=req.currency,
-        )  # fmt: skip
-        low = req.base_min or (band.minimum if band else Decimal("80000"))
-        high = req.base_max or (band.maximum if band else low)
-        return {
-            "title": req.title,
-            "level": req.level,
-            "location": req.location,
-            "employment_type": req.employment_type,
-            "currency": req.currency,
-            "pay_basis": "annual",
-            "base_amount": ((low + high) / 2 / 500).quantize(Decimal("1")) * 500,
-            "hours_per_week": Decimal("40"),
-            "bonus_kind": "percent" if req.bonus_pct else "none",
-            "bonus_value": req.bonus_pct or Decimal("0"),
-            "equity_note": "",
-            "signing_bonus": Decimal("0"),
-            "relocation": Decimal("0"),
-            "start_date": calendar.add_business_days(today, 25),
-            "expires_on": calendar.add_business_days(today, 8),
-            "bill_rate": None,
-            "duration_weeks": None,
-        }
 
-
-IN_FORCE = (RateApproval.WITHIN_CARD, RateApproval.APPROVED)
 OVERRIDE_REASON = (
     "The contractor worked 8 h on the Saturday cut-over at the hiring manager's request; the manager confirmed "
     "it by email and the vendor is correcting the timesheet."

@@ -54,8 +54,9 @@ def contract_requisition(hm, director, recruiter, *, openings=2):
     return req
 
 
-def plan_engagement(req, worker, vendor, card, by, *, start, end=None, days=90, hours="40"):
-    """An engagement of `worker` on `req` at the card's rate, from `start` to `end` (or for `days` days)."""
+def plan_engagement(req, worker, vendor, card, by, *, start, end=None, days=90, hours="40", bill_rate=None, reason=""):
+    """An engagement of `worker` on `req` from `start` to `end` (or for `days` days), at the card's rate
+    or `bill_rate` (with `reason` when above it)."""
     return create_engagement(
         data=EngagementInput(
             requisition=req,
@@ -65,6 +66,8 @@ def plan_engagement(req, worker, vendor, card, by, *, start, end=None, days=90, 
             start_date=start,
             end_date=end or start + timedelta(days=days),
             hours_per_week=Decimal(hours),
+            bill_rate=None if bill_rate is None else Decimal(bill_rate),
+            rate_reason=reason,
         ),
         by=by,
     )

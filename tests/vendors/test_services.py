@@ -27,7 +27,7 @@ from tests.factories import (
     approval_steps,
 )
 from tests.offers.conftest import terms
-from tests.vendors.conftest import approved_vendor, contract_requisition, monday, rate_card_for
+from tests.vendors.conftest import approved_vendor, contract_requisition, monday, plan_engagement, rate_card_for
 from vendors import tasks
 from vendors.choices import (
     RENEWAL_KIND,
@@ -42,7 +42,6 @@ from vendors.choices import (
 from vendors.costs import monthly_labour
 from vendors.models import ExpiryNotice, Placement, RateCard, RequiredClause, Vendor
 from vendors.services import (
-    EngagementInput,
     InvoiceInput,
     LineInput,
     RenewalInput,
@@ -51,7 +50,6 @@ from vendors.services import (
     approve_rate,
     approve_timesheet,
     check_clause,
-    create_engagement,
     create_invoice,
     end_engagement,
     mark_paid,
@@ -105,23 +103,10 @@ def _card(vendor, by, *, valid_from, valid_to, pay="80", markup="25", bill=None,
     )
 
 
-def _input(req, worker, vendor, card, *, start=None, end=None, bill_rate=None, reason="") -> EngagementInput:
+def _plan(req, worker, vendor, card, by, *, start=None, **kwargs):
+    """An engagement from four Mondays ago (or `start`) for 120 days (or to `end`)."""
     start = start or monday(_today()) - timedelta(weeks=4)
-    return EngagementInput(
-        requisition=req,
-        worker=worker,
-        vendor=vendor,
-        rate_card=card,
-        start_date=start,
-        end_date=end or start + timedelta(days=120),
-        hours_per_week=Decimal("40"),
-        bill_rate=None if bill_rate is None else Decimal(bill_rate),
-        rate_reason=reason,
-    )
-
-
-def _plan(req, worker, vendor, card, by, **kwargs):
-    return create_engagement(data=_input(req, worker, vendor, card, **kwargs), by=by)
+    return plan_engagement(req, worker, vendor, card, by, start=start, days=120, **kwargs)
 
 
 def _forecast_events(engagement):
