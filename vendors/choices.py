@@ -3,12 +3,17 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from requisitions.choices import Status as RequisitionStatus
+
 
 class VendorKind(models.TextChoices):
     AGENCY = "agency", _("Permanent-placement agency")
     SUPPLIER = "supplier", _("Contractor supplier")
     BOTH = "both", _("Agency and contractor supplier")
 
+
+# The requisitions engagements are planned on: approved, open or on hold.
+OPEN_REQUISITION = (RequisitionStatus.APPROVED, RequisitionStatus.OPEN, RequisitionStatus.ON_HOLD)
 
 # Kinds that place permanent hires (an application can name them as its source) and that supply contractors.
 PLACES_HIRES = (VendorKind.AGENCY, VendorKind.BOTH)

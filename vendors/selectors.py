@@ -6,10 +6,25 @@ from django.db.models import Q, QuerySet
 
 from portal.models import Decision, User
 from portal.selectors import subjects_asked_of
-from requisitions.selectors import granted_to
-from vendors.choices import RATE_APPROVAL_KIND, RENEWAL_KIND, RateApproval, TimesheetStatus, VendorKind, VendorStatus
+from requisitions.models import Requisition
+from requisitions.selectors import granted_to, requisitions_for_user
+from vendors.choices import (
+    OPEN_REQUISITION,
+    RATE_APPROVAL_KIND,
+    RENEWAL_KIND,
+    RateApproval,
+    TimesheetStatus,
+    VendorKind,
+    VendorStatus,
+)
 from vendors.models import Engagement, EngagementTerm, Invoice, Timesheet, Vendor
-from vendors.permissions import can_see_engagements, can_see_invoices, can_see_vendors, sees_all_engagements
+from vendors.permissions import (
+    can_add_engagements,
+    can_see_engagements,
+    can_see_invoices,
+    can_see_vendors,
+    sees_all_engagements,
+)
 
 
 def vendors_for_user(user: User) -> QuerySet[Vendor]:
@@ -34,6 +49,15 @@ def engagement_list(user: User) -> QuerySet[Engagement]:
     return engagements_for_user(user).select_related(
         "worker", "vendor", "requisition__cost_center", "requisition__hiring_manager"
     )
+
+
+def plannable_requisitions(user: User) -> QuerySet[Requisition]:
+    """The standing requisitions `user` may plan engagements on (vendors.permissions.can_manage_engagement,
+    as a query): any for an admin, else those a recruiter runs (granted to them), newest first."""
+    if not can_add_engagements(user):
+        return Requisition.objects.none()
+    qs = requisitions_for_user(user).filter(status__in=OPEN_REQUISITION).order_by("-created_at")
+    return qs if user.is_portal_admin else qs.filter(granted_to(user, field="pk"))
 
 
 def engagement_terms(engagement: Engagement) -> list[EngagementTerm]:

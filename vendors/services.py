@@ -31,13 +31,13 @@ from portal.services import approvals, ledger
 from portal.services.decisions import raise_decision, resolve_decision
 from portal.services.notifications import notify
 from requisitions.choices import CLOSED as CLOSED_REQUISITION
-from requisitions.choices import Status as RequisitionStatus
 from requisitions.services import RequisitionError, opening_refusal, record_hire
 from vendors import choices
 from vendors.choices import (
     EXPIRY_NOTICE_DAYS,
     IN_FORCE,
     OPEN_INVOICE,
+    OPEN_REQUISITION,
     RATE_POLICY,
     RENEWAL_KIND,
     RENEWAL_NOTICE_DAYS,
@@ -83,7 +83,6 @@ from vendors.permissions import (
 from vendors.selectors import open_renewals
 from vendors.signals import engagement_started
 
-OPEN_REQUISITION = (RequisitionStatus.APPROVED, RequisitionStatus.OPEN, RequisitionStatus.ON_HOLD)
 MAX_ENGAGEMENT_DAYS = 3 * 366
 MAX_INVOICE_PERIOD_DAYS = 366
 MAX_INVOICE_AGE_DAYS = 5 * 366

@@ -24,9 +24,10 @@ from portal.models.exports import ExportFormat
 from portal.services.approvals import chain_timelines, open_chain_decisions
 from portal.services.exports import export_rows
 from portal.views.exports import file_response
-from requisitions.selectors import granted_to, requisitions_for_user
+from requisitions.selectors import requisitions_for_user
 from vendors import selectors, services
 from vendors.choices import (
+    OPEN_REQUISITION,
     WORKING,
     Action,
     EngagementStatus,
@@ -336,7 +337,6 @@ def engagement_list(request):
     if not can_see_engagements(user):
         raise PermissionDenied
     qs, status = selectors.by_status(selectors.engagement_list(user), request.GET, EngagementStatus)
-    plannable = _plannable(user)
     requisition = None
     value = request.GET.get("requisition", "")
     if value:
@@ -350,20 +350,14 @@ def engagement_list(request):
         "statuses": EngagementStatus.choices,
         "today": timezone.localdate(),
         "requisition": requisition,
-        "plannable": plannable,
-        "can_plan_here": requisition is not None and requisition in plannable,
+        "plannable": list(selectors.plannable_requisitions(user).only("pk", "title", "status")[:LIST_LIMIT]),
+        "can_plan_here": (
+            requisition is not None
+            and requisition.status in OPEN_REQUISITION
+            and can_manage_engagement(user, requisition)
+        ),
     }
     return render(request, "vendors/engagement_list.html", context)
-
-
-def _plannable(user) -> list:
-    """The open requisitions `user` may plan an engagement on (the engagement list's chooser)."""
-    if not can_add_engagements(user):
-        return []
-    qs = requisitions_for_user(user).filter(status__in=services.OPEN_REQUISITION).order_by("-created_at")
-    if not user.is_portal_admin:
-        qs = qs.filter(granted_to(user, field="pk"))
-    return list(qs.only("pk", "title", "status")[:LIST_LIMIT])
 
 
 @require_GET
