@@ -7,7 +7,7 @@ not when it was loaded. Nothing else should freeze the clock.
 
 from contextlib import contextmanager
 from contextvars import ContextVar
-from datetime import datetime
+from datetime import date, datetime
 
 from django.utils import timezone
 
@@ -31,3 +31,8 @@ def stamp_history(instance) -> None:
     """Date the history row of `instance`'s next save by the clock (only differs while frozen)."""
     if _frozen_at.get() is not None:
         instance._history_date = _frozen_at.get()
+
+
+def today() -> date:
+    """The local date by the portal's clock."""
+    return timezone.localdate(now())
