@@ -12,7 +12,6 @@ from datetime import datetime, timedelta
 
 from django.utils import timezone
 
-from candidates import imports
 from candidates.choices import ImportStatus
 from candidates.models import (
     Application,
@@ -29,6 +28,7 @@ from candidates.services import (
     attach_resume,
     close_application,
     create_candidate,
+    imports,
     log_activity,
     move_application,
 )
@@ -185,7 +185,7 @@ def _interviews(rng: random.Random, log) -> None:
     """Plans for the requisitions with candidates in interview, and interviews in every state: to schedule,
     booked, rescheduled, cancelled, no-show, completed with every scorecard in (debriefs pending and
     decided) and completed with a scorecard overdue. Past ones are replayed at their moment (portal.clock)."""
-    from candidates import interviews as svc
+    from candidates.services import interviews
 
     panel = list(User.objects.filter(username__in=["interviewer", "interviewer2", "interviewer3"]).order_by("username"))
     if not panel:
@@ -199,9 +199,12 @@ def _interviews(rng: random.Random, log) -> None:
     for n, application in enumerate(applications):
         req = application.requisition
         by = req.recruiter or req.hiring_manager
-        rounds = list(svc.ensure_plan(requisition=req, by=by).rounds.filter(is_active=True).order_by("position"))
+        rounds = list(interviews.ensure_plan(requisition=req, by=by).rounds.filter(is_active=True).order_by("position"))
         technical = next((r for r in rounds if r.name == "Technical"), rounds[0])
-        seats = [svc.Seat(panel[n % len(panel)], "lead"), svc.Seat(panel[(n + 1) % len(panel)], "interviewer")]
+        seats = [
+            interviews.Seat(panel[n % len(panel)], "lead"),
+            interviews.Seat(panel[(n + 1) % len(panel)], "interviewer"),
+        ]
         state = INTERVIEW_STATES[n % len(INTERVIEW_STATES)]
         counts[state] = counts.get(state, 0) + 1
         if state in ("to_schedule", "scheduled", "rescheduled", "cancelled"):
@@ -234,50 +237,50 @@ def _part_time(person) -> None:
 
 def _upcoming_interview(application, round_, seats, by, *, state: str, start: datetime) -> None:
     """To schedule (no time), or booked at `start`, then rescheduled or cancelled as `state` says."""
-    from candidates import interviews as svc
+    from candidates.services import interviews
 
     if state == "to_schedule":
-        svc.schedule_interview(application=application, round=round_, panel=seats, by=by)
+        interviews.schedule_interview(application=application, round=round_, panel=seats, by=by)
         return
     length = timedelta(minutes=round_.duration_minutes)
     link = f"https://meet.example.com/{application.pk:06d}"
-    interview = svc.schedule_interview(
+    interview = interviews.schedule_interview(
         application=application, round=round_, panel=seats, by=by, starts_at=start, ends_at=start + length,
         video_link=link, confirm=True,
     )  # fmt: skip
     if state == "rescheduled":
         later = start + timedelta(days=2)
-        svc.update_interview(
+        interviews.update_interview(
             interview=interview, by=by, panel=seats, starts_at=later, ends_at=later + length, video_link=link,
             reason="The candidate asked to move it.", confirm=True,
         )  # fmt: skip
     elif state == "cancelled":
-        svc.cancel_interview(interview=interview, by=by, reason="The candidate withdrew their availability.")
+        interviews.cancel_interview(interview=interview, by=by, reason="The candidate withdrew their availability.")
 
 
 def _past_interview(application, round_, seats, by, *, state: str, start: datetime, rng: random.Random) -> None:
     """Booked three days before `start`, then at its moment: missed (no-show), or held and scored by the
     whole panel (debrief pending, or decided a day later) or by its lead alone (the other card overdue)."""
-    from candidates import interviews as svc
+    from candidates.services import interviews, scorecards
 
     with clock.frozen(start - timedelta(days=3)):
-        interview = svc.schedule_interview(
+        interview = interviews.schedule_interview(
             application=application, round=round_, panel=seats, by=by, starts_at=start,
             ends_at=start + timedelta(minutes=round_.duration_minutes), location="Room 4.12", confirm=True,
         )  # fmt: skip
     if state == "no_show":
         with clock.frozen(start + timedelta(minutes=20)):
-            svc.mark_no_show(interview=interview, by=by, note="No answer on the phone or by email.")
+            interviews.mark_no_show(interview=interview, by=by, note="No answer on the phone or by email.")
         return
     with clock.frozen(start + timedelta(hours=2)):
-        svc.complete_interview(interview=interview, by=by)
+        interviews.complete_interview(interview=interview, by=by)
     for k, seat in enumerate(seats[:1] if state == "overdue" else seats):
         with clock.frozen(start + timedelta(hours=5 + k)):
             _score(interview, seat.user, rng)
     debrief = Debrief.objects.filter(application=application, status="open").first()
     if state == "decided" and debrief is not None:
         with clock.frozen(start + timedelta(days=1)):
-            svc.decide_debrief(
+            scorecards.decide_debrief(
                 debrief=debrief, by=application.requisition.hiring_manager, outcome="advanced",
                 note="Consistent evidence across the panel.",
             )  # fmt: skip
@@ -285,14 +288,14 @@ def _past_interview(application, round_, seats, by, *, state: str, start: dateti
 
 def _score(interview, interviewer, rng: random.Random) -> None:
     """A submitted scorecard around one overall level, with evidence for every criterion."""
-    from candidates import interviews as svc
+    from candidates.services import scorecards
 
     level = rng.choice([2, 3, 3, 4])
     ratings = {}
     for criterion in interview.round.criteria.all():
         rating = max(1, min(4, level + rng.choice([-1, 0, 0, 1])))
-        ratings[criterion.pk] = svc.RatingInput(rating, rng.choice(EVIDENCE[rating]))
-    svc.save_scorecard(
+        ratings[criterion.pk] = scorecards.RatingInput(rating, rng.choice(EVIDENCE[rating]))
+    scorecards.save_scorecard(
         interview=interview, by=interviewer, ratings=ratings, submit=True,
         recommendation={1: "strong_no", 2: "no", 3: "yes", 4: "strong_yes"}[level],
         private_note=rng.choice(["", "", "Would be a strong mentor.", "Check the references."]),

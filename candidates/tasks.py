@@ -2,7 +2,8 @@
 
 from celery import shared_task
 
-from candidates import imports, interviews, reminders
+from candidates import reminders
+from candidates.services import imports, interviews
 
 
 @shared_task

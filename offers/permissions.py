@@ -5,11 +5,11 @@ offer; hiring managers see their requisitions' offers; whoever is asked to appro
 interviewers never see offers.
 """
 
-from candidates.permissions import requisitions_run_by
 from offers.choices import CLOSED, LIVE, Action, OfferStatus
 from portal.choices import Role
 from portal.models import User
 from portal.services.approvals import can_decide
+from requisitions.permissions import runs_requisition
 
 VIEW = "offers.view_offer"
 # Who sees every offer.
@@ -33,7 +33,7 @@ def can_manage_offer(user: User, requisition) -> bool:
     """Draft, revise, submit, extend, record the answer, rescind, withdraw: a recruiter running the
     requisition, or an admin."""
     return can_draft_offers(user) and (
-        user.is_portal_admin or (user.has_role(Role.RECRUITER) and bool(requisitions_run_by(user, {requisition.pk})))
+        user.is_portal_admin or (user.has_role(Role.RECRUITER) and runs_requisition(user, requisition))
     )
 
 

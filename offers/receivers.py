@@ -9,6 +9,7 @@ def after_migrate(sender, app_config=None, using="default", **kwargs):
     from offers.models import OfferLetterTemplate
     from offers.policy import install_default_policy
     from portal.receivers import fully_migrated
+    from portal.services.records import save_with_history
 
     if app_config is None or app_config.label != "offers":
         return
@@ -17,5 +18,4 @@ def after_migrate(sender, app_config=None, using="default", **kwargs):
         install_default_policy()
         if not OfferLetterTemplate.history.exists():
             template = OfferLetterTemplate(name="Standard offer letter", body=DEFAULT_LETTER, is_default=True)
-            template._change_reason = "offers.letter.default"
-            template.save()
+            save_with_history(template, by=None, reason="offers.letter.default")

@@ -9,6 +9,7 @@ once, in `extension_problem`: the page, the admin and every caller go through `e
 from dataclasses import dataclass
 from datetime import date, datetime, time
 from decimal import Decimal
+from functools import partial
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -33,6 +34,7 @@ from portal.permissions import can_take_decision
 from portal.services import approvals, ledger
 from portal.services.decisions import cancel_decision, raise_decision, resolve_decision
 from portal.services.notifications import notify
+from portal.services.records import move, save_with_history
 from requisitions.choices import Status as RequisitionStatus
 from requisitions.services import RequisitionError, record_hire
 
@@ -64,6 +66,10 @@ class OfferError(PortalError):
     pass
 
 
+# Moves along the offer's transition table (offers.choices.TRANSITIONS).
+_move = partial(move, transitions=choices.TRANSITIONS, error=OfferError)
+
+
 @dataclass(frozen=True)
 class AllowanceInput:
     kind: str
@@ -92,7 +98,7 @@ def create_offer(*, application: Application, by: User, terms: dict, allowances=
             raise OfferError(_("This application already has a live offer: revise it instead."))
         now = clock.now()
         offer = Offer(application=app, requisition=req, created_by=by, created_at=now)
-        _save(offer, by=by, reason=choices.CREATED)
+        save_with_history(offer, by=by, reason=choices.CREATED)
         version = _new_version(offer, number=1, terms=terms, allowances=allowances, by=by, note=change_note)
         # The version points at its offer and the offer at its version: the second link is plumbing, not
         # an event of its own in the offer's history.
@@ -142,7 +148,7 @@ def revise_offer(*, offer: Offer, by: User, terms: dict, allowances=(), change_n
             raise OfferError(_("Nothing changed: change a term to make a new version."))
         if not current.is_fixed:
             _fill_version(current, terms, allowances, note=change_note or current.change_note)
-            _save(offer, by=by, reason=choices.REVISED)
+            save_with_history(offer, by=by, reason=choices.REVISED)
             return current
         if not change_note.strip():
             raise OfferError(_("Say what changed and why: a new version needs a note."))
@@ -280,7 +286,7 @@ def approve_offer(*, offer: Offer, by: User, note: str = "") -> Offer:
         offer = _locked(offer)
         _check_pending(offer)
         chain = approvals.approve(subject=offer.current_version, by=by, note=note)
-        _save(offer, by=by, reason=choices.STEP_APPROVED)
+        save_with_history(offer, by=by, reason=choices.STEP_APPROVED)
         if not chain.is_open:
             version = offer.current_version
             version.status = VersionStatus.APPROVED
@@ -550,11 +556,8 @@ def save_letter_template(*, template: OfferLetterTemplate, by: User | None) -> O
             OfferLetterTemplate.objects.filter(is_default=True).exclude(pk=template.pk).update(is_default=False)
         template.updated_at = clock.now()
         template.updated_by = by
-        clock.stamp_history(template)
-        template._history_user = by
-        template._change_reason = choices.LETTER_SAVED
         try:
-            template.save()
+            save_with_history(template, by=by, reason=choices.LETTER_SAVED)
         except IntegrityError:
             raise OfferError(_("A letter template with this name exists.")) from None
     return template
@@ -576,23 +579,6 @@ def _check_manager(offer: Offer, by: User) -> None:
         raise OfferError(
             _("Only a recruiter running %(ref)s may work its offers.") % {"ref": offer.requisition.reference}
         )
-
-
-def _move(offer: Offer, to: str, *, by: User | None, reason: str) -> None:
-    if to not in choices.TRANSITIONS[offer.status]:
-        raise OfferError(
-            _("An offer cannot go from %(from)s to %(to)s.")
-            % {"from": offer.get_status_display().lower(), "to": OfferStatus(to).label.lower()}
-        )
-    offer.status = to
-    _save(offer, by=by, reason=reason)
-
-
-def _save(offer: Offer, *, by: User | None, reason: str) -> None:
-    clock.stamp_history(offer)
-    offer._history_user = by
-    offer._change_reason = reason
-    offer.save()
 
 
 def _names(offer: Offer) -> dict:

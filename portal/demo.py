@@ -30,6 +30,7 @@ from portal.models import (
 )
 from portal.services.decisions import raise_decision, resolve_decision
 from portal.services.org import save_org_record
+from portal.services.records import save_with_history
 from portal.services.users import create_user, set_roles
 
 DEMO_PASSWORD = "portal-demo"  # noqa: S105 - documented demo login, created only by seed_demo
@@ -191,12 +192,10 @@ def _people(log) -> dict[str, User]:
         manager = people.get(person.manager)
         if user.manager_id != getattr(manager, "pk", None):
             user.manager = manager
-            user._change_reason = "portal.user.manager_set"
-            user.save()
+            save_with_history(user, by=None, reason="portal.user.manager_set")
         if person.username == "admin" and not user.is_superuser:
             user.is_superuser = user.is_staff = True
-            user._change_reason = "portal.user.made_admin"
-            user.save()
+            save_with_history(user, by=None, reason="portal.user.made_admin")
         if not user.roles:
             set_roles(user=user, roles=person.roles, by=None)
     return people

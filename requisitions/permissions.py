@@ -50,6 +50,22 @@ def can_export_requisitions(user: User) -> bool:
     return can_view_costs(user)
 
 
+# Who may run a requisition at all: its recruiter or hiring manager (the change grant on it says which).
+RUNNER_ROLES = (Role.RECRUITER, Role.HIRING_MANAGER)
+
+
+def runs_requisition(user: User, req: Requisition) -> bool:
+    """The one rule of who runs a requisition (plans its interviews, drafts its offers, plans its
+    contractors, moves it): an admin, or a recruiter or hiring manager holding the change permission on it
+    (granted to its creator, hiring manager and recruiter). A view-only share lets a person see it, never
+    run it. `requisitions.selectors.requisitions_run_by` is the same rule as a query."""
+    if not user.is_active:
+        return False
+    if user.is_portal_admin:
+        return True
+    return user.has_role(*RUNNER_ROLES) and has_perm(user, CHANGE, req)
+
+
 def can_edit_requisition(user: User, req: Requisition) -> bool:
     return req.status in EDITABLE and has_perm(user, CHANGE, req)
 

@@ -15,8 +15,10 @@ from portal.models import CompBand, Decision, HiringPlan, User
 from portal.selectors import subjects_asked_of
 from requisitions.choices import APPROVAL_KIND, LIVE
 from requisitions.models import Requisition
+from requisitions.permissions import RUNNER_ROLES
 
 VIEW = "requisitions.view_requisition"
+CHANGE = "requisitions.change_requisition"
 
 
 def requisitions_for_user(user: User) -> QuerySet[Requisition]:
@@ -28,6 +30,19 @@ def requisitions_for_user(user: User) -> QuerySet[Requisition]:
         return Requisition.objects.all()
     approving = subjects_asked_of(user, kind=APPROVAL_KIND, model=Requisition)
     return Requisition.objects.filter(granted_to(user) | Q(pk__in=approving))
+
+
+def requisitions_run_by(user: User) -> QuerySet[Requisition]:
+    """The requisitions `user` runs (requisitions.permissions.runs_requisition as a query): every one for an
+    admin; for a recruiter or hiring manager, those they hold the change permission on (their own, not a
+    view-only share); none for anyone else."""
+    if not user.is_authenticated or not user.is_active:
+        return Requisition.objects.none()
+    if user.is_portal_admin:
+        return Requisition.objects.all()
+    if not user.has_role(*RUNNER_ROLES):
+        return Requisition.objects.none()
+    return Requisition.objects.filter(granted_to(user, CHANGE))
 
 
 def granted_to(user: User, perm: str = VIEW, *, field: str = "pk") -> Q:

@@ -5,6 +5,8 @@ one transaction on a locked row, records the move in history, and raises or reso
 Views, admin actions, tasks and the demo seeder all come through here.
 """
 
+from functools import partial
+
 from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 from django.db.models import Exists, F, OuterRef
@@ -21,6 +23,7 @@ from portal.services import approvals, ledger
 from portal.services.access import grant_object_permission, revoke_object_permission
 from portal.services.decisions import cancel_decision, raise_decision, resolve_decision
 from portal.services.notifications import notify
+from portal.services.records import check_move, move, save_with_history
 from requisitions import choices
 from requisitions.choices import POLICY, REVISION_KIND, TRANSITIONS, Action, Status
 from requisitions.costs import first_year_cost, forecast_lines
@@ -73,6 +76,10 @@ class RequisitionError(PortalError):
     pass
 
 
+# Moves along the requisition's transition table (requisitions.choices.TRANSITIONS).
+_move = partial(move, transitions=TRANSITIONS, error=RequisitionError)
+
+
 class SubmissionRefused(RequisitionError):
     """The requisition is saved but cannot be submitted; `problems` says why, per field."""
 
@@ -92,7 +99,7 @@ def create_requisition(*, by: User, **fields) -> Requisition:
     _assign(req, fields)
     with transaction.atomic():
         _derive(req)
-        _save(req, by=by, reason=choices.CREATED, validate=True)
+        save_with_history(req, by=by, reason=choices.CREATED, validate=True, exclude=["created_by"])
         _sync_grants(req, by=by, before=None)
     return req
 
@@ -109,9 +116,9 @@ def update_requisition(*, requisition: Requisition, by: User, **fields) -> Requi
         _assign(req, fields)
         _derive(req)
         if req.status == Status.SENT_BACK:
-            _check_move(req, Status.DRAFT)
+            check_move(req, Status.DRAFT, transitions=TRANSITIONS, error=RequisitionError)
             req.status = Status.DRAFT
-        _save(req, by=by, reason=choices.EDITED, validate=True)
+        save_with_history(req, by=by, reason=choices.EDITED, validate=True, exclude=["created_by"])
         _sync_grants(req, by=by, before=before)
     return req
 
@@ -206,7 +213,7 @@ def approve_requisition(*, requisition: Requisition, by: User, note: str = "") -
         req = _locked(requisition)
         _check_pending(req)
         chain = approvals.approve(subject=req, by=by, note=note)
-        _audit(req, by=by, reason=choices.STEP_APPROVED)
+        save_with_history(req, by=by, reason=choices.STEP_APPROVED)
         if not chain.is_open:
             req.approved_at = clock.now()
             _move(req, Status.APPROVED, by=by, reason=choices.APPROVED)
@@ -381,7 +388,7 @@ def record_hire(*, requisition: Requisition, by: User | None, what: str) -> Requ
         req.hires += 1
         _reverse_forecast(req, by=by, why=_("hire: %(what)s") % {"what": what})
         if req.openings_left:
-            _save(req, by=by, reason=choices.HIRED)
+            save_with_history(req, by=by, reason=choices.HIRED)
             _record_forecast(req, by=by, start=req.target_start_date)
             return req
         req.filled_at = clock.now()
@@ -461,35 +468,6 @@ def _locked(requisition: Requisition) -> Requisition:
         .select_related("hiring_plan", "cost_center")
         .get(pk=requisition.pk)
     )
-
-
-def _check_move(req: Requisition, to: str) -> None:
-    if to not in TRANSITIONS[req.status]:
-        raise RequisitionError(
-            _("A requisition cannot go from %(from)s to %(to)s.")
-            % {"from": req.get_status_display(), "to": Status(to).label}
-        )
-
-
-def _move(req: Requisition, to: str, *, by: User | None, reason: str) -> None:
-    _check_move(req, to)
-    req.status = to
-    _save(req, by=by, reason=reason)
-
-
-def _save(req: Requisition, *, by: User | None, reason: str, validate: bool = False) -> None:
-    """Save with its history row. `validate` re-checks every field (after intake edits; moves change none)."""
-    clock.stamp_history(req)
-    req._history_user = by
-    req._change_reason = reason
-    if validate:
-        req.full_clean(exclude=["created_by"], validate_unique=False)
-    req.save()
-
-
-def _audit(req: Requisition, *, by: User, reason: str) -> None:
-    """A history row for an event that changes no field of the requisition (one approval of several)."""
-    _save(req, by=by, reason=reason)
 
 
 def _tell_owners(req: Requisition, message: str, by: User | None) -> None:

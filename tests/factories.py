@@ -156,12 +156,12 @@ def approval_steps(subject):
 
 def submit_scorecard(interview, by, *, rating=3, evidence="x", recommendation="yes"):
     """`by`'s scorecard on `interview`, every criterion rated `rating`, submitted through the service."""
-    from candidates import interviews
+    from candidates.services import scorecards
 
-    return interviews.save_scorecard(
+    return scorecards.save_scorecard(
         interview=interview,
         by=by,
-        ratings={c.pk: interviews.RatingInput(rating, evidence) for c in interview.round.criteria.all()},
+        ratings={c.pk: scorecards.RatingInput(rating, evidence) for c in interview.round.criteria.all()},
         recommendation=recommendation,
         submit=True,
     )

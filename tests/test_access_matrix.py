@@ -537,7 +537,7 @@ def candidates_world(personas):
     other = create_candidate(by=stranger_recruiter, first_name="Hidden", last_name="Candidate")
     own_application = apply(candidate=own, requisition=mine, by=personas["recruiter"])
     other_application = apply(candidate=other, requisition=theirs, by=stranger_recruiter)
-    from candidates import interviews
+    from candidates.services import interviews, scorecards
 
     stranger_interviewer = UserFactory(username="pipeline_stranger_interviewer", roles=[Role.INTERVIEWER])
     booked = {}
@@ -560,7 +560,7 @@ def candidates_world(personas):
         "other": other,
         "interview": booked,
         "debrief": {
-            scope: interviews.raise_debrief(application=i.application, round=i.round) for scope, i in booked.items()
+            scope: scorecards.raise_debrief(application=i.application, round=i.round) for scope, i in booked.items()
         },
         "requisition": {"own": mine, "other": theirs},
         "application": {"own": own_application, "other": other_application},

@@ -40,7 +40,7 @@ from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from candidates.imports import key
+from candidates.services.imports import key
 from portal.choices import Currency
 from portal.models import User
 from portal.services.exports import FORMULA_STARTS

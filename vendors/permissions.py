@@ -8,10 +8,10 @@ Admins keep the vendor list with finance. HR and interviewers see none of it.
 
 from django.utils.translation import gettext as _
 
-from candidates.permissions import runs_requisition
 from portal.choices import Role
 from portal.models import User
 from portal.services.approvals import can_decide
+from requisitions.permissions import runs_requisition
 from requisitions.services import hire_refusal
 from vendors.choices import OPEN_INVOICE, WORKING, Action, EngagementStatus, InvoiceStatus, TimesheetStatus
 

@@ -20,6 +20,7 @@ def after_migrate(sender, app_config=None, using="default", **kwargs):
     from django.db import connections
 
     from portal.receivers import fully_migrated
+    from portal.services.records import save_with_history
     from vendors.models import RequiredClause
     from vendors.policy import install_default_policy
 
@@ -31,5 +32,4 @@ def after_migrate(sender, app_config=None, using="default", **kwargs):
         if not RequiredClause.history.exists():
             for position, name, description in DEFAULT_CLAUSES:
                 clause = RequiredClause(name=name, description=description, position=position)
-                clause._change_reason = "vendors.requiredclause.default"
-                clause.save()
+                save_with_history(clause, by=None, reason="vendors.requiredclause.default")

@@ -7,7 +7,7 @@ from django.db.models import Q, QuerySet
 from portal.models import Decision, User
 from portal.selectors import subjects_asked_of
 from requisitions.models import Requisition
-from requisitions.selectors import granted_to, requisitions_for_user
+from requisitions.selectors import granted_to, requisitions_run_by
 from vendors.choices import (
     OPEN_REQUISITION,
     RATE_APPROVAL_KIND,
@@ -56,8 +56,7 @@ def plannable_requisitions(user: User) -> QuerySet[Requisition]:
     as a query): any for an admin, else those a recruiter runs (granted to them), newest first."""
     if not can_add_engagements(user):
         return Requisition.objects.none()
-    qs = requisitions_for_user(user).filter(status__in=OPEN_REQUISITION).order_by("-created_at")
-    return qs if user.is_portal_admin else qs.filter(granted_to(user, field="pk"))
+    return requisitions_run_by(user).filter(status__in=OPEN_REQUISITION).order_by("-created_at")
 
 
 def engagement_terms(engagement: Engagement) -> list[EngagementTerm]:

@@ -2,7 +2,7 @@
 rounds, each with its panel roles and the criteria it assesses), interviews with their panels,
 structured scorecards (revised, never edited once submitted) and debriefs.
 
-Written only through candidates.interviews (the service); scorecard-due and debrief are decisions on
+Written only through candidates.services.interviews and .scorecards; scorecard-due and debrief are decisions on
 the spine, raised and closed by that service.
 """
 

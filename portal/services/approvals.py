@@ -18,6 +18,7 @@ from portal.models import ApprovalChain, ApprovalRule, ApprovalStep, Decision, U
 from portal.permissions import can_take_decision, is_addressed_to
 from portal.policy import ApprovalPolicy, plan_chain
 from portal.services.decisions import cancel_decision, raise_decision, resolve_decision
+from portal.services.records import save_with_history
 
 CHAIN_OUTCOMES = (Outcome.APPROVED, Outcome.REJECTED, Outcome.SENT_BACK)
 
@@ -205,10 +206,7 @@ def save_approval_rule(*, rule: ApprovalRule, by: User | None) -> ApprovalRule:
     """Validate (the fact belongs to the policy, the condition fits it...) and save a rule with its history row."""
     rule.full_clean()
     with transaction.atomic():
-        clock.stamp_history(rule)
-        rule._history_user = by
-        rule._change_reason = RULE_SAVED
-        rule.save()
+        save_with_history(rule, by=by, reason=RULE_SAVED)
     return rule
 
 
@@ -234,8 +232,7 @@ def install_default_rules(*, policy_key: str, rules: list[tuple], reason: str) -
             approver_role=role,
             step=step,
         )
-        rule._change_reason = reason
-        rule.save()
+        save_with_history(rule, by=None, reason=reason)
     return len(rules)
 
 

@@ -23,6 +23,7 @@ from portal.models.decisions import TEXT_LIMIT
 from portal.permissions import can_cancel_decision, can_reassign_decision, can_take_decision, hold_rule
 from portal.selectors import decision_recipients
 from portal.services.notifications import after_commit, clear_for_decision, notify
+from portal.services.records import save_with_history
 
 DEFAULT_SLA_BUSINESS_DAYS = 2
 
@@ -78,7 +79,7 @@ def raise_decision(
         decision.subject_id = subject.pk
     try:
         with transaction.atomic():
-            _save(decision, by=by, reason=DECISION_RAISED)
+            save_with_history(decision, by=by, reason=DECISION_RAISED)
     except IntegrityError:
         # Another request raised the same key between our check and our insert.
         existing = Decision.objects.open().filter(key=key).first() if key else None
@@ -131,7 +132,7 @@ def resolve_decision(*, decision: Decision, outcome: str, by: User | None, note:
         locked.decided_by = by
         locked.decided_at = clock.now()
         locked.note = note.strip()
-        _save(locked, by=by, reason=DECISION_RESOLVED)
+        save_with_history(locked, by=by, reason=DECISION_RESOLVED)
         clear_for_decision(decision=locked)
     if locked.raised_by_id and locked.raised_by_id != getattr(by, "pk", None):
         notify(
@@ -179,7 +180,7 @@ def reassign_decision(
         if due_at is not None:
             locked.due_at = due_at
         locked.note = note.strip()
-        _save(locked, by=by, reason=DECISION_REASSIGNED)
+        save_with_history(locked, by=by, reason=DECISION_REASSIGNED)
         clear_for_decision(decision=locked, keep_user_ids=[owner.pk] if owner else [])
     _notify_owners(locked, _("%(who)s handed you a decision: %(title)s") % {"who": by, "title": locked.title})
     return locked
@@ -201,7 +202,7 @@ def cancel_decision(*, decision: Decision, by: User | None, note: str) -> Decisi
         locked.decided_by = by
         locked.decided_at = clock.now()
         locked.note = note.strip()
-        _save(locked, by=by, reason=DECISION_CANCELLED)
+        save_with_history(locked, by=by, reason=DECISION_CANCELLED)
         clear_for_decision(decision=locked)
     return locked
 
@@ -230,13 +231,6 @@ def _check_owner(owner: User | None, owner_role: str) -> None:
         raise DecisionError(_("%(user)s is deactivated and cannot own a decision.") % {"user": owner})
     if owner_role and owner_role not in Role.values:
         raise DecisionError(_("Unknown role: %(role)s.") % {"role": owner_role})
-
-
-def _save(decision: Decision, *, by: User | None, reason: str) -> None:
-    clock.stamp_history(decision)
-    decision._history_user = by
-    decision._change_reason = reason
-    decision.save()
 
 
 def _notify_owners(decision: Decision, message: str) -> None:

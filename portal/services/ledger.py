@@ -15,6 +15,7 @@ from portal.choices import COST_RECORDED, COST_REVERSED, CostCategory, CostKind
 from portal.exceptions import PortalError
 from portal.models import CostCenter, CostEvent, User
 from portal.money import Money
+from portal.services.records import save_with_history
 
 
 class LedgerError(PortalError):
@@ -75,11 +76,7 @@ def record_cost(
 def _append(event: CostEvent, *, by: User | None, reason: str) -> CostEvent:
     event.recorded_at = clock.now()
     event.recorded_by = by
-    clock.stamp_history(event)
-    event._history_user = by
-    event._change_reason = reason
-    event.save()
-    return event
+    return save_with_history(event, by=by, reason=reason)
 
 
 def record_lines(

@@ -4,6 +4,7 @@ from django.db import models, transaction
 
 from portal.choices import ORG_RECORD_SAVED
 from portal.models import User
+from portal.services.records import save_with_history
 
 
 def save_org_record(*, record: models.Model, by: User | None, reason: str = "") -> models.Model:
@@ -13,7 +14,5 @@ def save_org_record(*, record: models.Model, by: User | None, reason: str = "") 
     """
     record.full_clean()
     with transaction.atomic():
-        record._history_user = by
-        record._change_reason = reason or ORG_RECORD_SAVED.format(model=record._meta.model_name)
-        record.save()
+        save_with_history(record, by=by, reason=reason or ORG_RECORD_SAVED.format(model=record._meta.model_name))
     return record

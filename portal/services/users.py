@@ -10,6 +10,7 @@ from portal.choices import USER_CREATED, USER_ROLES_CHANGED, Role
 from portal.exceptions import PortalError
 from portal.models import User
 from portal.roles import group_name
+from portal.services.records import save_with_history
 
 
 def create_user(
@@ -32,10 +33,7 @@ def create_user(
             user.set_password(password)
         else:
             user.set_unusable_password()
-        user._history_user = by
-        user._change_reason = USER_CREATED
-        user.full_clean(exclude=["password"])
-        user.save()
+        save_with_history(user, by=by, reason=USER_CREATED, validate=True, exclude=["password"])
         set_roles(user=user, roles=roles, by=by)
     return user
 
@@ -50,9 +48,7 @@ def set_roles(*, user: User, roles: Iterable[str], by: User | None) -> User:
         raise PortalError(_("Only an admin may change someone's roles."))
     groups = list(Group.objects.filter(name__in=[group_name(r) for r in roles]))
     with transaction.atomic():
-        user._history_user = by
-        user._change_reason = USER_ROLES_CHANGED
         user.groups.set(groups)
-        user.save()  # writes the history row that records the new groups
+        save_with_history(user, by=by, reason=USER_ROLES_CHANGED)  # the history row that records the new groups
         user.__dict__.pop("roles", None)
     return user

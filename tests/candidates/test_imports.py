@@ -4,9 +4,9 @@ and re-import without duplicating."""
 import pytest
 from django.urls import reverse
 
-from candidates import imports
 from candidates.choices import ImportStatus, MappingKind
 from candidates.models import Application, Candidate, CandidateImport, ImportMapping, StageTransition
+from candidates.services import imports
 from requisitions.choices import Action
 from requisitions.services import move_requisition
 from tests.commit import committed

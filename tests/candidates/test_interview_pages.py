@@ -10,10 +10,9 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import escape
 
-from candidates import interviews as svc
 from candidates.choices import DEBRIEF_KIND, SCORECARD_DUE_KIND
 from candidates.models import Interview, InterviewerCap, StageTransition
-from candidates.services import apply, create_candidate, move_application
+from candidates.services import apply, create_candidate, interviews, move_application
 from portal.choices import Role
 from portal.models import Decision
 from tests.factories import UserFactory, submit_scorecard
@@ -23,7 +22,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def setting(open_requisition, recruiter):
-    plan = svc.ensure_plan(requisition=open_requisition, by=recruiter)
+    plan = interviews.ensure_plan(requisition=open_requisition, by=recruiter)
     panel = [UserFactory(username=f"kit{i}", roles=[Role.INTERVIEWER]) for i in range(2)]
     return {"plan": plan, "technical": plan.rounds.get(name="Technical"), "panel": panel, "req": open_requisition}
 
@@ -38,10 +37,10 @@ def _application(setting, recruiter, n=0):
 
 def _book(setting, application, recruiter, *, days=1):
     start = timezone.now() + timedelta(days=days)
-    return svc.schedule_interview(
+    return interviews.schedule_interview(
         application=application,
         round=setting["technical"],
-        panel=[svc.Seat(setting["panel"][0], "lead"), svc.Seat(setting["panel"][1], "interviewer")],
+        panel=[interviews.Seat(setting["panel"][0], "lead"), interviews.Seat(setting["panel"][1], "interviewer")],
         by=recruiter,
         starts_at=start,
         ends_at=start + timedelta(hours=1),
@@ -76,7 +75,7 @@ def test_the_interviewer_scores_then_the_hiring_manager_debriefs_and_advances(cl
     assert "Problem solving" in kit and "Good looks like" in kit
 
     _into_the_past(interview)
-    svc.complete_interview(interview=interview, by=recruiter)
+    interviews.complete_interview(interview=interview, by=recruiter)
     assert "Scorecard: Ada Lovelace0" in client.get(reverse("portal:my_work")).content.decode()
 
     # The second interviewer submits first; the first still sees nothing of it.
@@ -128,13 +127,13 @@ def test_bad_scorecard_input_is_refused_with_a_message(client, setting, recruite
 def test_the_load_page_flags_an_interviewer_over_cap(client, setting, recruiter):
     lead = setting["panel"][0]
     InterviewerCap.objects.create(user=lead, weekly_cap=1)
-    monday = svc.week_bounds(timezone.now() + timedelta(days=7))[0]
+    monday = interviews.week_bounds(timezone.now() + timedelta(days=7))[0]
     for n in range(2):
         start = monday + timedelta(days=1, hours=10 + 2 * n)
-        svc.schedule_interview(
+        interviews.schedule_interview(
             application=_application(setting, recruiter, n),
             round=setting["technical"],
-            panel=[svc.Seat(lead, "lead")],
+            panel=[interviews.Seat(lead, "lead")],
             by=recruiter,
             starts_at=start,
             ends_at=start + timedelta(hours=1),
@@ -179,22 +178,22 @@ def test_interview_pages_cost_the_same_with_more_data(client, setting, recruiter
     first = _application(setting, recruiter, 0)
     interview = _book(setting, first, recruiter)
     _into_the_past(interview)
-    svc.complete_interview(interview=interview, by=recruiter)
+    interviews.complete_interview(interview=interview, by=recruiter)
     for seat in setting["panel"]:
         submit_scorecard(interview, seat)
     debrief = Decision.objects.get(kind=DEBRIEF_KIND).subject
     hm = setting["req"].hiring_manager
     # Something in each of the team lists: one to schedule, one booked, one held with a scorecard owed.
-    svc.schedule_interview(
+    interviews.schedule_interview(
         application=_application(setting, recruiter, 20),
         round=setting["technical"],
-        panel=[svc.Seat(setting["panel"][0], "lead")],
+        panel=[interviews.Seat(setting["panel"][0], "lead")],
         by=recruiter,
     )
     _book(setting, _application(setting, recruiter, 21), recruiter)
     owed = _book(setting, _application(setting, recruiter, 22), recruiter)
     _into_the_past(owed)
-    svc.complete_interview(interview=owed, by=recruiter)
+    interviews.complete_interview(interview=owed, by=recruiter)
     pages = {
         recruiter: [
             reverse("candidates:interviewer_load"),
@@ -237,16 +236,16 @@ def test_the_plan_is_reached_from_the_requisition_and_its_board(client, open_req
 
 
 def test_the_recruiter_sees_the_team_interviews_and_what_is_still_owed(client, setting, recruiter):
-    waiting = svc.schedule_interview(
+    waiting = interviews.schedule_interview(
         application=_application(setting, recruiter, 0),
         round=setting["technical"],
-        panel=[svc.Seat(setting["panel"][0], "lead")],
+        panel=[interviews.Seat(setting["panel"][0], "lead")],
         by=recruiter,
     )
     booked = _book(setting, _application(setting, recruiter, 1), recruiter, days=2)
     held = _book(setting, _application(setting, recruiter, 2), recruiter)
     _into_the_past(held)
-    svc.complete_interview(interview=held, by=recruiter)
+    interviews.complete_interview(interview=held, by=recruiter)
     lead = setting["panel"][0]
     submit_scorecard(held, lead)
 
@@ -272,7 +271,7 @@ def test_the_recruiter_sees_the_team_interviews_and_what_is_still_owed(client, s
 def test_the_panel_is_not_sent_to_a_debrief_it_cannot_open(client, setting, recruiter):
     interview = _book(setting, _application(setting, recruiter), recruiter)
     _into_the_past(interview)
-    svc.complete_interview(interview=interview, by=recruiter)
+    interviews.complete_interview(interview=interview, by=recruiter)
     for seat in setting["panel"]:
         submit_scorecard(interview, seat)
     debrief_url = reverse("candidates:debrief", args=[Decision.objects.get(kind=DEBRIEF_KIND).subject_id])

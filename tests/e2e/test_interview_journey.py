@@ -6,9 +6,8 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from candidates import interviews as svc
 from candidates.models import Interview, Scorecard, Stage, StageTransition
-from candidates.services import apply, create_candidate, move_application
+from candidates.services import apply, create_candidate, interviews, move_application
 from portal.choices import Role
 from portal.models import ApprovalRule
 from requisitions.choices import Action
@@ -36,12 +35,12 @@ def _held_interview():
         to_stage=Stage.objects.get(code="interview"),
         by=recruiter,
     )
-    technical = svc.ensure_plan(requisition=req, by=recruiter).rounds.get(name="Technical")
+    technical = interviews.ensure_plan(requisition=req, by=recruiter).rounds.get(name="Technical")
     start = timezone.now() + timedelta(days=1)
-    interview = svc.schedule_interview(
+    interview = interviews.schedule_interview(
         application=application,
         round=technical,
-        panel=[svc.Seat(kit, "lead"), svc.Seat(lee, "interviewer")],
+        panel=[interviews.Seat(kit, "lead"), interviews.Seat(lee, "interviewer")],
         by=recruiter,
         starts_at=start,
         ends_at=start + timedelta(hours=1),
@@ -50,7 +49,7 @@ def _held_interview():
     earlier = timezone.now() - timedelta(hours=3)
     Interview.objects.filter(pk=interview.pk).update(starts_at=earlier, ends_at=earlier + timedelta(hours=1))
     interview.refresh_from_db()
-    svc.complete_interview(interview=interview, by=recruiter)
+    interviews.complete_interview(interview=interview, by=recruiter)
     return interview, application, hm, lee
 
 

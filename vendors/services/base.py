@@ -1,6 +1,8 @@
 """What the vendors services share: the error they raise, validation, locking and telling the people
 who run an engagement."""
 
+from functools import partial
+
 from django.core.exceptions import ValidationError
 
 from portal.exceptions import PortalError
@@ -41,8 +43,9 @@ def locked_invoice(invoice: Invoice) -> Invoice:
     return Invoice.objects.select_for_update(of=("self",)).select_related("vendor").get(pk=invoice.pk)
 
 
-def move_engagement(engagement: Engagement, to: str, *, by: User | None, reason: str) -> None:
-    move(engagement, to, transitions=choices.ENGAGEMENT_TRANSITIONS, error=VendorError, by=by, reason=reason)
+# Moves along the transition tables in vendors.choices.
+move_engagement = partial(move, transitions=choices.ENGAGEMENT_TRANSITIONS, error=VendorError)
+move_invoice = partial(move, transitions=choices.INVOICE_TRANSITIONS, error=VendorError)
 
 
 def tell(engagement: Engagement, message: str, by: User | None) -> None:

@@ -37,7 +37,14 @@ from vendors.permissions import (
     can_pay_invoice,
     decides_invoices,
 )
-from vendors.services.base import MAX_INVOICE_AGE_DAYS, MAX_INVOICE_PERIOD_DAYS, VendorError, clean, locked_invoice
+from vendors.services.base import (
+    MAX_INVOICE_AGE_DAYS,
+    MAX_INVOICE_PERIOD_DAYS,
+    VendorError,
+    clean,
+    locked_invoice,
+    move_invoice,
+)
 
 
 @dataclass(frozen=True)
@@ -164,8 +171,7 @@ def _match(invoice: Invoice, *, by: User | None) -> dict:
         line.expected, line.flag, line.flag_note = finding.expected, finding.flag, finding.note[:300]
         line.save(update_fields=["expected", "flag", "flag_note"])
     invoice.expected_amount = sum((f.expected or Decimal("0") for f in findings.values()), Decimal("0"))
-    invoice.status = status_for(findings)
-    save_with_history(invoice, by=by, reason=choices.INVOICE_MATCHED)
+    move_invoice(invoice, status_for(findings), by=by, reason=choices.INVOICE_MATCHED)
     return findings
 
 
@@ -212,8 +218,8 @@ def approve_invoice(*, invoice: Invoice, by: User, override_reason: str = "") ->
         invoice.override_reason = reason if overridden else ""
         invoice.approved_by = by
         invoice.approved_at = clock.now()
-        invoice.status = InvoiceStatus.APPROVED
-        save_with_history(invoice, by=by, reason=choices.INVOICE_OVERRIDDEN if overridden else choices.INVOICE_APPROVED)
+        reason = choices.INVOICE_OVERRIDDEN if overridden else choices.INVOICE_APPROVED
+        move_invoice(invoice, InvoiceStatus.APPROVED, by=by, reason=reason)
         billed = [pk for finding in findings.values() for pk in finding.timesheet_ids]
         for sheet in Timesheet.objects.select_for_update().filter(pk__in=billed, status=TimesheetStatus.APPROVED):
             sheet.status = TimesheetStatus.INVOICED
@@ -257,11 +263,8 @@ def reject_invoice(*, invoice: Invoice, by: User, note: str) -> Invoice:
         invoice = locked_invoice(invoice)
         if not decides_invoices(by):
             raise VendorError(_("Only finance rejects invoices."))
-        if InvoiceStatus.REJECTED not in choices.INVOICE_TRANSITIONS[invoice.status]:
-            raise VendorError(_("This invoice is %(status)s.") % {"status": invoice.get_status_display().lower()})
-        invoice.status = InvoiceStatus.REJECTED
         invoice.status_note = note.strip()
-        save_with_history(invoice, by=by, reason=choices.INVOICE_REJECTED)
+        move_invoice(invoice, InvoiceStatus.REJECTED, by=by, reason=choices.INVOICE_REJECTED)
     return invoice
 
 
@@ -278,6 +281,5 @@ def mark_paid(*, invoice: Invoice, by: User, paid_on: date) -> Invoice:
                 % {"day": timezone.localdate(invoice.approved_at)}
             )
         invoice.paid_on = paid_on
-        invoice.status = InvoiceStatus.PAID
-        save_with_history(invoice, by=by, reason=choices.INVOICE_PAID)
+        move_invoice(invoice, InvoiceStatus.PAID, by=by, reason=choices.INVOICE_PAID)
     return invoice

@@ -13,7 +13,7 @@ from django_filters.views import FilterView
 from candidates import resumes, selectors
 from candidates.choices import ActivityKind, ApplicationStatus
 from candidates.filters import ApplicationFilter
-from candidates.forms import ActivityForm, BulkForm, CloseForm, MoveForm, ResumeForm
+from candidates.forms.pipeline import ActivityForm, BulkForm, CloseForm, MoveForm, ResumeForm
 from candidates.models import ReasonCode, Resume, Stage
 from candidates.permissions import (
     CONTACT_FIELDS,

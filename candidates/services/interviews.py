@@ -1,8 +1,7 @@
-"""Every change to interviews: a requisition's plan, scheduling and rescheduling with conflict warnings,
-completing, cancelling, scorecards (locked once submitted, corrected by revision) and debriefs.
+"""Interviews: a requisition's plan (rounds from the template of its role family), scheduling and
+rescheduling with conflict and load warnings and calendar files, completing (which asks each scoring
+panelist for their scorecard, a decision on the spine), cancelling and no-shows.
 
-Scorecard-due and debrief are decisions on the spine: raised here, closed here. A debrief's outcome
-moves the application through candidates.services, so the stage change is logged like any other.
 Each function takes the acting user as `by` and checks what it is allowed to do itself (the pages ask
 the same predicates in candidates.permissions to decide what to show).
 """
@@ -13,48 +12,38 @@ from datetime import datetime, timedelta
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Count, Exists, OuterRef
+from django.db.models import Count
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from candidates import choices, ics, permissions, services
 from candidates.choices import (
-    DEBRIEF_KIND,
     HELD_INTERVIEW_STATUSES,
     SCORECARD_DUE_KIND,
     SCORING_PANEL_ROLES,
     UPCOMING_INTERVIEW_STATUSES,
-    DebriefStatus,
     InterviewStatus,
     PanelRole,
-    ReasonCategory,
-    Recommendation,
     ScorecardStatus,
 )
 from candidates.models import (
     Application,
     Criterion,
-    Debrief,
     Interview,
     InterviewParticipant,
     InterviewPlan,
     InterviewPlanTemplate,
     InterviewReschedule,
     InterviewRound,
-    ReasonCode,
-    Scorecard,
-    ScorecardRating,
-    Stage,
 )
 from candidates.models.interviews import MAX_ROUNDS
 from candidates.selectors import week_bounds, weekly_caps
 from candidates.services import PipelineError
 from portal import calendar, clock
-from portal.choices import Outcome
 from portal.models import Decision, User
-from portal.permissions import can_take_decision
 from portal.services import decisions
 from portal.services.notifications import notify, send_email
+from portal.services.records import save_with_history
 from requisitions.choices import Status as RequisitionStatus
 from requisitions.models import Requisition
 
@@ -73,9 +62,6 @@ class ConflictWarning(InterviewError):
     def __init__(self, warnings: list[str]):
         super().__init__(" ".join(warnings))
         self.warnings = warnings
-
-
-# --- The plan ---------------------------------------------------------------------------------------
 
 
 def template_for(requisition: Requisition) -> InterviewPlanTemplate | None:
@@ -156,7 +142,7 @@ def save_plan(*, plan: InterviewPlan, rounds: list[RoundInput], by: User) -> Int
                 round_ = current[r.pk]
                 if round_.interviews.exists():
                     round_.is_active = False
-                    services.save_with_history(round_, by=by, reason=choices.PLAN_CHANGED)
+                    save_with_history(round_, by=by, reason=choices.PLAN_CHANGED)
                 else:
                     round_.criteria.clear()
                     round_.delete()
@@ -164,10 +150,10 @@ def save_plan(*, plan: InterviewPlan, rounds: list[RoundInput], by: User) -> Int
             round_ = current[r.pk] if r.pk is not None else InterviewRound(plan=locked)
             round_.position, round_.name, round_.duration_minutes = position, name, r.duration_minutes
             round_.panel_roles = [role for role in PanelRole.values if role in r.panel_roles]
-            services.save_with_history(round_, by=by, reason=choices.PLAN_CHANGED)
+            save_with_history(round_, by=by, reason=choices.PLAN_CHANGED)
             round_.criteria.set(r.criteria)
         locked.updated_at = clock.now()
-        services.save_with_history(locked, by=by, reason=choices.PLAN_CHANGED)
+        save_with_history(locked, by=by, reason=choices.PLAN_CHANGED)
     return locked
 
 
@@ -193,9 +179,6 @@ def _check_round(r: RoundInput, name: str) -> None:
         )
 
 
-# --- Scheduling ------------------------------------------------------------------------------------
-
-
 @dataclass(frozen=True)
 class Seat:
     user: User
@@ -219,7 +202,7 @@ def schedule_interview(
     if not permissions.can_manage_interviews(by, application):
         raise InterviewError(_("Only the requisition's recruiter or hiring manager can schedule its interviews."))
     with transaction.atomic():
-        app = _active_application(application)
+        app = active_application(application)
         if round.plan.requisition_id != app.requisition_id or not round.is_active:
             raise InterviewError(_("Choose a current round of this requisition's interview plan."))
         _check_panel(panel, round=round, requisition=app.requisition)
@@ -239,8 +222,8 @@ def schedule_interview(
             created_at=clock.now(),
             created_by=by,
         )
-        _clean(interview, exclude=["application", "round", "created_by"])
-        services.save_with_history(
+        clean(interview, exclude=["application", "round", "created_by"])
+        save_with_history(
             interview, by=by, reason=choices.INTERVIEW_PLANNED if starts_at is None else choices.INTERVIEW_SCHEDULED
         )
         InterviewParticipant.objects.bulk_create(
@@ -268,13 +251,13 @@ def update_interview(
     if not permissions.can_manage_interviews(by, interview.application):
         raise InterviewError(_("Only the requisition's recruiter or hiring manager can change its interviews."))
     with transaction.atomic():
-        current = _locked_interview(interview)
+        current = locked_interview(interview)
         if not current.can_change:
             raise InterviewError(
                 _("This interview is %(status)s: only one still to happen can change.")
                 % {"status": current.get_status_display().lower()}
             )
-        app = _active_application(current.application)
+        app = active_application(current.application)
         _check_panel(panel, round=current.round, requisition=app.requisition)
         _check_time(starts_at, ends_at, location, video_link)
         if starts_at is None and current.starts_at is not None:
@@ -312,8 +295,8 @@ def update_interview(
         current.starts_at, current.ends_at = starts_at, ends_at
         current.location, current.video_link = location.strip(), video_link.strip()
         current.sequence += 1
-        _clean(current, exclude=["application", "round", "created_by"])
-        services.save_with_history(current, by=by, reason=audit)
+        clean(current, exclude=["application", "round", "created_by"])
+        save_with_history(current, by=by, reason=audit)
         InterviewParticipant.objects.filter(interview=current, user_id__in=[u.pk for u in removed]).delete()
         for pk, seat in after.items():
             if pk in before:
@@ -337,7 +320,7 @@ def cancel_interview(*, interview: Interview, by: User, reason: str) -> Intervie
     if not reason.strip():
         raise InterviewError(_("Say why the interview is cancelled."))
     with transaction.atomic():
-        current = _locked_interview(interview)
+        current = locked_interview(interview)
         if not current.can_change:
             raise InterviewError(
                 _("This interview is %(status)s: it can no longer be cancelled.")
@@ -346,7 +329,7 @@ def cancel_interview(*, interview: Interview, by: User, reason: str) -> Intervie
         was_booked = current.starts_at is not None
         current.status, current.note = InterviewStatus.CANCELLED, reason.strip()[:500]
         current.sequence += 1
-        services.save_with_history(current, by=by, reason=choices.INTERVIEW_CANCELLED)
+        save_with_history(current, by=by, reason=choices.INTERVIEW_CANCELLED)
         if was_booked:
             users = [p.user for p in current.participants.select_related("user")]
             _send_calendar(current, _("Interview cancelled"), users=users, cancel=True)
@@ -358,7 +341,7 @@ def mark_no_show(*, interview: Interview, by: User, note: str = "") -> Interview
     if not permissions.can_manage_interviews(by, interview.application):
         raise InterviewError(_("Only the requisition's recruiter or hiring manager can record a no-show."))
     with transaction.atomic():
-        current = _locked_interview(interview)
+        current = locked_interview(interview)
         if current.status not in HELD_INTERVIEW_STATUSES:
             raise InterviewError(_("Only a booked interview can be a no-show."))
         if not current.has_started:
@@ -366,8 +349,8 @@ def mark_no_show(*, interview: Interview, by: User, note: str = "") -> Interview
         if current.scorecards.filter(status=ScorecardStatus.SUBMITTED).exists():
             raise InterviewError(_("Scorecards were submitted for this interview: it took place."))
         current.status, current.note = InterviewStatus.NO_SHOW, note.strip()[:500]
-        services.save_with_history(current, by=by, reason=choices.INTERVIEW_NO_SHOW)
-        for decision in _open_scorecard_decisions(current):
+        save_with_history(current, by=by, reason=choices.INTERVIEW_NO_SHOW)
+        for decision in open_scorecard_decisions(current):
             decisions.cancel_decision(decision=decision, by=None, note=_("The candidate did not come."))
     return current
 
@@ -378,7 +361,7 @@ def complete_interview(*, interview: Interview, by: User | None) -> Interview:
     if by is not None and not permissions.can_manage_interviews(by, interview.application):
         raise InterviewError(_("Only the requisition's recruiter or hiring manager can mark it completed."))
     with transaction.atomic():
-        current = _locked_interview(interview)
+        current = locked_interview(interview)
         if current.status == InterviewStatus.COMPLETED:
             return current
         if current.status not in UPCOMING_INTERVIEW_STATUSES:
@@ -387,7 +370,7 @@ def complete_interview(*, interview: Interview, by: User | None) -> Interview:
         if not current.has_started:
             raise InterviewError(_("This interview has not started yet."))
         current.status, current.completed_at = InterviewStatus.COMPLETED, now
-        services.save_with_history(current, by=by, reason=choices.INTERVIEW_COMPLETED)
+        save_with_history(current, by=by, reason=choices.INTERVIEW_COMPLETED)
         due = scorecard_due_at(current.ends_at)
         submitted = set(
             current.scorecards.filter(status=ScorecardStatus.SUBMITTED).values_list("interviewer_id", flat=True)
@@ -534,283 +517,15 @@ def _send_calendar(interview: Interview, title: str, *, users: list[User], cance
     notify(users=users, message=subject, url=url)
 
 
-# --- Scorecards ------------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class RatingInput:
-    rating: int | None  # None: not assessed
-    evidence: str = ""
-
-
 def scorecard_key(interview: Interview, user: User) -> str:
     return f"scorecard:{interview.pk}:{user.pk}"
 
 
-def current_scorecard(interview: Interview, user: User) -> Scorecard | None:
-    return Scorecard.objects.filter(interview=interview, interviewer=user).order_by("-revision").first()
-
-
-def save_scorecard(
-    *,
-    interview: Interview,
-    by: User,
-    ratings: dict[int, RatingInput],
-    recommendation: str,
-    private_note: str = "",
-    submit: bool = False,
-) -> Scorecard:
-    """Save the user's scorecard for `interview` as a draft, or submit it (then it is locked).
-
-    Submitting needs every criterion of the round rated or marked not assessed, evidence for every
-    rating and an overall recommendation. A first submission on an interview still marked booked
-    completes it (the panel says it happened)."""
-    with transaction.atomic():
-        current = _locked_interview(interview)
-        seat = _scoring_seat(current, by)
-        if current.status not in HELD_INTERVIEW_STATUSES:
-            raise InterviewError(
-                _("This interview is %(status)s: there is nothing to score.")
-                % {"status": current.get_status_display().lower()}
-            )
-        if not current.has_started:
-            raise InterviewError(_("A scorecard is written once the interview has started."))
-        card = _latest_card(current, by)
-        if card is not None and card.is_submitted:
-            raise InterviewError(
-                _("Your scorecard is submitted and locked: correct it as a new revision, with a reason.")
-            )
-        if card is None:
-            card = Scorecard(interview=current, interviewer=seat.user, created_at=clock.now())
-        criteria = _fill(card, current, ratings, recommendation, private_note, submit=submit)
-        if submit:
-            card.status, card.submitted_at = ScorecardStatus.SUBMITTED, clock.now()
-        _clean(card, exclude=["interview", "interviewer", "supersedes"])
-        card.save()
-        _write_ratings(card, criteria, ratings)
-        if submit:
-            if current.status != InterviewStatus.COMPLETED:
-                complete_interview(interview=current, by=None)
-            _scorecard_in(current, by)
-    return card
-
-
-def revise_scorecard(
-    *,
-    scorecard: Scorecard,
-    by: User,
-    reason: str,
-    ratings: dict[int, RatingInput],
-    recommendation: str,
-    private_note: str = "",
-) -> Scorecard:
-    """Correct a submitted scorecard: a new, submitted revision with its reason; the earlier one stays."""
-    if scorecard.interviewer_id != by.pk:
-        raise InterviewError(_("Only its author corrects a scorecard."))
-    if not reason.strip():
-        raise InterviewError(_("Say why the scorecard is corrected: the hiring team sees both versions."))
-    with transaction.atomic():
-        current = _locked_interview(scorecard.interview)
-        _scoring_seat(current, by)
-        latest = _latest_card(current, by)
-        if latest is None or latest.pk != scorecard.pk or not latest.is_submitted:
-            raise InterviewError(_("Only the latest submitted scorecard can be corrected."))
-        now = clock.now()
-        card = Scorecard(
-            interview=current,
-            interviewer=by,
-            revision=latest.revision + 1,
-            supersedes=latest,
-            revision_reason=reason.strip()[:500],
-            created_at=now,
-        )
-        criteria = _fill(card, current, ratings, recommendation, private_note, submit=True)
-        card.status, card.submitted_at = ScorecardStatus.SUBMITTED, now
-        _clean(card, exclude=["interview", "interviewer", "supersedes"])
-        card.save()
-        _write_ratings(card, criteria, ratings)
-    return card
-
-
-def _scoring_seat(interview: Interview, user: User) -> InterviewParticipant:
-    seat = InterviewParticipant.objects.filter(interview=interview, user=user).select_related("user").first()
-    if seat is None:
-        raise InterviewError(_("You are not on this interview's panel."))
-    if seat.panel_role not in SCORING_PANEL_ROLES:
-        raise InterviewError(_("Shadows watch: they do not submit scorecards."))
-    return seat
-
-
-def _fill(card: Scorecard, interview: Interview, ratings, recommendation: str, private_note: str, *, submit: bool):
-    criteria = list(interview.round.criteria.all())
-    known = {c.pk for c in criteria}
-    if set(ratings) - known:
-        raise InterviewError(_("A rating names a criterion this round does not assess."))
-    for value in ratings.values():
-        if value.rating is not None and value.rating not in (1, 2, 3, 4):
-            raise InterviewError(_("Ratings go from 1 to 4 (or not assessed)."))
-        if len(value.evidence) > 4000:
-            raise InterviewError(_("Keep each piece of evidence under 4,000 characters."))
-    if len(private_note) > 4000:
-        raise InterviewError(_("Keep the private note under 4,000 characters."))
-    if recommendation and recommendation not in Recommendation.values:
-        raise InterviewError(_("Choose an overall recommendation from the list."))
-    if submit:
-        missing = [c.name for c in criteria if c.pk not in ratings]
-        if missing:
-            raise InterviewError(
-                _("Rate every criterion or mark it not assessed: %(names)s.") % {"names": ", ".join(missing)}
-            )
-        if criteria and all(ratings[c.pk].rating is None for c in criteria):
-            raise InterviewError(_("Rate at least one criterion: a scorecard with nothing assessed says nothing."))
-        bare = [c.name for c in criteria if ratings[c.pk].rating is not None and not ratings[c.pk].evidence.strip()]
-        if bare:
-            raise InterviewError(_("Give the evidence behind each rating: %(names)s.") % {"names": ", ".join(bare)})
-        if not recommendation:
-            raise InterviewError(_("Choose an overall recommendation."))
-    card.recommendation, card.private_note = recommendation, private_note.strip()
-    return criteria
-
-
-def _write_ratings(card: Scorecard, criteria: list[Criterion], ratings: dict[int, RatingInput]) -> None:
-    ScorecardRating.objects.filter(scorecard=card).delete()  # a draft is rewritten whole; a revision is new
-    ScorecardRating.objects.bulk_create(
-        ScorecardRating(
-            scorecard=card,
-            criterion=criterion,
-            rating=ratings[criterion.pk].rating,
-            evidence=ratings[criterion.pk].evidence.strip(),
-        )
-        for criterion in criteria
-        if criterion.pk in ratings
-    )
-
-
-def _scorecard_in(interview: Interview, user: User) -> None:
-    """Close the user's scorecard-due decision; raise the debrief once the round is complete."""
-    for decision in _open_scorecard_decisions(interview).filter(owner=user):
-        decisions.resolve_decision(decision=decision, outcome=Outcome.DONE, by=None)
-    if round_complete(interview.application, interview.round):
-        raise_debrief(application=interview.application, round=interview.round)
-
-
-def _open_scorecard_decisions(interview: Interview):
+def open_scorecard_decisions(interview: Interview):
     return Decision.objects.open().for_subject(interview).filter(kind=SCORECARD_DUE_KIND)
 
 
-# --- Debriefs --------------------------------------------------------------------------------------
-
-
-def round_complete(application: Application, round: InterviewRound) -> bool:
-    """Every interview of the round has happened or was called off, at least one happened, and every
-    scoring panelist of those that happened has submitted a scorecard."""
-    interviews = Interview.objects.filter(application=application, round=round).exclude(
-        status__in=[InterviewStatus.CANCELLED, InterviewStatus.NO_SHOW]
-    )
-    if not interviews.exists() or interviews.exclude(status=InterviewStatus.COMPLETED).exists():
-        return False
-    owed = InterviewParticipant.objects.filter(interview__in=interviews, panel_role__in=SCORING_PANEL_ROLES)
-    submitted = Scorecard.objects.filter(
-        interview=OuterRef("interview_id"), interviewer=OuterRef("user_id"), status=ScorecardStatus.SUBMITTED
-    )
-    return not owed.exclude(Exists(submitted)).exists()
-
-
-def raise_debrief(*, application: Application, round: InterviewRound, early_by: User | None = None) -> Debrief | None:
-    """Open the round's debrief for the requisition's hiring manager, once: None when the round already
-    has one open or decided. `early_by`: the hiring manager proceeding before every scorecard is in."""
-    if Debrief.objects.filter(application=application, round=round).exclude(status=DebriefStatus.CANCELLED).exists():
-        return None
-    requisition = application.requisition
-    debrief = Debrief.objects.create(
-        application=application, round=round, early=early_by is not None, raised_at=clock.now()
-    )
-    decision = decisions.raise_decision(
-        kind=DEBRIEF_KIND,
-        title=_("Debrief: %(who)s after %(round)s") % {"who": application.candidate, "round": round.name},
-        owner=requisition.hiring_manager,
-        sla_business_days=2,
-        subject=debrief,
-        detail=_("%(role)s (%(ref)s). Advance, reject or hold.")
-        % {"role": requisition.title, "ref": requisition.reference},
-        key=f"debrief:{application.pk}:{round.pk}",
-    )
-    debrief.decision = decision
-    debrief.save(update_fields=["decision"])
-    return debrief
-
-
-def proceed_to_debrief(*, application: Application, round: InterviewRound, by: User) -> Debrief:
-    """The hiring manager debriefs before every scorecard is in (at least one must be)."""
-    if not permissions.can_proceed_to_debrief(by, application):
-        raise InterviewError(_("Only the requisition's hiring manager can call the debrief early."))
-    with transaction.atomic():
-        app = _active_application(application)
-        has_card = Scorecard.objects.filter(
-            interview__application=app, interview__round=round, status=ScorecardStatus.SUBMITTED
-        ).exists()
-        if not has_card:
-            raise InterviewError(_("No scorecard of this round is in yet: there is nothing to debrief."))
-        debrief = raise_debrief(application=app, round=round, early_by=by)
-        if debrief is None:
-            raise InterviewError(_("This round already has its debrief."))
-    return debrief
-
-
-def decide_debrief(
-    *,
-    debrief: Debrief,
-    by: User,
-    outcome: str,
-    to_stage: Stage | None = None,
-    reason: ReasonCode | None = None,
-    note: str = "",
-) -> Debrief:
-    """Record the hiring manager's call and act on it: advance moves the application to `to_stage`
-    (a later stage; the next one by default), reject closes it with a reason code of ours, hold leaves
-    it where it is. The stage change is logged with the hiring manager as its author."""
-    if outcome not in (Outcome.ADVANCED, Outcome.REJECTED, Outcome.HELD):
-        raise InterviewError(_("Choose advance, reject or hold."))
-    with transaction.atomic():
-        locked = Debrief.objects.select_for_update(of=("self",)).select_related("decision", "round").get(pk=debrief.pk)
-        if locked.status != DebriefStatus.OPEN:
-            raise InterviewError(_("This debrief was already decided."))
-        if locked.decision is None or not can_take_decision(by, locked.decision):
-            raise InterviewError(_("This debrief is not yours to decide."))
-        app = Application.objects.select_related("stage", "requisition", "candidate").get(pk=locked.application_id)
-        services.check_active(app)
-        label = _("Debrief after %(round)s") % {"round": locked.round.name}
-        text = f"{label}: {note.strip()}" if note.strip() else label
-        if outcome == Outcome.ADVANCED:
-            to_stage = to_stage or next_stage(app.stage)
-            if to_stage is None or to_stage.position <= app.stage.position:
-                raise InterviewError(_("Advance moves the candidate to a later stage: choose one."))
-            services.move_application(application=app, to_stage=to_stage, by=by, note=text)
-            locked.to_stage = to_stage
-        elif outcome == Outcome.REJECTED:
-            if reason is None or reason.category != ReasonCategory.WE_REJECTED:
-                raise InterviewError(_("Choose why we reject: a reason code of ours."))
-            services.close_application(application=app, reason=reason, by=by, note=text)
-            locked.reason = reason
-        else:
-            services.log_activity(application=app, kind=choices.ActivityKind.NOTE, body=text, by=by)
-        locked.status, locked.outcome = DebriefStatus.DECIDED, outcome
-        locked.note, locked.decided_at, locked.decided_by = note.strip()[:4000], clock.now(), by
-        services.save_with_history(locked, by=by, reason=f"candidates.debrief.{outcome}")
-        decisions.resolve_decision(
-            decision=locked.decision, outcome=outcome, by=by, note=note.strip() or (reason.label if reason else "")
-        )
-    return locked
-
-
-def next_stage(stage: Stage) -> Stage | None:
-    return Stage.objects.active().filter(position__gt=stage.position).order_by("position", "id").first()
-
-
-# --- Plumbing -------------------------------------------------------------------------------------
-
-
-def _active_application(application: Application) -> Application:
+def active_application(application: Application) -> Application:
     app = Application.objects.select_related("requisition", "candidate").get(pk=application.pk)
     if app.requisition.status != RequisitionStatus.OPEN:
         raise InterviewError(
@@ -821,7 +536,7 @@ def _active_application(application: Application) -> Application:
     return app
 
 
-def _clean(instance, *, exclude: list[str]) -> None:
+def clean(instance, *, exclude: list[str]) -> None:
     """The model's own checks (field lengths, URL, constraints), refused like every other rule here."""
     try:
         instance.full_clean(exclude=exclude)
@@ -829,17 +544,7 @@ def _clean(instance, *, exclude: list[str]) -> None:
         raise InterviewError(" ".join(exc.messages)) from None
 
 
-def _latest_card(interview: Interview, user: User) -> Scorecard | None:
-    """The user's latest scorecard revision on the interview, locked."""
-    return (
-        Scorecard.objects.select_for_update()
-        .filter(interview=interview, interviewer=user)
-        .order_by("-revision")
-        .first()
-    )
-
-
-def _locked_interview(interview: Interview) -> Interview:
+def locked_interview(interview: Interview) -> Interview:
     return (
         Interview.objects.select_for_update(of=("self",))
         .select_related("application__candidate", "application__requisition", "round")

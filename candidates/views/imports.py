@@ -7,13 +7,12 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from candidates import imports
 from candidates.choices import ImportStatus, MappingKind
-from candidates.forms import ImportUploadForm
+from candidates.forms.pipeline import ImportUploadForm
 from candidates.models import CandidateImport
 from candidates.permissions import can_import_applications
-from candidates.services import PipelineError
-from candidates.views import refuse_large_upload
+from candidates.services import PipelineError, imports
+from candidates.views.pipeline import refuse_large_upload
 from portal import clock
 
 LABELS_SHOWN = 200  # per kind; a form stays well under Django's limit on posted fields

@@ -1,5 +1,5 @@
 """Forms of the interview pages. They check shape (types, lengths, choices); the rules live in
-candidates.interviews, whose refusals the pages show the same way."""
+candidates.services.interviews, whose refusals the pages show the same way."""
 
 from datetime import timedelta
 
@@ -8,9 +8,10 @@ from django.utils.translation import gettext_lazy as _
 
 from candidates import selectors
 from candidates.choices import PanelRole, Rating
-from candidates.interviews import RatingInput, RoundInput, Seat
 from candidates.models import Criterion, InterviewRound
 from candidates.models.interviews import MAX_ROUNDS
+from candidates.services.interviews import RoundInput, Seat
+from candidates.services.scorecards import RatingInput
 from portal.models import User
 
 NOT_ASSESSED = "na"

@@ -38,6 +38,7 @@ from portal import clock
 from portal.choices import Role
 from portal.exceptions import PortalError
 from portal.models import User
+from portal.services.records import save_with_history
 from requisitions.choices import Status as RequisitionStatus
 from requisitions.models import Requisition
 
@@ -338,12 +339,3 @@ def _transition(app: Application, *, from_stage, by, at, reason=None, note: str 
         at=at,
         by=by,
     )
-
-
-def save_with_history(instance, *, by: User | None, reason: str) -> None:
-    """Save `instance` with its history row stamped at the portal's clock, by `by`, for `reason` (an audit
-    code). Every writer of the pipeline's tables (this module, candidates.interviews) saves through it."""
-    clock.stamp_history(instance)
-    instance._history_user = by
-    instance._change_reason = reason
-    instance.save()

@@ -1,5 +1,6 @@
 """Interview pages: my interviews, the interview kit with its scorecard, scheduling, a requisition's
-plan, interviewer load and the debrief. Every refusal of the service is shown, never a 500."""
+plan and interviewer load (the debrief has its own module). Every refusal of the service is shown,
+never a 500."""
 
 from collections import defaultdict
 
@@ -12,16 +13,14 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from candidates import ics, selectors
-from candidates import interviews as svc
 from candidates.choices import (
     SCORING_PANEL_ROLES,
     DebriefStatus,
     InterviewStatus,
     Rating,
-    ReasonCategory,
     Recommendation,
 )
-from candidates.interview_forms import (
+from candidates.forms.interviews import (
     NOT_ASSESSED,
     RATING_CHOICES,
     InterviewForm,
@@ -30,12 +29,9 @@ from candidates.interview_forms import (
 )
 from candidates.models import (
     Criterion,
-    Debrief,
     Interview,
     InterviewPlan,
     InterviewRound,
-    ReasonCode,
-    Stage,
 )
 from candidates.permissions import (
     can_edit_plan,
@@ -45,8 +41,7 @@ from candidates.permissions import (
     can_sit_on_panel,
     can_view_interview_load,
 )
-from candidates.services import PipelineError
-from portal.permissions import can_take_decision
+from candidates.services import PipelineError, interviews, scorecards
 from requisitions.selectors import requisitions_for_user
 
 LOAD_WEEKS = 4
@@ -180,10 +175,10 @@ def scorecard_save(request, pk):
     if not errors:
         try:
             if revising:
-                card = svc.current_scorecard(interview, request.user)
+                card = scorecards.current_scorecard(interview, request.user)
                 if card is None:
-                    raise svc.InterviewError(_("There is no submitted scorecard to correct."))
-                svc.revise_scorecard(
+                    raise interviews.InterviewError(_("There is no submitted scorecard to correct."))
+                scorecards.revise_scorecard(
                     scorecard=card,
                     by=request.user,
                     reason=reason,
@@ -192,7 +187,7 @@ def scorecard_save(request, pk):
                     private_note=request.POST.get("private_note", ""),
                 )
             else:
-                svc.save_scorecard(
+                scorecards.save_scorecard(
                     interview=interview,
                     by=request.user,
                     ratings=ratings,
@@ -259,7 +254,7 @@ def interview_schedule(request, pk):
     plan = InterviewPlan.objects.filter(requisition=application.requisition).first()
     if plan is None:
         if request.method == "POST" and request.POST.get("start_plan"):
-            plan = svc.ensure_plan(requisition=application.requisition, by=request.user)
+            plan = interviews.ensure_plan(requisition=application.requisition, by=request.user)
             return redirect("candidates:schedule", pk=application.pk)
         return render(request, "candidates/interview_form.html", {"application": application, "no_plan": True})
     rounds = plan.rounds.filter(is_active=True)
@@ -274,7 +269,7 @@ def interview_schedule(request, pk):
     if request.method == "POST" and form.is_valid():
         starts_at, ends_at = form.times()
         try:
-            interview = svc.schedule_interview(
+            interview = interviews.schedule_interview(
                 application=application,
                 round=form.cleaned_data["round"],
                 panel=form.panel(),
@@ -285,7 +280,7 @@ def interview_schedule(request, pk):
                 video_link=form.cleaned_data["video_link"],
                 confirm=form.cleaned_data["confirm"],
             )
-        except svc.ConflictWarning as exc:
+        except interviews.ConflictWarning as exc:
             warnings = exc.warnings
         except PipelineError as exc:
             form.add_error(None, str(exc))
@@ -337,7 +332,7 @@ def interview_edit(request, pk):
     if request.method == "POST" and form.is_valid():
         starts_at, ends_at = form.times()
         try:
-            svc.update_interview(
+            interviews.update_interview(
                 interview=interview,
                 by=request.user,
                 panel=form.panel(),
@@ -348,7 +343,7 @@ def interview_edit(request, pk):
                 reason=form.cleaned_data["reason"],
                 confirm=form.cleaned_data["confirm"],
             )
-        except svc.ConflictWarning as exc:
+        except interviews.ConflictWarning as exc:
             warnings = exc.warnings
         except PipelineError as exc:
             form.add_error(None, str(exc))
@@ -368,9 +363,9 @@ def interview_action(request, pk, action):
         raise PermissionDenied
     note = request.POST.get("note", "")[:500]
     act = {
-        "complete": lambda: svc.complete_interview(interview=interview, by=request.user),
-        "cancel": lambda: svc.cancel_interview(interview=interview, by=request.user, reason=note),
-        "no-show": lambda: svc.mark_no_show(interview=interview, by=request.user, note=note),
+        "complete": lambda: interviews.complete_interview(interview=interview, by=request.user),
+        "cancel": lambda: interviews.cancel_interview(interview=interview, by=request.user, reason=note),
+        "no-show": lambda: interviews.mark_no_show(interview=interview, by=request.user, note=note),
     }.get(action)
     if act is None:
         raise Http404
@@ -402,7 +397,7 @@ def plan_detail(request, pk):
     if request.method == "POST" and not editable:
         raise PermissionDenied
     if request.method == "POST" and plan is None:
-        svc.ensure_plan(requisition=requisition, by=request.user)
+        interviews.ensure_plan(requisition=requisition, by=request.user)
         messages.success(request, _("Plan started from the template: adjust it to this role."))
         return redirect("candidates:plan", pk=requisition.pk)
     criteria = Criterion.objects.active()
@@ -414,7 +409,7 @@ def plan_detail(request, pk):
             formset = RoundFormSet(request.POST, criteria=criteria)
             if formset.is_valid():
                 try:
-                    svc.save_plan(plan=plan, rounds=formset.rounds(), by=request.user)
+                    interviews.save_plan(plan=plan, rounds=formset.rounds(), by=request.user)
                 except PipelineError as exc:
                     messages.error(request, str(exc))
                 else:
@@ -442,7 +437,7 @@ def plan_detail(request, pk):
         "rounds": rounds if plan is not None else [],
         "formset": formset,
         "editable": editable,
-        "template": svc.template_for(requisition) if plan is None else plan.template,
+        "template": interviews.template_for(requisition) if plan is None else plan.template,
     }
     return render(request, "candidates/plan.html", context, status=status)
 
@@ -457,93 +452,3 @@ def interviewer_load(request):
         raise PermissionDenied
     weeks, rows = selectors.interviewer_load(weeks=LOAD_WEEKS)
     return render(request, "candidates/interviewer_load.html", {"rows": rows, "weeks": weeks})
-
-
-# --- Debriefs --------------------------------------------------------------------------------------------
-
-
-def _debrief_for(request, pk) -> Debrief:
-    user = request.user
-    if not can_see_scorecards(user):
-        raise PermissionDenied
-    return get_object_or_404(
-        selectors.debriefs_for_user(user).select_related(
-            "application__candidate",
-            "application__requisition__hiring_manager",
-            "application__stage",
-            "round",
-            "decision",
-            "reason",
-            "to_stage",
-            "decided_by",
-        ),  # fmt: skip
-        pk=pk,
-    )
-
-
-@require_http_methods(["GET", "POST"])
-def debrief_detail(request, pk):
-    """The round's scorecards side by side, aggregated per criterion; the hiring manager decides here."""
-    debrief = _debrief_for(request, pk)
-    application = debrief.application
-    can_decide = (
-        debrief.status == DebriefStatus.OPEN
-        and debrief.decision is not None
-        and can_take_decision(request.user, debrief.decision)
-    )
-    errors = []
-    if request.method == "POST":
-        if not can_decide:
-            raise PermissionDenied
-        outcome = request.POST.get("outcome", "")
-        stage_id = request.POST.get("to_stage", "")
-        stage = Stage.objects.active().filter(pk=stage_id).first() if stage_id.isdigit() else None
-        reason = ReasonCode.objects.active().filter(code=request.POST.get("reason", "")).first()
-        try:
-            svc.decide_debrief(
-                debrief=debrief,
-                by=request.user,
-                outcome=outcome,
-                to_stage=stage,
-                reason=reason,
-                note=request.POST.get("note", "")[:4000],
-            )
-        except PipelineError as exc:
-            errors.append(str(exc))
-        else:
-            messages.success(request, _("Debrief recorded."))
-            return redirect("candidates:debrief", pk=debrief.pk)
-    sees_all = selectors.sees_all_scorecards(request.user, application)
-    cards = selectors.debrief_cards(debrief) if sees_all else []
-    context = {
-        "debrief": debrief,
-        "application": application,
-        "sees_all": sees_all,
-        "cards": cards,
-        "summary": selectors.debrief_summary(debrief.round, cards),
-        "recommendations": selectors.recommendation_counts(cards),
-        "can_decide": can_decide,
-        "errors": errors,
-        "later_stages": Stage.objects.active().filter(position__gt=application.stage.position).order_by("position"),
-        "next_stage": svc.next_stage(application.stage),
-        "reasons": ReasonCode.objects.active().filter(category=ReasonCategory.WE_REJECTED),
-        "posted": request.POST if request.method == "POST" else {},
-    }
-    return render(request, "candidates/debrief.html", context, status=400 if errors else 200)
-
-
-@require_POST
-def debrief_proceed(request, pk, round_pk):
-    """The hiring manager calls the round's debrief before every scorecard is in."""
-    application = get_object_or_404(
-        selectors.applications_for_user(request.user).select_related("requisition", "candidate"), pk=pk
-    )
-    round_ = get_object_or_404(InterviewRound, pk=round_pk, plan__requisition=application.requisition_id)
-    if not can_proceed_to_debrief(request.user, application):
-        raise PermissionDenied
-    try:
-        debrief = svc.proceed_to_debrief(application=application, round=round_, by=request.user)
-    except PipelineError as exc:
-        messages.error(request, str(exc))
-        return redirect(application.candidate)
-    return redirect("candidates:debrief", pk=debrief.pk)

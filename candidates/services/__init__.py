@@ -1,0 +1,43 @@
+"""Every change to candidates, applications, interviews and imports, one module per concern:
+
+- `pipeline`: the person, applying, stage and status moves (each logged as a StageTransition), touches,
+  owners, merging duplicates; its names are this package's public surface, imported from
+  `candidates.services`;
+- `interviews`: the plan, scheduling, completing, cancelling and no-shows;
+- `scorecards`: scorecards and debriefs;
+- `imports`: the ATS file import (upload, mapping, preview, run).
+"""
+
+from candidates.services.pipeline import (
+    PipelineError,
+    apply,
+    apply_in_bulk,
+    attach_resume,
+    check_active,
+    close_application,
+    create_candidate,
+    email_key,
+    log_activity,
+    merge_candidates,
+    move_application,
+    open_resume,
+    phone_key,
+    reassign_owner,
+)
+
+__all__ = [
+    "PipelineError",
+    "apply",
+    "apply_in_bulk",
+    "attach_resume",
+    "check_active",
+    "close_application",
+    "create_candidate",
+    "email_key",
+    "log_activity",
+    "merge_candidates",
+    "move_application",
+    "open_resume",
+    "phone_key",
+    "reassign_owner",
+]
