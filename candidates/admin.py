@@ -2,7 +2,6 @@
 retired rather than deleted. Candidates and applications are read-only here: the pipeline writes them."""
 
 from django.contrib import admin
-from simple_history.admin import SimpleHistoryAdmin
 
 from candidates.models import (
     Application,
@@ -16,10 +15,10 @@ from candidates.models import (
     Source,
     Stage,
 )
-from portal.admin import ReadOnlyAdmin
+from portal.admin import HistoryAdmin, ReadOnlyAdmin
 
 
-class VocabularyAdmin(SimpleHistoryAdmin):
+class VocabularyAdmin(HistoryAdmin):
     def has_delete_permission(self, request, obj=None):
         return False  # retire instead: transitions and applications point at it
 
@@ -50,20 +49,20 @@ class SourceAdmin(VocabularyAdmin):
 
 
 @admin.register(Candidate)
-class CandidateAdmin(ReadOnlyAdmin, SimpleHistoryAdmin):
+class CandidateAdmin(ReadOnlyAdmin):
     list_display = ["last_name", "first_name", "email", "city", "created_at"]
     search_fields = ["last_name", "first_name", "email_key"]
 
 
 @admin.register(Application)
-class ApplicationAdmin(ReadOnlyAdmin, SimpleHistoryAdmin):
+class ApplicationAdmin(ReadOnlyAdmin):
     list_display = ["candidate", "requisition", "stage", "status", "owner", "last_activity_at"]
     list_filter = ["status", "stage"]
     list_select_related = ["candidate", "requisition", "stage", "owner"]
 
 
 @admin.register(ImportMapping)
-class ImportMappingAdmin(ReadOnlyAdmin, SimpleHistoryAdmin):
+class ImportMappingAdmin(ReadOnlyAdmin):
     """Saved by the import pages (which check each value against what the user may choose); read here."""
 
     list_display = ["kind", "label", "value", "updated_by", "updated_at"]
@@ -96,7 +95,7 @@ class InterviewPlanTemplateAdmin(VocabularyAdmin):
 
 
 @admin.register(InterviewerCap)
-class InterviewerCapAdmin(SimpleHistoryAdmin):
+class InterviewerCapAdmin(HistoryAdmin):
     """A person's own weekly interview cap (everyone else has settings.INTERVIEWS_PER_WEEK)."""
 
     list_display = ["user", "weekly_cap"]

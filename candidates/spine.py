@@ -91,6 +91,45 @@ def register() -> None:
         registry.NavEntry("interviews", _("Interviews"), "candidates:interviews", order=16, visible=can_sit_on_panel)
     )
     registry.register_append_only("candidates.StageTransition")
+    registry.register_workflow_owned(
+        *(
+            f"candidates.{model}"
+            for model in (
+                "Candidate",
+                "Application",
+                "StageTransition",
+                "Activity",
+                "StuckReminder",
+                "WeeklySummary",
+                "Resume",
+                "ImportMapping",
+                "CandidateImport",
+                "InterviewPlan",
+                "InterviewRound",
+                "Interview",
+                "InterviewParticipant",
+                "InterviewReschedule",
+                "Scorecard",
+                "ScorecardRating",
+                "Debrief",
+            )
+        )
+    )
+    # The controlled vocabulary, the criteria library, plan templates and interviewer caps.
+    registry.register_reference_data(
+        *(
+            f"candidates.{model}"
+            for model in (
+                "Stage",
+                "ReasonCode",
+                "Source",
+                "Criterion",
+                "InterviewPlanTemplate",
+                "InterviewRoundTemplate",
+                "InterviewerCap",
+            )
+        )
+    )
     registry.register_saved_view_page(
         "candidates:pipeline", ApplicationFilter, allowed=lambda user: user.has_perm("candidates.view_application")
     )

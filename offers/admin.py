@@ -3,31 +3,21 @@ rule once); letter templates are edited here, saved through the service that che
 
 from django import forms
 from django.contrib import admin
-from simple_history.admin import SimpleHistoryAdmin
 
 from offers.letters import PLACEHOLDERS, check_placeholders
 from offers.models import Offer, OfferLetterTemplate, OfferVersion
 from offers.services import save_letter_template
-from portal.admin import ReadOnlyAdmin
+from portal.admin import HistoryAdmin, ReadOnlyAdmin, ReadOnlyInline
 
 
-class VersionInline(admin.TabularInline):
+class VersionInline(ReadOnlyInline):
     model = OfferVersion
     fields = ["number", "status", "title", "base_amount", "pay_basis", "currency", "start_date", "expires_on"]
     readonly_fields = fields
-    extra = 0
-    can_delete = False
-    show_change_link = False
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Offer)
-class OfferAdmin(ReadOnlyAdmin, SimpleHistoryAdmin):
+class OfferAdmin(ReadOnlyAdmin):
     list_display = ["reference", "application", "requisition", "status", "created_at"]
     list_filter = ["status"]
     list_select_related = ["application__candidate", "application__requisition", "requisition"]
@@ -49,7 +39,7 @@ class LetterTemplateForm(forms.ModelForm):
 
 
 @admin.register(OfferLetterTemplate)
-class OfferLetterTemplateAdmin(SimpleHistoryAdmin):
+class OfferLetterTemplateAdmin(HistoryAdmin):
     form = LetterTemplateForm
     list_display = ["name", "is_default", "updated_by", "updated_at"]
 

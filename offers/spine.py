@@ -38,4 +38,6 @@ def register() -> None:
         )
     )
     registry.register_role_permissions("offers", ROLE_PERMISSIONS)
+    registry.register_workflow_owned("offers.Offer", "offers.OfferVersion", "offers.OfferAllowance")
+    registry.register_reference_data("offers.OfferLetterTemplate")
     registry.register_nav(registry.NavEntry("offers", _("Offers"), "offers:list", order=17, visible=can_see_offers))

@@ -1,11 +1,15 @@
-"""Admin pages for people and organisation reference data.
+"""Admin pages for people and organisation reference data, and the two bases every admin here builds on.
 
-Saves go through the services (validation, history user and change reason). Decisions,
-reminders, notifications, access logs and export logs are read-only here: workflows write them.
+Each model is declared workflow-owned or reference data (portal.registry). Reference data is saved
+through its service (validation, history user and change reason) on the change form. A workflow-owned
+model is registered with ReadOnlyAdmin: shown on every page, written on none, whoever asks. History
+pages show old versions and never revert one (HistoryAdmin).
 """
 
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.contrib.auth.models import Group
+from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
@@ -37,8 +41,112 @@ admin.site.site_header = _("Staffing portal administration")
 admin.site.site_title = _("Staffing portal")
 admin.site.index_title = _("Reference data and people")
 
+SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
 
-class OrgAdmin(SimpleHistoryAdmin):
+
+def _refuse_writes(request) -> None:
+    if request.method not in SAFE_METHODS:
+        raise PermissionDenied
+
+
+def _tracked(model) -> bool:
+    """Whether simple-history records the model (its HistoricalRecords are set up)."""
+    return hasattr(model._meta, "simple_history_manager_attribute")
+
+
+class HistoryAdmin(SimpleHistoryAdmin):
+    """The base of every admin here: simple-history's pages, to read.
+
+    Reverting is off (SIMPLE_HISTORY_REVERT_DISABLED hides the button; a POST to an old version is
+    refused here). simple-history's revert saves the old version's form on a path of its own, past what
+    the change form does around a save: it skips the inlines and save_related (the user admin's roles,
+    which go through set_roles), and on a read-only admin it saved all the same. A change is made on
+    the change form, or not at all.
+
+    A model simple-history does not record keeps Django's own history page (the admin log).
+    """
+
+    def __init__(self, model, admin_site):
+        super().__init__(model, admin_site)
+        self.tracked = _tracked(model)
+        if not self.tracked:
+            self.object_history_template = None  # Django's own template
+
+    def get_urls(self):
+        if not self.tracked:
+            return super(SimpleHistoryAdmin, self).get_urls()  # no old versions to show
+        return super().get_urls()
+
+    def history_view(self, request, object_id, extra_context=None):
+        if not self.tracked:
+            return super(SimpleHistoryAdmin, self).history_view(request, object_id, extra_context)
+        return super().history_view(request, object_id, extra_context)
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        _refuse_writes(request)
+        return super().history_form_view(request, object_id, version_id, extra_context)
+
+
+class ReadOnlyAdmin(HistoryAdmin):
+    """A workflow-owned model (registry.register_workflow_owned): every page shows, none writes.
+
+    No adding, changing or deleting, no actions and no list edits, for anyone, superusers included,
+    whatever their model permissions (which the portal's own pages use); a POST to any of its pages is
+    refused (403) before anything is read from it. Its rows move only through their module's services.
+    """
+
+    actions = None
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def get_readonly_fields(self, request, obj=None):
+        # Every field as text, on an old version's page too (simple-history's form would show inputs).
+        opts = self.model._meta
+        return [field.name for field in [*opts.fields, *opts.many_to_many] if field.editable and not field.primary_key]
+
+    def changelist_view(self, request, extra_context=None):
+        _refuse_writes(request)
+        return super().changelist_view(request, extra_context)
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        _refuse_writes(request)
+        return super().changeform_view(request, object_id, form_url, extra_context)
+
+    def delete_view(self, request, object_id, extra_context=None):
+        _refuse_writes(request)
+        return super().delete_view(request, object_id, extra_context)
+
+    def history_view(self, request, object_id, extra_context=None):
+        _refuse_writes(request)
+        return super().history_view(request, object_id, extra_context)
+
+
+class ReadOnlyInline(admin.TabularInline):
+    """Rows of a workflow-owned model shown on another's page: listed, never added, changed or deleted.
+    The inline of a ReadOnlyAdmin, which refuses a POST anyway; this keeps its rows from showing as fields."""
+
+    extra = 0
+    can_delete = False
+    show_change_link = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class OrgAdmin(HistoryAdmin):
     """Reference data: saved through save_org_record; deleting is refused once referenced (PROTECT)."""
 
     def save_model(self, request, obj, form, change):
@@ -112,7 +220,7 @@ class HolidayAdmin(OrgAdmin):
 
 
 @admin.register(User)
-class UserAdmin(BaseUserAdmin, SimpleHistoryAdmin):
+class UserAdmin(BaseUserAdmin, HistoryAdmin):
     """People. Roles are set through set_roles so that the change is checked and recorded."""
 
     list_display = ["username", "first_name", "last_name", "email", "title", "manager", "is_active"]
@@ -162,19 +270,8 @@ class UserAdmin(BaseUserAdmin, SimpleHistoryAdmin):
             set_roles(user=form.instance, roles=[labels[g.name] for g in groups if g.name in labels], by=request.user)
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-
 @admin.register(Decision)
-class DecisionAdmin(ReadOnlyAdmin, SimpleHistoryAdmin):
+class DecisionAdmin(ReadOnlyAdmin):
     list_display = ["title", "kind", "owner", "owner_role", "due_at", "status", "outcome"]
     list_filter = ["kind", "status", "owner_role"]
     list_select_related = ["owner"]
@@ -196,7 +293,7 @@ class AccessLogAdmin(ReadOnlyAdmin):
 
 
 @admin.register(ApprovalRule)
-class ApprovalRuleAdmin(SimpleHistoryAdmin):
+class ApprovalRuleAdmin(HistoryAdmin):
     """The approval policies: each module's rules over the facts its subjects supply (history-tracked)."""
 
     list_display = ["policy", "position", "name", "condition", "fact", "threshold", "approver", "step", "is_active"]
@@ -245,3 +342,13 @@ class ExportLogAdmin(ReadOnlyAdmin):
     list_select_related = ["user"]
     search_fields = ["user__username", "filters"]
     date_hierarchy = "at"
+
+
+# The role groups are made from the code (portal.roles.apply_roles): shown here, changed only there.
+admin.site.unregister(Group)
+
+
+@admin.register(Group)
+class RoleGroupAdmin(ReadOnlyAdmin):
+    list_display = ["name"]
+    search_fields = ["name"]

@@ -1,5 +1,5 @@
 """What each module contributes to the core: decision kinds, approval policies, navigation, role
-permissions and My work panels.
+permissions, My work panels, and who writes each of its models' rows.
 
 Apps register from their AppConfig.ready() (each through its own `spine.py`), so adding a module
 edits nothing in portal/. The core registers its own entries the same way (portal/spine.py).
@@ -249,6 +249,36 @@ def register_append_only(model_label: str) -> None:
 
 def append_only_models() -> list[str]:
     return sorted(_append_only)
+
+
+# --- Who writes a model's rows ------------------------------------------------------------------------
+# Every model of the project is declared one or the other (a test says so), and so is every model shown
+# in the admin: a new module's models are covered by the admin matrix (tests/test_admin_matrix.py)
+# without editing it.
+
+_workflow_owned: set[str] = set()
+_reference_data: set[str] = set()
+
+
+def register_workflow_owned(*model_labels: str) -> None:
+    """Models ("app_label.Model") whose rows only their module's services write, from its own pages and
+    jobs: a workflow's state, its steps and its logs. The admin shows them read-only on every page, history
+    included, to everyone, superusers too (portal.admin.ReadOnlyAdmin)."""
+    _workflow_owned.update(model_labels)
+
+
+def register_reference_data(*model_labels: str) -> None:
+    """Models admins keep in the admin (organisation data, vocabularies, rules, people): saved there
+    through the same service, with the same checks, as anywhere else. Their history is read, not reverted."""
+    _reference_data.update(model_labels)
+
+
+def workflow_owned_models() -> list[str]:
+    return sorted(_workflow_owned)
+
+
+def reference_data_models() -> list[str]:
+    return sorted(_reference_data)
 
 
 # --- My work panels -------------------------------------------------------------------------------

@@ -104,6 +104,8 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "portal.User"
+# The admin's history pages show old versions and never revert one (portal.admin.HistoryAdmin).
+SIMPLE_HISTORY_REVERT_DISABLED = True
 # The staffing need every ledger event belongs to (portal.CostEvent.need).
 LEDGER_NEED_MODEL = "requisitions.Requisition"
 # The currency finance reports in by default (the ledger page's first view).

@@ -1,4 +1,5 @@
-"""What the core itself contributes through the registry: requests, its navigation and its roles' permissions.
+"""What the core itself contributes through the registry: requests, its navigation, its roles' permissions
+and who writes its models' rows.
 
 Each module has a `spine.py` like this one, called from its AppConfig.ready().
 """
@@ -24,6 +25,36 @@ def register() -> None:
     )
     registry.register_role_permissions("portal", CORE_PERMISSIONS)
     registry.register_append_only("portal.CostEvent")
+    registry.register_workflow_owned(
+        "portal.Decision",
+        "portal.ApprovalChain",
+        "portal.ApprovalStep",
+        "portal.CostEvent",
+        "portal.ReminderLog",
+        "portal.Notification",
+        "portal.AccessLog",
+        "portal.ExportLog",
+        "portal.SavedView",
+        # The role groups: apply_roles makes them hold exactly what the code grants each role.
+        "auth.Group",
+    )
+    registry.register_reference_data(
+        "portal.User",
+        "portal.Department",
+        "portal.CostCenter",
+        "portal.Location",
+        "portal.RoleFamily",
+        "portal.Level",
+        "portal.CompBand",
+        "portal.HiringPlan",
+        "portal.Holiday",
+        "portal.ApprovalRule",
+        # Sign-in attempts and lockouts (django-axes): read-only fields in its own admin; a superuser clears
+        # a lockout by deleting its attempt.
+        "axes.AccessAttempt",
+        "axes.AccessLog",
+        "axes.AccessFailureLog",
+    )
     registry.register_nav(registry.NavEntry("my_work", _("My work"), "portal:my_work", order=0))
     # Spend: one entry for the pages modules add to the section, the core's ledger first.
     registry.register_nav(registry.NavEntry("spend", _("Spend"), "portal:ledger", order=20, section="spend"))

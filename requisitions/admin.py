@@ -1,14 +1,13 @@
 """Admin: requisitions are read-only here (the approval rules are the core's, under Approval rules)."""
 
 from django.contrib import admin
-from simple_history.admin import SimpleHistoryAdmin
 
 from portal.admin import ReadOnlyAdmin
 from requisitions.models import Requisition
 
 
 @admin.register(Requisition)
-class RequisitionAdmin(ReadOnlyAdmin, SimpleHistoryAdmin):
+class RequisitionAdmin(ReadOnlyAdmin):
     list_display = ["reference", "title", "status", "department", "hiring_manager", "target_start_date"]
     list_filter = ["status", "employment_type", "department"]
     list_select_related = ["department", "hiring_manager"]

@@ -50,6 +50,7 @@ def register() -> None:
         )
     )
     registry.register_role_permissions("requisitions", ROLE_PERMISSIONS)
+    registry.register_workflow_owned("requisitions.Requisition")
     registry.register_nav(registry.NavEntry("requisitions", _("Requisitions"), "requisitions:list", order=10))
     from requisitions.filters import RequisitionFilter
 

@@ -66,6 +66,27 @@ def register() -> None:
         )
     )
     registry.register_role_permissions("vendors", ROLE_PERMISSIONS)
+    # Vendors, their clauses and rate cards too: finance keeps them on the vendor pages, whose service
+    # checks what the admin would not (clauses before approval, rate cards that overlap).
+    registry.register_workflow_owned(
+        *(
+            f"vendors.{model}"
+            for model in (
+                "Vendor",
+                "VendorContact",
+                "RequiredClause",
+                "ClauseCheck",
+                "RateCard",
+                "Placement",
+                "Engagement",
+                "EngagementTerm",
+                "Timesheet",
+                "Invoice",
+                "InvoiceLine",
+                "ExpiryNotice",
+            )
+        )
+    )
     registry.register_nav(
         registry.NavEntry(
             "engagements", _("Contractors"), "vendors:engagement_list", order=18, visible=can_see_engagements
