@@ -29,11 +29,10 @@ from django.utils import timezone
 from simple_history.admin import SimpleHistoryAdmin
 from simple_history.models import HistoricalChanges
 
-from candidates import imports
-from candidates import interviews as panels
 from candidates.choices import MappingKind
 from candidates.models import Interview, Stage
-from candidates.services import attach_resume, create_candidate, log_activity, move_application
+from candidates.services import attach_resume, create_candidate, imports, log_activity, move_application
+from candidates.services import interviews as panels
 from offers.services import approve_offer, create_offer, revise_offer, submit_offer
 from portal import registry
 from portal.admin import HistoryAdmin, ReadOnlyAdmin
