@@ -35,7 +35,8 @@ ROLE_PERMISSIONS = {
     Role.ADMIN: {
         "candidates.candidate": EDIT,
         "candidates.application": EDIT,
-        "candidates.activity": VIEW,
+        # Admins work any requisition's pipeline as its recruiter would (move, close, offers), notes included.
+        "candidates.activity": NOTE,
         "candidates.stage": EDIT,
         "candidates.reasoncode": EDIT,
         "candidates.source": EDIT,
