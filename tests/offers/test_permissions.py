@@ -10,8 +10,11 @@ from offers.choices import ACTION_MOVES, TRANSITIONS, Action, OfferStatus
 from offers.models import Offer
 from offers.permissions import allowed_actions
 from offers.services import create_offer
-from portal.choices import REQUEST, DecisionStatus
+from portal.choices import REQUEST, DecisionStatus, Role
 from portal.models import Decision
+from requisitions.choices import Action as RequisitionAction
+from requisitions.services import move_requisition, share_requisition
+from tests.factories import UserFactory
 from tests.offers.conftest import terms
 
 pytestmark = pytest.mark.django_db
@@ -23,6 +26,44 @@ def _live_offer(application, recruiter):
 
 def _closed(application, recruiter):
     close_application(application=application, reason=ReasonCode.objects.get(code="skill_gap"), by=recruiter)
+
+
+def _on_hold(application, recruiter):
+    req = application.requisition
+    move_requisition(requisition=req, action=RequisitionAction.HOLD, by=req.hiring_manager, note="Budget review.")
+
+
+SCENES = {
+    "open": lambda application, recruiter: None,
+    "live offer": _live_offer,
+    "closed": _closed,
+    "on hold": _on_hold,
+}
+# Who gets the new-offer page (200) in each scene; nobody else is offered the link.
+MAKES_OFFERS = {"open": ["admin_user", "recruiter"], "live offer": [], "closed": [], "on hold": []}
+
+
+@pytest.mark.parametrize("scene", SCENES)
+def test_the_make_an_offer_link_shows_exactly_when_the_page_answers(client, scene, application, personas, hm):
+    recruiter = personas["recruiter"]
+    shared = UserFactory(username="shared_recruiter", roles=[Role.RECRUITER])
+    share_requisition(requisition=application.requisition, user=shared, by=hm)
+    SCENES[scene](application, recruiter)
+    people = {**personas, "hm": hm, "shared_recruiter": shared}
+    new_offer = reverse("offers:new", args=[application.pk])
+
+    answered = []
+    for name, person in sorted(people.items()):
+        client.force_login(person)
+        page = client.get(application.candidate.get_absolute_url())
+        status = client.get(new_offer).status_code
+        if page.status_code == 200:
+            assert (new_offer in page.content.decode()) == (status == 200), (scene, name)
+        else:
+            assert status != 200, (scene, name)
+        if status == 200:
+            answered.append(name)
+    assert answered == MAKES_OFFERS[scene]
 
 
 def test_a_refused_new_offer_says_why_to_whoever_runs_the_requisition(client, application, recruiter):
