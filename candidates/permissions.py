@@ -1,7 +1,9 @@
 """Predicates for the pipeline. The slices themselves come from candidates.selectors."""
 
+from candidates.choices import DebriefStatus
 from portal.choices import Role
 from portal.models import User
+from portal.permissions import can_take_decision
 from requisitions.permissions import RUNNER_ROLES, runs_requisition
 from requisitions.selectors import requisitions_run_by as run_by
 
@@ -82,6 +84,13 @@ def can_manage_interviews(user: User, application) -> bool:
 def can_proceed_to_debrief(user: User, application) -> bool:
     """Calling the debrief before every scorecard is in is the hiring manager's call (or an admin's)."""
     return user.is_active and (user.pk == application.requisition.hiring_manager_id or user.is_portal_admin)
+
+
+def can_decide_debrief(user: User, debrief) -> bool:
+    """Advance, reject or hold after a round: whoever may take the debrief's open decision (its hiring
+    manager, or the hiring manager it was handed to). The page's form and decide_debrief both ask this."""
+    decision = debrief.decision
+    return debrief.status == DebriefStatus.OPEN and decision is not None and can_take_decision(user, decision)
 
 
 def can_view_interview_load(user: User) -> bool:
