@@ -282,9 +282,9 @@ def work_panels() -> list[WorkPanel]:
 
 @dataclass(frozen=True)
 class ObjectPanel:
-    """A section a module adds to the page of another module's object (the offers of an application, on
-    its candidate's page), so a lower module's page shows a higher one's work, and the higher one's rule
-    of what may be done there, without importing it. `model`: the object's "app_label.model";
+    """A section a module adds to the page of another module's object (a higher module's work on a lower
+    module's record, shown on the record's page), so the lower page shows that work, and the higher
+    module's rule of what may be done there, without importing it. `model`: the object's "app_label.model";
     `context(user, obj)` returns the template's context, or None when the user may see nothing of it. It
     must cost a fixed number of queries per object."""
 
