@@ -7,6 +7,8 @@ and kinds are fixed here because analytics reads them.
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from portal.choices import Outcome
+
 
 class StageKind(models.TextChoices):
     IN_PROGRESS = "in_progress", _("In progress")
@@ -171,6 +173,8 @@ class DebriefStatus(models.TextChoices):
 # Decision kinds candidates registers on the spine.
 SCORECARD_DUE_KIND = "scorecard_due"
 DEBRIEF_KIND = "debrief"
+# What a debrief decides: advance (to a later stage), reject (with a reason of ours) or hold.
+DEBRIEF_OUTCOMES = (Outcome.ADVANCED, Outcome.REJECTED, Outcome.HELD)
 
 INTERVIEW_SCHEDULED = "candidates.interview.scheduled"
 INTERVIEW_RESCHEDULED = "candidates.interview.rescheduled"

@@ -1,8 +1,10 @@
 """Predicates for the pipeline. The slices themselves come from candidates.selectors."""
 
+from candidates.choices import DebriefStatus
 from portal.choices import Role
 from portal.models import User
-from requisitions.permissions import runs_requisition
+from portal.permissions import can_take_decision
+from requisitions.permissions import RUNNER_ROLES, runs_requisition
 from requisitions.selectors import requisitions_run_by as run_by
 
 # Who may see a candidate's email, phone and links. Finance sees names (and costs), never contact details.
@@ -15,7 +17,24 @@ def can_view_contact_details(user: User) -> bool:
 
 
 def can_move_applications(user: User) -> bool:
+    """Whose role moves applications at all (recruiters, admins); on which, can_move_applications_on says."""
     return user.is_active and user.has_perm("candidates.change_application")
+
+
+def can_move_applications_on(user: User, requisition, *, runs: bool | None = None) -> bool:
+    """Move, close or bulk-change the applications of `requisition`: a recruiter running it, or an admin.
+    `runs`: runs_requisition(user, requisition), when the caller has it for several at once."""
+    if not can_move_applications(user):
+        return False
+    return runs_requisition(user, requisition) if runs is None else runs
+
+
+def can_log_activity(user: User, requisition, *, runs: bool | None = None) -> bool:
+    """Log a call, email, message or note on an application of `requisition`: recruiters and hiring
+    managers running it, and admins; a view-only share does not. `runs` as for can_move_applications_on."""
+    if not (user.is_active and user.has_perm("candidates.add_activity")):
+        return False
+    return runs_requisition(user, requisition) if runs is None else runs
 
 
 def can_edit_candidates(user: User) -> bool:
@@ -33,8 +52,6 @@ def can_import_applications(user: User) -> bool:
 SCORECARD_ROLES = (Role.RECRUITER, Role.HIRING_MANAGER, Role.HR, Role.ADMIN)
 # Who may sit on an interview panel.
 PANEL_ROLES = (Role.INTERVIEWER, Role.HIRING_MANAGER, Role.RECRUITER, Role.HR, Role.ADMIN)
-# Who plans and schedules the interviews of the requisitions they run.
-INTERVIEW_MANAGER_ROLES = (Role.RECRUITER, Role.HIRING_MANAGER)
 
 
 def can_sit_on_panel(user: User) -> bool:
@@ -69,5 +86,13 @@ def can_proceed_to_debrief(user: User, application) -> bool:
     return user.is_active and (user.pk == application.requisition.hiring_manager_id or user.is_portal_admin)
 
 
+def can_decide_debrief(user: User, debrief) -> bool:
+    """Advance, reject or hold after a round: whoever may take the debrief's open decision (its hiring
+    manager, or the hiring manager it was handed to). The page's form and decide_debrief both ask this."""
+    decision = debrief.decision
+    return debrief.status == DebriefStatus.OPEN and decision is not None and can_take_decision(user, decision)
+
+
 def can_view_interview_load(user: User) -> bool:
-    return user.is_active and (user.is_portal_admin or user.has_role(*INTERVIEW_MANAGER_ROLES))
+    """The people who may run requisitions (recruiters, hiring managers) and admins."""
+    return user.is_active and (user.is_portal_admin or user.has_role(*RUNNER_ROLES))

@@ -45,6 +45,7 @@ from portal.models import Decision, User
 from portal.roles import group_name
 from requisitions.models import Requisition
 from requisitions.selectors import granted_to
+from requisitions.selectors import requisitions_run_by as run_by
 
 STUCK_DAYS = (7, 14)
 
@@ -55,6 +56,12 @@ def applications_for_user(user: User) -> QuerySet[Application]:
     if user.has_perm("requisitions.view_requisition"):
         return Application.objects.all()
     return Application.objects.filter(granted_to(user, field="requisition_id"))
+
+
+def applications_run_by(user: User) -> QuerySet[Application]:
+    """The user's applications whose requisition they run (requisitions' rule, a view-only share is not
+    enough): those they may move, close and change in bulk, when their role moves applications at all."""
+    return applications_for_user(user).filter(requisition__in=run_by(user).values("pk"))
 
 
 def debriefs_for_user(user: User) -> QuerySet[Debrief]:
@@ -254,10 +261,11 @@ PANEL_ORDER = (
 
 
 def team_interviews(user: User, *, days: int = 30, limit: int = 100) -> dict[str, list[Interview]]:
-    """The interviews of the applications the user oversees (recruiters and hiring managers: the
-    requisitions they run; HR and admins: all), in three lists: still to schedule, coming up in the next
-    `days` days, and held in the last `days` days with scorecards still owed. Each interview carries
-    `panel` (its participants) and `expected` / `submitted` scorecard counts. Four queries."""
+    """The interviews of the applications the user oversees (recruiters and hiring managers: those of the
+    requisitions they see, run or shared with them; HR and admins: all), in three lists: still to
+    schedule, coming up in the next `days` days, and held in the last `days` days with scorecards still
+    owed. Each interview carries `panel` (its participants) and `expected` / `submitted` scorecard counts.
+    Four queries."""
     if not can_see_scorecards(user):
         return {"to_schedule": [], "upcoming": [], "awaiting": []}
     now = timezone.now()
@@ -424,9 +432,10 @@ def panel_people() -> QuerySet[User]:
     return User.objects.people().filter(groups__name__in=names).distinct().order_by("first_name", "last_name")
 
 
-def attach_interviews(applications: list[Application], user: User) -> None:
+def attach_interviews(applications: list[Application], user: User, *, run: set[int] | None = None) -> None:
     """Give each application `interview_rows` (with `cards_in`/`cards_owed`), `debrief_rows` and
-    `can_schedule` (three queries, however many applications)."""
+    `can_schedule` (three queries, however many applications; two when the caller gives `run`, the ids of
+    their requisitions the user runs)."""
     ids = [a.pk for a in applications]
     interviews = (
         Interview.objects.filter(application_id__in=ids)
@@ -445,7 +454,8 @@ def attach_interviews(applications: list[Application], user: User) -> None:
     debriefs: dict[int, list] = defaultdict(list)
     for debrief in Debrief.objects.filter(application_id__in=ids).select_related("round").order_by("raised_at"):
         debriefs[debrief.application_id].append(debrief)
-    run = requisitions_run_by(user, {a.requisition_id for a in applications})
+    if run is None:
+        run = requisitions_run_by(user, {a.requisition_id for a in applications})
     for application in applications:
         application.interview_rows = rows[application.pk]
         application.debrief_rows = debriefs[application.pk]

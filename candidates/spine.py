@@ -35,7 +35,8 @@ ROLE_PERMISSIONS = {
     Role.ADMIN: {
         "candidates.candidate": EDIT,
         "candidates.application": EDIT,
-        "candidates.activity": VIEW,
+        # Admins work any requisition's pipeline as its recruiter would (move, close, offers), notes included.
+        "candidates.activity": NOTE,
         "candidates.stage": EDIT,
         "candidates.reasoncode": EDIT,
         "candidates.source": EDIT,
@@ -73,7 +74,7 @@ def upcoming_interviews_panel(user):
 
 
 def register() -> None:
-    from candidates.choices import DEBRIEF_KIND, SCORECARD_DUE_KIND
+    from candidates.choices import DEBRIEF_KIND, DEBRIEF_OUTCOMES, SCORECARD_DUE_KIND
     from candidates.filters import ApplicationFilter
     from candidates.permissions import can_sit_on_panel
 
@@ -147,7 +148,7 @@ def register() -> None:
         registry.DecisionKind(
             key=DEBRIEF_KIND,
             label=_("Debrief"),
-            outcomes=(Outcome.ADVANCED, Outcome.REJECTED, Outcome.HELD),
+            outcomes=DEBRIEF_OUTCOMES,
             next_action=debrief_page,
             hold_rule=debrief_hold_rule,
             action_label="Debrief",

@@ -99,6 +99,24 @@ class Action(models.TextChoices):
     WITHDRAW = "withdraw", _("Withdraw")
 
 
+# The status each action moves an offer to, in the order the page offers them. The transition table says
+# from where: an action is offered only where TRANSITIONS allows its move.
+ACTION_MOVES: dict[str, str] = {
+    Action.SUBMIT: OfferStatus.PENDING_APPROVAL,
+    Action.APPROVE: OfferStatus.APPROVED,
+    Action.SEND_BACK: OfferStatus.DRAFT,
+    Action.REJECT: OfferStatus.DRAFT,
+    Action.EXTEND: OfferStatus.EXTENDED,
+    Action.ACCEPT: OfferStatus.ACCEPTED,
+    Action.DECLINE: OfferStatus.DECLINED,
+    Action.RESCIND: OfferStatus.RESCINDED,
+    Action.WITHDRAW: OfferStatus.WITHDRAWN,
+}
+# The approval chain's own actions (whoever holds an open step of the current version takes them); the
+# people who run the offer take the others.
+CHAIN_ACTIONS = (Action.APPROVE, Action.SEND_BACK, Action.REJECT)
+
+
 # Audit action codes, used as simple-history's change reason.
 CREATED = "offers.offer.created"
 REVISED = "offers.offer.revised"

@@ -16,7 +16,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from candidates.choices import ApplicationStatus, ReasonCategory
+from candidates.choices import ReasonCategory
 from candidates.models import Application, ReasonCode, Stage
 from candidates.services import PipelineError, close_application, move_application
 from offers import choices
@@ -24,7 +24,7 @@ from offers.choices import LIVE, POLICY, RESPONSE_KIND, OfferStatus, VersionStat
 from offers.costs import commitment_lines
 from offers.letters import check_placeholders
 from offers.models import Offer, OfferAllowance, OfferLetterTemplate, OfferVersion
-from offers.permissions import can_manage_offer
+from offers.permissions import can_manage_offer, offer_refusal
 from offers.signals import offer_accepted
 from portal import clock
 from portal.choices import ChainStatus, CostKind, DecisionStatus, Outcome
@@ -34,8 +34,7 @@ from portal.permissions import can_take_decision
 from portal.services import approvals, ledger
 from portal.services.decisions import cancel_decision, raise_decision, resolve_decision
 from portal.services.notifications import notify
-from portal.services.records import move, save_with_history
-from requisitions.choices import Status as RequisitionStatus
+from portal.services.records import check_move, move, save_with_history
 from requisitions.services import RequisitionError, record_hire
 
 # The terms a version holds; changing any of them makes a new version once one was submitted.
@@ -83,19 +82,12 @@ def create_offer(*, application: Application, by: User, terms: dict, allowances=
     """Draft an offer (its version 1) for an active application on an open requisition; the application
     moves to the Offer stage when it is not there yet."""
     with transaction.atomic():
+        # Locked: two drafts at once must not both find no live offer on it.
         app = Application.objects.select_for_update().select_related("requisition", "stage").get(pk=application.pk)
         req = app.requisition
-        if not can_manage_offer(by, req):
-            raise OfferError(_("Only a recruiter running %(ref)s may draft its offers.") % {"ref": req.reference})
-        if app.status != ApplicationStatus.ACTIVE:
-            raise OfferError(_("This application is closed: no offer can be made on it."))
-        if req.status != RequisitionStatus.OPEN:
-            raise OfferError(
-                _("%(ref)s is %(status)s: offers are made on open requisitions.")
-                % {"ref": req.reference, "status": req.get_status_display().lower()}
-            )
-        if Offer.objects.filter(application=app, status__in=LIVE).exists():
-            raise OfferError(_("This application already has a live offer: revise it instead."))
+        refusal = offer_refusal(by, app)
+        if refusal:
+            raise OfferError(refusal)
         now = clock.now()
         offer = Offer(application=app, requisition=req, created_by=by, created_at=now)
         save_with_history(offer, by=by, reason=choices.CREATED)
@@ -490,27 +482,22 @@ def decline_offer(*, offer: Offer, by: User, reason: ReasonCode, note: str = "")
 
 def rescind_offer(*, offer: Offer, by: User, note: str) -> Offer:
     """Take back an extended offer (a reason is required). The application stays as it is."""
-    return _close(offer, by=by, note=note, to=OfferStatus.RESCINDED, reason=choices.RESCINDED,
-                  allowed={OfferStatus.EXTENDED})  # fmt: skip
+    return _close(offer, by=by, note=note, to=OfferStatus.RESCINDED, reason=choices.RESCINDED)
 
 
 def withdraw_offer(*, offer: Offer, by: User, note: str) -> Offer:
     """Abandon an offer before it reached the candidate (a reason is required); open approvals close."""
-    return _close(offer, by=by, note=note, to=OfferStatus.WITHDRAWN, reason=choices.WITHDRAWN,
-                  allowed={OfferStatus.DRAFT, OfferStatus.PENDING_APPROVAL, OfferStatus.APPROVED})  # fmt: skip
+    return _close(offer, by=by, note=note, to=OfferStatus.WITHDRAWN, reason=choices.WITHDRAWN)
 
 
-def _close(offer: Offer, *, by: User, note: str, to: str, reason: str, allowed: set) -> Offer:
+def _close(offer: Offer, *, by: User, note: str, to: str, reason: str) -> Offer:
+    """Rescind or withdraw, where the transition table allows it (checked before anything is undone)."""
     if not note.strip():
         raise OfferError(_("Say why: a comment is required."))
     with transaction.atomic():
         offer = _locked(offer)
         _check_manager(offer, by)
-        if offer.status not in allowed:
-            raise OfferError(
-                _("An offer that is %(status)s cannot be %(to)s.")
-                % {"status": offer.get_status_display().lower(), "to": OfferStatus(to).label.lower()}
-            )
+        check_move(offer, to, transitions=choices.TRANSITIONS, error=OfferError)
         text = _("%(to)s by %(who)s: %(note)s") % {"to": OfferStatus(to).label, "who": by, "note": note.strip()}
         approvals.cancel_chain(subject=offer.current_version, note=text)
         _close_response(offer, note=text)

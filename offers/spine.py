@@ -1,5 +1,6 @@
-"""What offers contribute to the core: the approval policy and decision kinds, navigation and role
-permissions. Called from OffersConfig.ready()."""
+"""What offers contribute to the core: the approval policy and decision kinds, navigation, role
+permissions, and the offers panel of each application on its candidate's page. Called from
+OffersConfig.ready()."""
 
 from django.utils.translation import gettext_lazy as _
 
@@ -19,6 +20,17 @@ ROLE_PERMISSIONS = {
 def response_hold_rule(decision) -> registry.HoldRule:
     """Waiting for a candidate's answer is the recruiters' work."""
     return registry.HoldRule(roles=frozenset({Role.RECRUITER, Role.ADMIN}))
+
+
+def application_offers_panel(user, application):
+    """The offers of an application on its candidate's page, and whether the user may make one there
+    (offers.permissions.can_make_offer, the rule the new-offer page and create_offer apply)."""
+    from offers.permissions import can_make_offer, can_see_offers
+
+    if not can_see_offers(user):
+        return None
+    offers = list(application.offers.all())  # prefetched with the page's applications
+    return {"application": application, "offers": offers, "can_make_offer": can_make_offer(user, application)}
 
 
 def register() -> None:
@@ -41,3 +53,8 @@ def register() -> None:
     registry.register_workflow_owned("offers.Offer", "offers.OfferVersion", "offers.OfferAllowance")
     registry.register_reference_data("offers.OfferLetterTemplate")
     registry.register_nav(registry.NavEntry("offers", _("Offers"), "offers:list", order=17, visible=can_see_offers))
+    registry.register_object_panel(
+        registry.ObjectPanel(
+            "candidates.application", "offers", "offers/_application_offers.html", application_offers_panel
+        )
+    )

@@ -19,7 +19,15 @@ from offers.costs import breakdown, first_year_cost
 from offers.forms import DeclineForm, NoteForm, OfferForm
 from offers.letters import letter_pdf, render_letter
 from offers.models import OfferVersion
-from offers.permissions import allowed_actions, can_draft_offers, can_manage_offer, can_revise_offer, can_see_offers
+from offers.permissions import (
+    allowed_actions,
+    can_draft_offers,
+    can_make_offer,
+    can_manage_offer,
+    can_revise_offer,
+    can_see_offers,
+    offer_refusal,
+)
 from offers.services import (
     TERM_FIELDS,
     accept_offer,
@@ -72,12 +80,8 @@ def offer_create(request, application_pk):
         pk=application_pk,
     )
     req = app.requisition
-    if not can_manage_offer(request.user, req):
-        raise PermissionDenied
-    live = selectors.live_offer(app)
-    if live is not None:
-        messages.info(request, _("%(ref)s is this application's live offer: revise it here.") % {"ref": live.reference})
-        return redirect("offers:edit", pk=live.pk)
+    if not can_make_offer(request.user, app):
+        return _no_new_offer(request, app)
     today = timezone.localdate()
     start = req.target_start_date if req.target_start_date and req.target_start_date > today else None
     initial = {
@@ -102,6 +106,19 @@ def offer_create(request, application_pk):
         return redirect(offer)
     context = {"form": form, "application": app, "offer": None}
     return render(request, "offers/offer_form.html", context, status=400 if form.errors else 200)
+
+
+def _no_new_offer(request, app):
+    """Where a person who may not make an offer on `app` now goes: a 403 when they may not work its
+    requisition's offers; the live offer to revise; otherwise back to the candidate, told why."""
+    if not can_manage_offer(request.user, app.requisition):
+        raise PermissionDenied
+    live = selectors.live_offer(app)
+    if live is not None:
+        messages.info(request, _("%(ref)s is this application's live offer: revise it here.") % {"ref": live.reference})
+        return redirect("offers:edit", pk=live.pk)
+    messages.error(request, offer_refusal(request.user, app))
+    return redirect(app.candidate)
 
 
 def _saved_terms(request, form, save):

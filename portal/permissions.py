@@ -81,3 +81,8 @@ def can_see_all_decisions(user) -> bool:
 
 def can_view_ledger(user) -> bool:
     return has_perm(user, "portal.view_costevent")
+
+
+def can_see_cost_centers(user) -> bool:
+    """Cost centers are cost data: the roles given their view permission see them, interviewers never."""
+    return has_perm(user, "portal.view_costcenter")

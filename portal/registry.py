@@ -1,5 +1,5 @@
 """What each module contributes to the core: decision kinds, approval policies, navigation, role
-permissions, My work panels, and who writes each of its models' rows.
+permissions, My work panels, panels on other modules' pages, and who writes each of its models' rows.
 
 Apps register from their AppConfig.ready() (each through its own `spine.py`), so adding a module
 edits nothing in portal/. The core registers its own entries the same way (portal/spine.py).
@@ -305,6 +305,42 @@ def register_work_panel(panel: WorkPanel) -> WorkPanel:
 
 def work_panels() -> list[WorkPanel]:
     return sorted(_panels.values(), key=lambda panel: (panel.order, panel.key))
+
+
+# --- Panels on another module's page ---------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ObjectPanel:
+    """A section a module adds to the page of another module's object (a higher module's work on a lower
+    module's record, shown on the record's page), so the lower page shows that work, and the higher
+    module's rule of what may be done there, without importing it. `model`: the object's "app_label.model";
+    `context(user, obj)` returns the template's context, or None when the user may see nothing of it. It
+    must cost a fixed number of queries per object."""
+
+    model: str
+    key: str
+    template: str
+    context: Callable
+    order: int = 100
+
+
+_object_panels: dict[tuple[str, str], ObjectPanel] = {}
+
+
+def register_object_panel(panel: ObjectPanel) -> ObjectPanel:
+    _object_panels[(panel.model, panel.key)] = panel
+    return panel
+
+
+def object_panels(obj, user) -> list[dict]:
+    """The panels of `obj` that `user` may see, in order: [{"template": ..., "data": context}]."""
+    label = obj._meta.label_lower
+    panels = sorted(
+        (p for (model, _key), p in _object_panels.items() if model == label), key=lambda p: (p.order, p.key)
+    )
+    shown = [(panel, panel.context(user, obj)) for panel in panels]
+    return [{"template": panel.template, "data": data} for panel, data in shown if data is not None]
 
 
 # --- Lists whose filters can be saved ---------------------------------------------------------------

@@ -71,6 +71,25 @@ class Action(models.TextChoices):
     CANCEL = "cancel", _("Cancel")
 
 
+# The status each action moves a requisition to, in the order the page offers them. The transition table
+# says from where: an action is offered only where TRANSITIONS allows its move. Opening and resuming make
+# the same move, to Open: out of On hold it is resuming, from anywhere else opening.
+ACTION_MOVES: dict[str, str] = {
+    Action.SUBMIT: Status.PENDING_APPROVAL,
+    Action.APPROVE: Status.APPROVED,
+    Action.SEND_BACK: Status.SENT_BACK,
+    Action.REJECT: Status.REJECTED,
+    Action.OPEN: Status.OPEN,
+    Action.HOLD: Status.ON_HOLD,
+    Action.RESUME: Status.OPEN,
+    Action.FILL: Status.FILLED,
+    Action.CANCEL: Status.CANCELLED,
+}
+# The approval chain's own actions (whoever holds an open step takes them); the people who run the
+# requisition take the others.
+CHAIN_ACTIONS = (Action.APPROVE, Action.SEND_BACK, Action.REJECT)
+
+
 # Audit action codes, used as simple-history's change reason.
 CREATED = "requisitions.requisition.created"
 EDITED = "requisitions.requisition.edited"

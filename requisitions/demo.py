@@ -29,6 +29,7 @@ from requisitions.services import (
     move_requisition,
     reject_requisition,
     send_back_requisition,
+    share_requisition,
     submit_requisition,
     update_requisition,
 )
@@ -131,6 +132,18 @@ def seed(*, rng: random.Random, scale: int, log) -> None:
         created += 1
     if created:
         log(f"created {created} requisitions in every status")
+    _share_view_only(people, log)
+
+
+def _share_view_only(people: dict[str, User], log) -> None:
+    """One open requisition shared, view only, with a hiring manager of another team: signed in as them, it
+    and its candidates show, and nothing to run them (who runs a requisition is its change grant)."""
+    req = Requisition.objects.filter(title=NEEDS[0].title, status=Status.OPEN).first()
+    viewer = people["hiring_manager2"]
+    if req is None or viewer.has_perm("requisitions.view_requisition", req):
+        return
+    share_requisition(requisition=req, user=viewer, by=req.hiring_manager, reason="shared to follow, view only")
+    log(f"shared {req.reference} with {viewer.username}, view only")
 
 
 def contract_requisition(title: str, *, rng: random.Random, age_days: int) -> Requisition | None:

@@ -4,7 +4,8 @@ from portal.choices import Role
 from portal.models import User
 from portal.permissions import has_perm
 from portal.services.approvals import can_decide
-from requisitions.choices import CLOSED, EDITABLE, Action, Status
+from portal.services.records import moves_allowed
+from requisitions.choices import ACTION_MOVES, CHAIN_ACTIONS, CLOSED, EDITABLE, TRANSITIONS, Action, Status
 from requisitions.models import Requisition
 
 CHANGE = "requisitions.change_requisition"
@@ -67,7 +68,7 @@ def runs_requisition(user: User, req: Requisition) -> bool:
 
 
 def can_edit_requisition(user: User, req: Requisition) -> bool:
-    return req.status in EDITABLE and has_perm(user, CHANGE, req)
+    return req.status in EDITABLE and runs_requisition(user, req)
 
 
 def can_approve_requisition(user: User, req: Requisition, open_decisions) -> bool:
@@ -76,33 +77,32 @@ def can_approve_requisition(user: User, req: Requisition, open_decisions) -> boo
     return req.status == Status.PENDING_APPROVAL and can_decide(user, open_decisions)
 
 
-# Moves made by the people who run the requisition (its hiring manager, recruiter, creator, admins).
-MANAGED_MOVES = {
-    Action.OPEN: {Status.APPROVED},
-    Action.HOLD: {Status.OPEN},
-    Action.RESUME: {Status.ON_HOLD},
-    Action.FILL: {Status.OPEN},
-    Action.CANCEL: set(Status.values) - CLOSED,
-}
+def actions_from(status: str) -> list[str]:
+    """The actions whose move the transition table allows from `status` (choices.ACTION_MOVES), opening
+    or resuming by where the move to Open starts."""
+    actions = moves_allowed(status, transitions=TRANSITIONS, moves=ACTION_MOVES)
+    resuming = status == Status.ON_HOLD
+    return [a for a in actions if a not in (Action.OPEN, Action.RESUME) or (a == Action.RESUME) == resuming]
+
+
+# Moves made by the people who run the requisition (requisitions.services.move_requisition); where each
+# may be made from is the transition table's to say.
+MANAGED_MOVES = (Action.OPEN, Action.HOLD, Action.RESUME, Action.FILL, Action.CANCEL)
 
 
 def can_move_requisition(user: User, req: Requisition, action: str) -> bool:
-    return req.status in MANAGED_MOVES.get(action, set()) and has_perm(user, CHANGE, req)
+    return action in MANAGED_MOVES and action in actions_from(req.status) and runs_requisition(user, req)
 
 
 def allowed_actions(user: User, req: Requisition, open_decisions) -> list[str]:
-    """The actions to offer `user` on `req`, in the order the page shows them (one permission look-up)."""
-    may_change = has_perm(user, CHANGE, req)
-    actions = []
-    if may_change and req.status in EDITABLE:
-        actions.append(Action.SUBMIT)
-    if can_approve_requisition(user, req, open_decisions):
-        actions += [Action.APPROVE, Action.SEND_BACK, Action.REJECT]
-    if may_change:
-        actions += [a for a, states in MANAGED_MOVES.items() if req.status in states]
-    return actions
+    """The actions to offer `user` on `req`, in the order the page shows them: those whose move the
+    transition table allows from its status, the chain's to whoever may take an open step, the rest to
+    the people who run it (one permission look-up)."""
+    runs = runs_requisition(user, req)
+    approves = can_approve_requisition(user, req, open_decisions)
+    return [action for action in actions_from(req.status) if (approves if action in CHAIN_ACTIONS else runs)]
 
 
 def can_share_requisition(user: User, req: Requisition) -> bool:
     """The people who run a requisition (and admins) may let other recruiters and hiring managers see it."""
-    return req.status not in CLOSED and has_perm(user, CHANGE, req)
+    return req.status not in CLOSED and runs_requisition(user, req)

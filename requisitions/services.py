@@ -18,7 +18,7 @@ from portal import clock
 from portal.choices import CostKind, Outcome, Role
 from portal.exceptions import PortalError
 from portal.models import CostEvent, Decision, HiringPlan, User
-from portal.permissions import can_take_decision, has_perm
+from portal.permissions import can_take_decision
 from portal.services import approvals, ledger
 from portal.services.access import grant_object_permission, revoke_object_permission
 from portal.services.decisions import cancel_decision, raise_decision, resolve_decision
@@ -33,6 +33,7 @@ from requisitions.permissions import (
     can_edit_requisition,
     can_move_requisition,
     can_own_budget,
+    runs_requisition,
 )
 from requisitions.selectors import band_for
 from requisitions.validation import submission_problems
@@ -403,22 +404,23 @@ def record_hire(*, requisition: Requisition, by: User | None, what: str) -> Requ
 
 # --- After approval ------------------------------------------------------------------------------
 
-MOVES = {
-    Action.OPEN: (Status.OPEN, choices.OPENED),
-    Action.HOLD: (Status.ON_HOLD, choices.HELD),
-    Action.RESUME: (Status.OPEN, choices.RESUMED),
-    Action.FILL: (Status.FILLED, choices.FILLED),
-    Action.CANCEL: (Status.CANCELLED, choices.CANCELLED),
+# The audit code of each move after approval; the status it moves to is choices.ACTION_MOVES'.
+MOVE_REASONS = {
+    Action.OPEN: choices.OPENED,
+    Action.HOLD: choices.HELD,
+    Action.RESUME: choices.RESUMED,
+    Action.FILL: choices.FILLED,
+    Action.CANCEL: choices.CANCELLED,
 }
 
 
 def move_requisition(*, requisition: Requisition, action: str, by: User, note: str = "") -> Requisition:
     """Open, hold, resume, fill or cancel. Cancelling needs a reason and closes any open approvals."""
-    if action not in MOVES:
+    if action not in MOVE_REASONS:
         raise RequisitionError(_("Unknown action."))
     if action in (Action.CANCEL, Action.HOLD) and not note.strip():
         raise RequisitionError(_("Say why: a comment is required."))
-    to, reason = MOVES[action]
+    to, reason = choices.ACTION_MOVES[action], MOVE_REASONS[action]
     with transaction.atomic():
         req = _locked(requisition)
         if not can_move_requisition(by, req, action):
@@ -483,7 +485,7 @@ SHAREABLE_ROLES = (Role.RECRUITER, Role.HIRING_MANAGER)
 
 def share_requisition(*, requisition: Requisition, user: User, by: User, reason: str = "") -> None:
     """Let another recruiter or hiring manager see the requisition (view only), logged in AccessLog."""
-    if not has_perm(by, "requisitions.change_requisition", requisition):
+    if not runs_requisition(by, requisition):
         raise RequisitionError(_("Only the people who run a requisition may share it."))
     if not user.is_active or not user.has_role(*SHAREABLE_ROLES):
         raise RequisitionError(_("Requisitions are shared with active recruiters and hiring managers."))
@@ -496,7 +498,7 @@ def share_requisition(*, requisition: Requisition, user: User, by: User, reason:
 
 def unshare_requisition(*, requisition: Requisition, user: User, by: User) -> None:
     """Take back a share. The people who run the requisition keep their access."""
-    if not has_perm(by, "requisitions.change_requisition", requisition):
+    if not runs_requisition(by, requisition):
         raise RequisitionError(_("Only the people who run a requisition may stop sharing it."))
     if user.pk in {requisition.created_by_id, requisition.hiring_manager_id, requisition.recruiter_id}:
         raise RequisitionError(_("%(user)s runs this requisition and keeps access.") % {"user": user})

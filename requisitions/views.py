@@ -13,6 +13,7 @@ from portal import audit, registry
 from portal.exceptions import ExportError, PortalError
 from portal.filters import unknown_parameters
 from portal.models import ExportFormat
+from portal.permissions import can_see_cost_centers
 from portal.services.approvals import chain_timeline, open_chain_decisions
 from portal.services.exports import Column, export_rows
 from portal.views.decisions import MyWorkView
@@ -69,6 +70,7 @@ class RequisitionListView(PartialListMixin, FilterView):
         user = self.request.user
         context.update(
             show_costs=can_view_costs(user),
+            filter_cost_centers=can_see_cost_centers(user),
             can_export=can_export_requisitions(user),
             can_create=can_create_requisition(user),
             status_counts=[  # in the order a requisition moves through them

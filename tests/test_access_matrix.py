@@ -160,12 +160,12 @@ ROUTES: dict[str, list[Case]] = {
             default=403,
             recruiter=302,
             hiring_manager=302,
-            admin_user=403,
+            admin_user=302,
             interviewer=404,
             outsider=404,
             data=NOTE,
         ),
-        case("POST", scope="other", default=404, finance=403, hr=403, admin_user=403, data=NOTE),
+        case("POST", scope="other", default=404, finance=403, hr=403, admin_user=302, data=NOTE),
     ],
     # Interviews. "own": an interview on the persona recruiter's and hiring manager's requisition, with the
     # persona interviewer as its lead; "other": one on a stranger's requisition. Finance sees none.

@@ -132,6 +132,12 @@ class Action(models.TextChoices):
     END = "end", _("End")
 
 
+# The status an engagement action moves it to; the transition table (ENGAGEMENT_TRANSITIONS) says from
+# where, so these are offered only where it allows the move. The other actions work on its terms (a rate,
+# its approval, a renewal) and move no status of their own: their predicates say when.
+ENGAGEMENT_ACTION_MOVES = {Action.START: EngagementStatus.ACTIVE, Action.END: EngagementStatus.ENDED}
+
+
 # The engagement rate policy and the decision kinds vendors raise.
 RATE_POLICY = "engagement_rate"
 RATE_APPROVAL_KIND = "engagement_rate_approval"

@@ -11,9 +11,19 @@ from django.utils.translation import gettext as _
 from portal.choices import Role
 from portal.models import User
 from portal.services.approvals import can_decide
+from portal.services.records import moves_allowed
 from requisitions.permissions import runs_requisition
 from requisitions.services import hire_refusal
-from vendors.choices import OPEN_INVOICE, WORKING, Action, EngagementStatus, InvoiceStatus, TimesheetStatus
+from vendors.choices import (
+    ENGAGEMENT_ACTION_MOVES,
+    ENGAGEMENT_TRANSITIONS,
+    OPEN_INVOICE,
+    WORKING,
+    Action,
+    EngagementStatus,
+    InvoiceStatus,
+    TimesheetStatus,
+)
 
 # Who sees every engagement, timesheet and invoice.
 ALL_SPEND_ROLES = (Role.FINANCE, Role.ADMIN)
@@ -121,22 +131,24 @@ def can_see_spend(user: User) -> bool:
 
 
 def allowed_actions(user: User, engagement, terms, pending, open_decisions, *, manages: bool, today) -> list[str]:
-    """What `user` may do to `engagement` now, in the order its page shows them. `terms`: its terms in
-    order; `pending`: the one waiting for approval, if any, and its chain's `open_decisions`;
-    `manages`: can_manage_engagement, computed once by the caller."""
-    actions = []
-    if pending is not None and can_decide(user, open_decisions):
-        actions += [Action.APPROVE, Action.SEND_BACK, Action.REJECT]
+    """What `user` may do to `engagement` now, in the order its page shows them: the status moves its
+    transition table allows (ENGAGEMENT_ACTION_MOVES), and the actions on its terms, each to whoever its
+    predicate lets take it. `terms`: its terms in order; `pending`: the one waiting for approval, if any,
+    and its chain's `open_decisions`; `manages`: can_manage_engagement, computed once by the caller."""
+    decides = pending is not None and can_decide(user, open_decisions)
     renews = can_renew(user, engagement)
-    if manages and engagement.status == EngagementStatus.PLANNED:
-        if not start_refusal(engagement, terms[0] if terms else None, today=today):
-            actions.append(Action.START)
-        actions.append(Action.SUBMIT_RATE)
-    if renews and pending is None:
-        actions.append(Action.RENEW)
-    if engagement.status != EngagementStatus.ENDED and (manages or renews):
-        actions.append(Action.END)
-    return actions
+    may = {
+        Action.APPROVE: decides,
+        Action.SEND_BACK: decides,
+        Action.REJECT: decides,
+        Action.START: manages and not start_refusal(engagement, terms[0] if terms else None, today=today),
+        # Only a planned engagement's first rate is changed (vendors.services.revise_rate); a running one renews.
+        Action.SUBMIT_RATE: manages and engagement.status == EngagementStatus.PLANNED,
+        Action.RENEW: renews and pending is None,
+        Action.END: manages or renews,
+    }
+    moves = moves_allowed(engagement.status, transitions=ENGAGEMENT_TRANSITIONS, moves=ENGAGEMENT_ACTION_MOVES)
+    return [a for a, allowed in may.items() if allowed and (a in moves or a not in ENGAGEMENT_ACTION_MOVES)]
 
 
 def start_refusal(engagement, first_term, *, today) -> str:

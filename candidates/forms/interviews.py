@@ -7,11 +7,12 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from candidates import selectors
-from candidates.choices import PanelRole, Rating
-from candidates.models import Criterion, InterviewRound
+from candidates.choices import DEBRIEF_OUTCOMES, PanelRole, Rating, ReasonCategory
+from candidates.models import Criterion, InterviewRound, ReasonCode, Stage
 from candidates.models.interviews import MAX_ROUNDS
 from candidates.services.interviews import RoundInput, Seat
 from candidates.services.scorecards import RatingInput
+from portal.choices import Outcome
 from portal.models import User
 
 NOT_ASSESSED = "na"
@@ -127,6 +128,37 @@ class InterviewForm(forms.Form):
             return None, None
         minutes = data.get("duration_minutes") or data["round"].duration_minutes
         return data["starts_at"], data["starts_at"] + timedelta(minutes=minutes)
+
+
+class DebriefForm(forms.Form):
+    """The hiring manager's call on a debrief: advance to a later active stage (the next one when none is
+    chosen), reject with one of our active "we rejected" reasons, or hold; and a note. The choices are
+    narrowed to what the application can take; decide_debrief applies the rest of the rule."""
+
+    outcome = forms.ChoiceField(
+        label=_("Decision"),
+        choices=[(outcome.value, outcome.label) for outcome in DEBRIEF_OUTCOMES],
+        error_messages={"required": _("Choose advance, reject or hold.")},
+    )
+    to_stage = forms.ModelChoiceField(label=_("Advance to"), queryset=Stage.objects.none(), required=False)
+    reason = forms.ModelChoiceField(
+        label=_("Reason"), queryset=ReasonCode.objects.none(), to_field_name="code", required=False
+    )
+    note = forms.CharField(label=_("Note"), max_length=4000, required=False)
+
+    def __init__(self, *args, application, **kwargs):
+        super().__init__(*args, **kwargs)
+        later = Stage.objects.active().filter(position__gt=application.stage.position).order_by("position", "id")
+        self.fields["to_stage"].queryset = later
+        self.fields["reason"].queryset = ReasonCode.objects.active().filter(category=ReasonCategory.WE_REJECTED)
+        self.initial.setdefault("outcome", Outcome.ADVANCED)
+        self.initial.setdefault("to_stage", later.first())
+
+    def clean(self):
+        data = super().clean()
+        if data.get("outcome") == Outcome.REJECTED and not data.get("reason"):
+            self.add_error("reason", _("Choose why we reject: a reason code of ours."))
+        return data
 
 
 def parse_scorecard(post, criteria, *, submit: bool) -> tuple[dict[int, RatingInput], list[str]]:

@@ -43,7 +43,6 @@ from candidates.services.interviews import (
 from portal import clock
 from portal.choices import Outcome
 from portal.models import User
-from portal.permissions import can_take_decision
 from portal.services import decisions
 from portal.services.records import save_with_history
 
@@ -279,13 +278,13 @@ def decide_debrief(
     """Record the hiring manager's call and act on it: advance moves the application to `to_stage`
     (a later stage; the next one by default), reject closes it with a reason code of ours, hold leaves
     it where it is. The stage change is logged with the hiring manager as its author."""
-    if outcome not in (Outcome.ADVANCED, Outcome.REJECTED, Outcome.HELD):
+    if outcome not in choices.DEBRIEF_OUTCOMES:
         raise InterviewError(_("Choose advance, reject or hold."))
     with transaction.atomic():
         locked = Debrief.objects.select_for_update(of=("self",)).select_related("decision", "round").get(pk=debrief.pk)
         if locked.status != DebriefStatus.OPEN:
             raise InterviewError(_("This debrief was already decided."))
-        if locked.decision is None or not can_take_decision(by, locked.decision):
+        if not permissions.can_decide_debrief(by, locked):
             raise InterviewError(_("This debrief is not yours to decide."))
         app = Application.objects.select_related("stage", "requisition", "candidate").get(pk=locked.application_id)
         services.check_active(app)

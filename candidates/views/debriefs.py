@@ -8,22 +8,17 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from candidates import selectors
-from candidates.choices import (
-    DebriefStatus,
-    ReasonCategory,
-)
+from candidates.forms.interviews import DebriefForm
 from candidates.models import (
     Debrief,
     InterviewRound,
-    ReasonCode,
-    Stage,
 )
 from candidates.permissions import (
+    can_decide_debrief,
     can_proceed_to_debrief,
     can_see_scorecards,
 )
 from candidates.services import PipelineError, scorecards
-from portal.permissions import can_take_decision
 
 
 def _debrief_for(request, pk) -> Debrief:
@@ -50,30 +45,15 @@ def debrief_detail(request, pk):
     """The round's scorecards side by side, aggregated per criterion; the hiring manager decides here."""
     debrief = _debrief_for(request, pk)
     application = debrief.application
-    can_decide = (
-        debrief.status == DebriefStatus.OPEN
-        and debrief.decision is not None
-        and can_take_decision(request.user, debrief.decision)
-    )
-    errors = []
-    if request.method == "POST":
-        if not can_decide:
-            raise PermissionDenied
-        outcome = request.POST.get("outcome", "")
-        stage_id = request.POST.get("to_stage", "")
-        stage = Stage.objects.active().filter(pk=stage_id).first() if stage_id.isdigit() else None
-        reason = ReasonCode.objects.active().filter(code=request.POST.get("reason", "")).first()
+    can_decide = can_decide_debrief(request.user, debrief)
+    if request.method == "POST" and not can_decide:
+        raise PermissionDenied
+    form = DebriefForm(request.POST if request.method == "POST" else None, application=application)
+    if form.is_valid():
         try:
-            scorecards.decide_debrief(
-                debrief=debrief,
-                by=request.user,
-                outcome=outcome,
-                to_stage=stage,
-                reason=reason,
-                note=request.POST.get("note", "")[:4000],
-            )
+            scorecards.decide_debrief(debrief=debrief, by=request.user, **form.cleaned_data)
         except PipelineError as exc:
-            errors.append(str(exc))
+            form.add_error(None, str(exc))
         else:
             messages.success(request, _("Debrief recorded."))
             return redirect("candidates:debrief", pk=debrief.pk)
@@ -87,13 +67,9 @@ def debrief_detail(request, pk):
         "summary": selectors.debrief_summary(debrief.round, cards),
         "recommendations": selectors.recommendation_counts(cards),
         "can_decide": can_decide,
-        "errors": errors,
-        "later_stages": Stage.objects.active().filter(position__gt=application.stage.position).order_by("position"),
-        "next_stage": scorecards.next_stage(application.stage),
-        "reasons": ReasonCode.objects.active().filter(category=ReasonCategory.WE_REJECTED),
-        "posted": request.POST if request.method == "POST" else {},
+        "form": form,
     }
-    return render(request, "candidates/debrief.html", context, status=400 if errors else 200)
+    return render(request, "candidates/debrief.html", context, status=400 if form.errors else 200)
 
 
 @require_POST

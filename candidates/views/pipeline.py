@@ -19,9 +19,12 @@ from candidates.permissions import (
     CONTACT_FIELDS,
     can_edit_candidates,
     can_import_applications,
+    can_log_activity,
     can_move_applications,
+    can_move_applications_on,
     can_see_scorecards,
     can_view_contact_details,
+    requisitions_run_by,
 )
 from candidates.services import (
     PipelineError,
@@ -32,7 +35,7 @@ from candidates.services import (
     move_application,
     open_resume,
 )
-from portal import audit
+from portal import audit, registry
 from portal.views.lists import PartialListMixin, is_partial_request
 from portal.views.saved_views import saved_views_context
 from requisitions.selectors import requisitions_for_user
@@ -70,10 +73,17 @@ class PipelineView(PartialListMixin, FilterView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
+        user = self.request.user
+        context["can_move"] = can_move_applications(user)
+        run = (
+            requisitions_run_by(user, {a.requisition_id for a in context["object_list"]}) if context["can_move"] else ()
+        )
         for application in context["object_list"]:
             application.flags = selectors.risk_flags(application)
+            application.can_move = can_move_applications_on(
+                user, application.requisition, runs=application.requisition_id in run
+            )
         context["show_contact"] = can_view_contact_details(self.request.user)
-        context["can_move"] = can_move_applications(self.request.user)
         context["can_import"] = can_import_applications(self.request.user)
         context.update(saved_views_context(self.request, "candidates:pipeline"))
         context["oob_saved_views"] = is_partial_request(self.request)
@@ -87,11 +97,17 @@ def candidate_detail(request, pk):
     candidate = get_object_or_404(selectors.candidates_for_user(request.user).select_related("merged_into"), pk=pk)
     show_contact = can_view_contact_details(request.user)
     applications = selectors.candidate_applications(candidate, request.user)
+    run = requisitions_run_by(request.user, {a.requisition_id for a in applications})
     for application in applications:
         application.flags = selectors.risk_flags(application)
+        runs = application.requisition_id in run
+        application.can_move = can_move_applications_on(request.user, application.requisition, runs=runs)
+        application.can_log = can_log_activity(request.user, application.requisition, runs=runs)
+        # What other modules show and offer on it (the offers, and whether one may be made).
+        application.panels = registry.object_panels(application, request.user)
     show_interviews = can_see_scorecards(request.user)
     if show_interviews:
-        selectors.attach_interviews(applications, request.user)
+        selectors.attach_interviews(applications, request.user, run=run)
     context = {
         "candidate": candidate,
         "show_interviews": show_interviews,
@@ -107,8 +123,6 @@ def candidate_detail(request, pk):
         "resumes": list(candidate.resumes.select_related("uploaded_by")[:5]) if show_contact else [],
         "can_upload_resume": show_contact and can_edit_candidates(request.user) and not candidate.merged_into_id,
         "max_resume_mb": resumes.max_bytes() // (1024 * 1024),
-        "can_move": can_move_applications(request.user),
-        "can_log": request.user.has_perm("candidates.add_activity"),
         "stages": Stage.objects.active().order_by("position", "id"),
         "reasons": ReasonCode.objects.active(),
         "activity_kinds": ActivityKind.choices,
@@ -161,7 +175,7 @@ def pipeline_bulk(request):
         raise PermissionDenied
     form = BulkForm(
         request.POST,
-        applications=selectors.applications_for_user(request.user).select_related("candidate", "requisition"),
+        applications=selectors.applications_run_by(request.user).select_related("candidate", "requisition"),
     )
     try:
         data = _valid(form)
@@ -203,7 +217,7 @@ def _render_board(request, req, *, status=200):
         "columns": columns,
         "stages": [column["stage"] for column in columns],
         "reason_options": _reason_options(),
-        "can_move": can_move_applications(request.user),
+        "can_move": can_move_applications_on(request.user, req),
         "show_plan": request.user.has_perm("candidates.view_interviewplan"),
     }
     template = "candidates/_board.html" if is_partial_request(request) else "candidates/board.html"
@@ -226,9 +240,10 @@ def _reason_options() -> str:
 
 
 def _application_for(request, pk):
-    """The application if it is in the user's slice (else 404), and the user may move applications (else 403)."""
+    """The application if it is in the user's slice (else 404), and the user may move it: a recruiter running
+    its requisition, or an admin (else 403)."""
     application = get_object_or_404(selectors.applications_for_user(request.user).select_related("requisition"), pk=pk)
-    if not can_move_applications(request.user):
+    if not can_move_applications_on(request.user, application.requisition):
         raise PermissionDenied
     return application
 
@@ -285,7 +300,7 @@ def application_activity(request, pk):
     application = get_object_or_404(
         selectors.applications_for_user(request.user).select_related("requisition", "candidate"), pk=pk
     )
-    if not request.user.has_perm("candidates.add_activity"):
+    if not can_log_activity(request.user, application.requisition):
         raise PermissionDenied
     try:
         data = _valid(ActivityForm(request.POST))

@@ -49,6 +49,14 @@ def check_move(
     )
 
 
+def moves_allowed(status: str, *, transitions: Mapping[str, Collection[str]], moves: Mapping[str, str]) -> list[str]:
+    """The actions of `moves` (each action -> the status it moves to) whose move `transitions` allows from
+    `status`, in `moves`' order: what a page may show on a status machine before asking who may act. The
+    same table check_move and move apply, so an action is never shown where its move would be refused."""
+    allowed = transitions.get(status, ())
+    return [action for action, to in moves.items() if to in allowed]
+
+
 def move(
     instance: models.Model,
     to: str,

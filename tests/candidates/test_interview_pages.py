@@ -280,3 +280,65 @@ def test_the_panel_is_not_sent_to_a_debrief_it_cannot_open(client, setting, recr
     assert client.get(debrief_url).status_code == 403
     client.force_login(setting["req"].hiring_manager)
     assert debrief_url in client.get(interview.get_absolute_url()).content.decode()
+
+
+def _debriefed(setting, recruiter):
+    """An application in Interview whose round's scorecards are all in: its debrief waits for the hiring manager."""
+    application = _application(setting, recruiter)
+    interview = _book(setting, application, recruiter)
+    _into_the_past(interview)
+    interviews.complete_interview(interview=interview, by=recruiter)
+    for seat in setting["panel"]:
+        submit_scorecard(interview, seat)
+    return application, Decision.objects.get(kind=DEBRIEF_KIND).subject
+
+
+def test_the_debrief_form_refuses_bad_input_with_a_message_and_keeps_what_was_posted(client, setting, recruiter):
+    from candidates.models import Stage
+
+    application, debrief = _debriefed(setting, recruiter)
+    url = reverse("candidates:debrief", args=[debrief.pk])
+    client.force_login(setting["req"].hiring_manager)
+    earlier = Stage.objects.get(code="screen").pk
+    refused = [
+        # Read by hand, an unreadable stage advanced to the next one and a long note was cut short.
+        ({"outcome": "advanced", "to_stage": "abc", "note": "On to the next"}, "Select a valid choice"),
+        ({"outcome": "held", "note": "x" * 4001}, "at most 4000 characters"),
+        ({"outcome": "maybe", "note": "Unsure"}, "Select a valid choice"),
+        ({"outcome": "advanced", "to_stage": earlier, "note": "Back a step"}, "Select a valid choice"),
+        ({"outcome": "rejected", "reason": "", "note": "Not this time"}, "Choose why we reject"),
+        ({"outcome": "rejected", "reason": "timing", "note": "Theirs, not ours"}, "Select a valid choice"),
+    ]
+    for data, message in refused:
+        response = client.post(url, data)
+        page = response.content.decode()
+        assert (response.status_code, message in page) == (400, True), data
+        assert f">{data['note']}</textarea>" in page, data  # what was written is kept
+    page = client.post(url, {"outcome": "rejected", "reason": "", "note": "Kept"}).content.decode()
+    assert 'value="rejected" id="o-rej" checked' in page and 'value="advanced" id="o-adv" checked' not in page
+
+    debrief.refresh_from_db()
+    application.refresh_from_db()
+    assert (debrief.status, application.stage.code) == ("open", "interview")
+
+    response = client.post(url, {"outcome": "rejected", "reason": "skill_gap", "note": "Gaps in design."})
+    application.refresh_from_db()
+    assert (response.status_code, application.status, application.disposition.code) == (302, "rejected", "skill_gap")
+
+
+def test_only_who_may_take_the_debrief_decides_it(client, setting, recruiter):
+    application, debrief = _debriefed(setting, recruiter)
+    url = reverse("candidates:debrief", args=[debrief.pk])
+    client.force_login(recruiter)  # sees the debrief, does not decide it
+    page = client.get(url)
+    assert (page.status_code, page.context["can_decide"], "Record the decision" in page.content.decode()) == (
+        200,
+        False,
+        False,
+    )
+    assert client.post(url, {"outcome": "advanced"}).status_code == 403
+    client.force_login(setting["req"].hiring_manager)
+    page = client.get(url)
+    assert (page.context["can_decide"], "Record the decision" in page.content.decode()) == (True, True)
+    debrief.refresh_from_db()
+    assert debrief.status == "open"

@@ -183,3 +183,23 @@ def test_a_recruiter_logs_a_call_and_moves_an_application_from_the_candidate_pag
     assert (activity.kind, activity.by, grace.last_activity_at >= activity.at) == ("call", recruiter, True)
     body = client.get(page).content.decode()
     assert "Left a voicemail." in body and "Applied → Screen" in body
+
+
+def test_an_admin_logs_a_note_on_any_application_as_the_roles_list_says(client, people, admin_user, hr):
+    """docs/roles-and-permissions.md gave admins view only on activities while a superuser admin could add
+    them: admins work any pipeline as its recruiter would, so they log notes too; HR still only reads."""
+    from candidates.models import Activity
+    from portal.permissions import has_perm
+
+    ada = people["ada"]
+    url = reverse("candidates:activity", args=[ada.pk])
+    assert (has_perm(admin_user, "candidates.add_activity"), has_perm(hr, "candidates.add_activity")) == (True, False)
+    client.force_login(admin_user)
+    assert url in client.get(ada.candidate.get_absolute_url()).content.decode()
+    assert client.post(url, {"kind": "note", "body": "References checked."}).status_code == 302
+    client.force_login(hr)
+    assert url not in client.get(ada.candidate.get_absolute_url()).content.decode()
+    assert client.post(url, {"kind": "note", "body": "HR was here."}).status_code == 403
+    assert [(a.body, a.by) for a in Activity.objects.filter(application=ada, kind="note")] == [
+        ("References checked.", admin_user)
+    ]

@@ -598,3 +598,31 @@ def test_status_counts_follow_the_workflow_not_the_alphabet(client, hm, director
     counts = client.get(reverse("requisitions:list")).context["status_counts"]
 
     assert [label for label, _ in counts] == ["Pending approval", "Approved"]  # alphabetically the other way
+
+
+def test_interviewers_are_offered_no_cost_center_and_one_they_name_is_refused(client, hm, interviewer):
+    """Interviewers see no cost data, yet the list's filter offered them every cost center by name."""
+    from portal.models import CostCenter
+    from tests.factories import CostCenterFactory
+
+    mine = create_requisition(
+        by=hm, hiring_manager=hm, **requisition_fields(cost_center=CostCenterFactory(name="Ledger Ops"))
+    )
+    CostCenterFactory(name="Secret Skunkworks")
+    grant_object_permission(perm="requisitions.view_requisition", user=interviewer, obj=mine, by=hm)
+    url = reverse("requisitions:list")
+
+    client.force_login(interviewer)
+    response = client.get(url)
+    page = response.content.decode()
+    assert list(response.context["filter"].form.fields["cost_center"].queryset) == []
+    assert [text in page for text in ('name="cost_center"', "Ledger Ops", "Secret Skunkworks")] == [False] * 3
+    assert _titles(response) == ["Backend Developer"]
+    refused = client.get(url, {"cost_center": mine.cost_center_id})
+    assert _titles(refused) == [] and "Cost center: Select a valid choice" in refused.content.decode()
+
+    client.force_login(hm)  # who may see cost centers filters by them
+    response = client.get(url, {"cost_center": mine.cost_center_id})
+    assert _titles(response) == ["Backend Developer"]
+    assert list(response.context["filter"].form.fields["cost_center"].queryset) == list(CostCenter.objects.all())
+    assert "Secret Skunkworks" in response.content.decode()
