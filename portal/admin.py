@@ -9,7 +9,8 @@ from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
-from portal.choices import USER_CREATED, Role
+from portal import registry
+from portal.choices import USER_CREATED
 from portal.models import (
     AccessLog,
     ApprovalChain,
@@ -146,7 +147,7 @@ class UserAdmin(BaseUserAdmin, SimpleHistoryAdmin):
         if db_field.name == "groups":
             from django.contrib.auth.models import Group
 
-            kwargs["queryset"] = Group.objects.filter(name__in=[group_name(r) for r in Role.values])
+            kwargs["queryset"] = Group.objects.filter(name__in=[group_name(r) for r in registry.role_keys()])
         return super().formfield_for_manytomany(db_field, request, **kwargs)
 
     def save_model(self, request, obj, form, change):
@@ -158,7 +159,7 @@ class UserAdmin(BaseUserAdmin, SimpleHistoryAdmin):
         groups = form.cleaned_data.pop("groups", None)
         super().save_related(request, form, formsets, change)
         if groups is not None:
-            labels = {group_name(r): r for r in Role.values}
+            labels = {group_name(r): r for r in registry.role_keys()}
             set_roles(user=form.instance, roles=[labels[g.name] for g in groups if g.name in labels], by=request.user)
 
 

@@ -1,5 +1,5 @@
-"""What each module contributes to the core: decision kinds, approval policies, navigation, role
-permissions and My work panels.
+"""What each module contributes to the core: roles, decision kinds, approval policies, navigation, role
+permissions, My work panels and panels on other apps' detail pages.
 
 Apps register from their AppConfig.ready() (each through its own `spine.py`), so adding a module
 edits nothing in portal/. The core registers its own entries the same way (portal/spine.py).
@@ -7,12 +7,75 @@ Registration happens once per process, before any request or task runs; register
 replaces the entry (module reloads in development).
 """
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
-from portal.exceptions import DecisionError
+from portal.exceptions import DecisionError, PortalError
+
+# --- Roles -----------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RoleSpec:
+    """A role people hold. `key` is what rows store (a decision's owner role, an approval rule's role:
+    at most 20 lowercase letters, digits and underscores); `label` names the role and its Django group;
+    `description` says what the role is for (`setup_roles` prints it beside the group).
+
+    The core registers its six (portal.choices.Role); a module registers the ones it needs (pre-boarding:
+    IT and facilities) from its spine.py, and grants them permissions like any other role.
+    """
+
+    key: str
+    label: str
+    description: str = ""
+
+
+ROLE_KEY = re.compile(r"[a-z][a-z0-9_]{0,19}")
+_roles: dict[str, RoleSpec] = {}
+
+
+def register_role(role: RoleSpec) -> RoleSpec:
+    """Register a role. Refused (at start-up) when the key cannot be stored or the label, which names the
+    group, is another role's."""
+    if not ROLE_KEY.fullmatch(role.key):
+        raise ImproperlyConfigured(f"Role key {role.key!r}: 1-20 lowercase letters, digits or underscores.")
+    taken = [other.key for other in _roles.values() if other.key != role.key and str(other.label) == str(role.label)]
+    if taken:
+        raise ImproperlyConfigured(f"Role {role.key!r}: the label {role.label!s} is already role {taken[0]!r}'s.")
+    _roles[role.key] = role
+    return role
+
+
+def roles() -> list[RoleSpec]:
+    """Every role, the core's first, then the modules' in the order their apps are installed."""
+    return list(_roles.values())
+
+
+def role(key: str) -> RoleSpec:
+    try:
+        return _roles[key]
+    except KeyError:
+        raise PortalError(_("Unknown role: %(role)s.") % {"role": key}) from None
+
+
+def role_keys() -> frozenset[str]:
+    return frozenset(_roles)
+
+
+def role_choices() -> list[tuple[str, str]]:
+    """Choices of every field that stores a role (a callable, so modules add roles without a migration)."""
+    return [(spec.key, spec.label) for spec in _roles.values()]
+
+
+def role_label(key: str) -> str:
+    """The role's label; the key itself for a role no module registers any more (an old row)."""
+    spec = _roles.get(key)
+    return str(spec.label) if spec is not None else key
+
 
 # --- Who may hold a decision ---------------------------------------------------------------------
 
@@ -54,9 +117,7 @@ class HoldRule:
         return qs.order_by("first_name", "last_name", "username")
 
     def role_choices(self) -> list[tuple[str, str]]:
-        from portal.choices import Role
-
-        return [(role.value, role.label) for role in Role if self.allows_role(role.value)]
+        return [(key, label) for key, label in role_choices() if self.allows_role(key)]
 
     def without(self, *user_ids) -> "HoldRule":
         return HoldRule(self.roles, self.excluded | {pk for pk in user_ids if pk is not None}, self.only)
