@@ -164,6 +164,38 @@ def board(requisition: Requisition, user: User, *, per_column: int | None = None
     return columns
 
 
+def requisition_pipeline(requisition: Requisition, user: User) -> dict:
+    """What the requisition page shows of its pipeline, from the applications the user may see (two
+    queries): the active ones per active stage, in order, and how many were hired or closed otherwise:
+    {"stages": [{"stage": Stage, "count": n}], "active": n, "hired": n, "closed": n, "total": n}."""
+    from candidates.models import Stage
+
+    rows = (
+        applications_for_user(user)
+        .filter(requisition=requisition)
+        .order_by()
+        .values_list("stage_id", "status")
+        .annotate(n=Count("id"))
+    )
+    active, by_status = Counter(), Counter()
+    for stage_id, status, n in rows:
+        by_status[status] += n
+        if status == ApplicationStatus.ACTIVE:
+            active[stage_id] += n
+    stages = [
+        {"stage": stage, "count": active[stage.pk]} for stage in Stage.objects.active().order_by("position", "id")
+    ]
+    hired = by_status[ApplicationStatus.HIRED]
+    total = sum(by_status.values())
+    return {
+        "stages": stages,
+        "active": by_status[ApplicationStatus.ACTIVE],
+        "hired": hired,
+        "closed": total - hired - by_status[ApplicationStatus.ACTIVE],
+        "total": total,
+    }
+
+
 # --- Interviews ---------------------------------------------------------------------------------------
 
 

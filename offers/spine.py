@@ -1,5 +1,5 @@
-"""What offers contribute to the core: the approval policy and decision kinds, navigation and role
-permissions. Called from OffersConfig.ready()."""
+"""What offers contribute to the core: the approval policy and decision kinds, navigation, role
+permissions and the offers panel of the requisition page. Called from OffersConfig.ready()."""
 
 from django.utils.translation import gettext_lazy as _
 
@@ -21,6 +21,19 @@ def response_hold_rule(decision) -> registry.HoldRule:
     return registry.HoldRule(roles=frozenset({Role.RECRUITER, Role.ADMIN}))
 
 
+def requisition_offers_panel(user, requisition):
+    """The requisition page's offers: those on it the user may see (as on the Offers list), newest first."""
+    from offers.selectors import offers_for_user
+
+    offers = list(
+        offers_for_user(user)
+        .filter(requisition=requisition)
+        .select_related("application__candidate")
+        .order_by("-created_at", "-id")[:11]
+    )
+    return {"offers": offers[:10], "more": len(offers) > 10} if offers else None
+
+
 def register() -> None:
     from offers.choices import RESPONSE_KIND
     from offers.permissions import can_see_offers
@@ -39,3 +52,13 @@ def register() -> None:
     )
     registry.register_role_permissions("offers", ROLE_PERMISSIONS)
     registry.register_nav(registry.NavEntry("offers", _("Offers"), "offers:list", order=17, visible=can_see_offers))
+    registry.register_detail_panel(
+        registry.DetailPanel(
+            "offers",
+            "requisitions.Requisition",
+            "offers/_requisition_offers.html",
+            requisition_offers_panel,
+            order=20,
+            visible=lambda user, requisition: can_see_offers(user),
+        )
+    )

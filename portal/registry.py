@@ -338,6 +338,51 @@ def work_panels() -> list[WorkPanel]:
     return sorted(_panels.values(), key=lambda panel: (panel.order, panel.key))
 
 
+# --- Panels on other apps' detail pages ----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class DetailPanel:
+    """A section a module adds to another app's detail page, so the page shows the module's data without
+    naming the module (the page of a staffing need shows its pipeline, its hires to come and its contractors).
+
+    `model_label` is the page's model ("app_label.Model"); `visible(user, obj)` says who may see the panel
+    (the predicate of the module's own pages, never looser); `context(user, obj)` returns the template's
+    `data`, or None when there is nothing to show. Together they must cost a fixed number of queries,
+    whatever the data size. Panels are shown in `order`."""
+
+    key: str
+    model_label: str
+    template: str
+    context: Callable
+    order: int = 100
+    visible: Callable = field(default=lambda user, obj: True)
+
+
+_detail_panels: dict[tuple[str, str], DetailPanel] = {}
+
+
+def register_detail_panel(panel: DetailPanel) -> DetailPanel:
+    _detail_panels[(panel.model_label, panel.key)] = panel
+    return panel
+
+
+def detail_panels(obj, user) -> list[dict]:
+    """The panels registered for `obj`'s page that `user` may see and that have something to show, in
+    order: [{"key", "template", "data"}] (the page includes each template with its data)."""
+    label = obj._meta.label
+    panels = sorted(
+        (panel for (model, _key), panel in _detail_panels.items() if model == label),
+        key=lambda panel: (panel.order, panel.key),
+    )
+    shown = []
+    for panel in panels:
+        data = panel.context(user, obj) if panel.visible(user, obj) else None
+        if data is not None:
+            shown.append({"key": panel.key, "template": panel.template, "data": data})
+    return shown
+
+
 # --- Lists whose filters can be saved ---------------------------------------------------------------
 
 _saved_view_pages: dict[str, tuple[type, Callable]] = {}
