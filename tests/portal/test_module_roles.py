@@ -126,6 +126,14 @@ def test_a_role_no_module_registers_is_refused_everywhere(admin_user, recruiter)
     assert not Decision.objects.exists() and not ApprovalRule.objects.filter(name="Desks").exists()
 
 
+def test_permissions_granted_to_a_role_no_module_registers_stop_apply_roles(monkeypatch):
+    monkeypatch.setitem(registry._role_permissions, "ghost", {"facilities": {"chainapp.purchase": ("view",)}})
+
+    with pytest.raises(ImproperlyConfigured, match="roles no module registers: facilities"):
+        apply_roles()
+    assert not Group.objects.filter(name__iexact="facilities").exists()
+
+
 def test_a_role_that_cannot_be_stored_or_takes_another_roles_group_is_refused():
     before = registry.roles()
     with pytest.raises(ImproperlyConfigured, match="1-20 lowercase"):
