@@ -23,6 +23,7 @@ from candidates.choices import (
     PanelRole,
     Recommendation,
     ScorecardStatus,
+    StageKind,
 )
 from candidates.models import (
     Activity,
@@ -166,7 +167,8 @@ def board(requisition: Requisition, user: User, *, per_column: int | None = None
 
 def requisition_pipeline(requisition: Requisition, user: User) -> dict:
     """What the requisition page shows of its pipeline, from the applications the user may see (two
-    queries): the active ones per active stage, in order, and how many were hired or closed otherwise:
+    queries): per active stage in order, the active applications in it (the hired ones for the last
+    stage, where nobody is active), and how many are active, hired, and closed otherwise:
     {"stages": [{"stage": Stage, "count": n}], "active": n, "hired": n, "closed": n, "total": n}."""
     from candidates.models import Stage
 
@@ -182,10 +184,11 @@ def requisition_pipeline(requisition: Requisition, user: User) -> dict:
         by_status[status] += n
         if status == ApplicationStatus.ACTIVE:
             active[stage_id] += n
-    stages = [
-        {"stage": stage, "count": active[stage.pk]} for stage in Stage.objects.active().order_by("position", "id")
-    ]
     hired = by_status[ApplicationStatus.HIRED]
+    stages = [
+        {"stage": stage, "count": hired if stage.kind == StageKind.HIRED else active[stage.pk]}
+        for stage in Stage.objects.active().order_by("position", "id")
+    ]
     total = sum(by_status.values())
     return {
         "stages": stages,
