@@ -3,7 +3,7 @@
 from candidates.choices import DebriefStatus
 from portal.choices import Role
 from portal.models import User
-from portal.permissions import can_take_decision
+from portal.permissions import can_take_decision, has_perm
 from requisitions.permissions import RUNNER_ROLES, runs_requisition
 from requisitions.selectors import requisitions_run_by as run_by
 
@@ -14,6 +14,17 @@ CONTACT_FIELDS = ["email", "phone", "links"]
 
 def can_view_contact_details(user: User) -> bool:
     return user.is_active and (user.is_superuser or user.has_role(*CONTACT_ROLES))
+
+
+def can_see_pipeline_of(user: User, requisition) -> bool:
+    """Are `requisition`'s applications in the user's slice (selectors.applications_for_user, for one
+    requisition)? The pipeline's permission, and the requisition seen by role (finance, HR, admins) or
+    granted (those who run it, or to whom it was shared): an approver sees the requisition, not its people."""
+    return (
+        user.is_active
+        and user.has_perm("candidates.view_application")
+        and has_perm(user, "requisitions.view_requisition", requisition)
+    )
 
 
 def can_move_applications(user: User) -> bool:

@@ -23,6 +23,7 @@ from candidates.choices import (
     PanelRole,
     Recommendation,
     ScorecardStatus,
+    StageKind,
 )
 from candidates.models import (
     Activity,
@@ -169,6 +170,40 @@ def board(requisition: Requisition, user: User, *, per_column: int | None = None
             column["more"] = totals.get(stage.pk, 0) - len(column["cards"])
         columns.append(column)
     return columns
+
+
+def requisition_pipeline(requisition: Requisition, user: User) -> dict:
+    """What the requisition page shows of its pipeline, from the applications the user may see (two
+    queries): per active stage in order, the active applications in it (the hired ones for the last
+    stage, where nobody is active), and how many are active, hired, and closed otherwise:
+    {"stages": [{"stage": Stage, "count": n}], "active": n, "hired": n, "closed": n, "total": n}."""
+    from candidates.models import Stage
+
+    rows = (
+        applications_for_user(user)
+        .filter(requisition=requisition)
+        .order_by()
+        .values_list("stage_id", "status")
+        .annotate(n=Count("id"))
+    )
+    active, by_status = Counter(), Counter()
+    for stage_id, status, n in rows:
+        by_status[status] += n
+        if status == ApplicationStatus.ACTIVE:
+            active[stage_id] += n
+    hired = by_status[ApplicationStatus.HIRED]
+    stages = [
+        {"stage": stage, "count": hired if stage.kind == StageKind.HIRED else active[stage.pk]}
+        for stage in Stage.objects.active().order_by("position", "id")
+    ]
+    total = sum(by_status.values())
+    return {
+        "stages": stages,
+        "active": by_status[ApplicationStatus.ACTIVE],
+        "hired": hired,
+        "closed": total - hired - by_status[ApplicationStatus.ACTIVE],
+        "total": total,
+    }
 
 
 # --- Interviews ---------------------------------------------------------------------------------------

@@ -1,6 +1,6 @@
 """What the candidate pipeline contributes to the core: role permissions, navigation, its append-only
-table, the scorecard-due and debrief decision kinds, and the upcoming-interviews panel of My work.
-Called from CandidatesConfig.ready()."""
+table, the scorecard-due and debrief decision kinds, the upcoming-interviews panel of My work and the
+candidates panel of the requisition page. Called from CandidatesConfig.ready()."""
 
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -73,10 +73,24 @@ def upcoming_interviews_panel(user):
     return {"interviews": interviews[:10], "more": len(interviews) > 10} if interviews else None
 
 
+def requisition_pipeline_panel(user, requisition):
+    """The requisition page's candidates: its applications by stage, the board while it is open, and its
+    interview plan for those who read plans. Nothing before it opens, for those who read no plan."""
+    from candidates.selectors import requisition_pipeline
+    from requisitions.choices import Status
+
+    summary = requisition_pipeline(requisition, user)
+    is_open = requisition.status == Status.OPEN
+    show_plan = user.has_perm("candidates.view_interviewplan")
+    if not (summary["total"] or is_open or show_plan):
+        return None
+    return {**summary, "show_board": is_open, "show_plan": show_plan}
+
+
 def register() -> None:
     from candidates.choices import DEBRIEF_KIND, DEBRIEF_OUTCOMES, SCORECARD_DUE_KIND
     from candidates.filters import ApplicationFilter
-    from candidates.permissions import can_sit_on_panel
+    from candidates.permissions import can_see_pipeline_of, can_sit_on_panel
 
     registry.register_role_permissions("candidates", ROLE_PERMISSIONS)
     registry.register_nav(
@@ -156,4 +170,14 @@ def register() -> None:
     )
     registry.register_work_panel(
         registry.WorkPanel("upcoming_interviews", "candidates/_my_interviews.html", upcoming_interviews_panel, order=20)
+    )
+    registry.register_detail_panel(
+        registry.DetailPanel(
+            "pipeline",
+            "requisitions.Requisition",
+            "candidates/_requisition_pipeline.html",
+            requisition_pipeline_panel,
+            order=10,
+            visible=can_see_pipeline_of,
+        )
     )

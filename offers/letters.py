@@ -2,7 +2,6 @@
 shown as a printable page and as a PDF (fpdf2: pure Python, no network)."""
 
 import re
-import string
 
 from django.conf import settings
 from django.utils import formats
@@ -54,22 +53,45 @@ Sincerely,
 
 Reference {offer_reference}, version {version}"""
 
-_FORMATTER = string.Formatter()
+# A placeholder is a name in braces, nothing more; a doubled brace is a literal one. Anything else with a
+# brace is refused, and the stored text is never given to str.format: a format spec, a conversion, an
+# attribute or an index ("{job_title:>999999999}", "{job_title!r}", "{candidate.__class__}") would let a
+# template build a huge string or reach into the values.
+_TOKEN = re.compile(r"\{\{|\}\}|\{([^{}]*)\}|[{}]")
+_NOT_A_NAME = re.compile(r"[:!.\[\]]")
 
 
 def check_placeholders(body: str) -> str:
     """A message naming unknown or malformed placeholders, or "" when the body is fine."""
-    try:
-        names = {name for _text, name, _spec, _conv in _FORMATTER.parse(body) if name is not None}
-    except ValueError:
-        return _("A brace is not closed: write placeholders as {job_title}, and a literal brace as {{ or }}.")
-    unknown = sorted(n for n in names if n not in PLACEHOLDERS)
+    fields = []
+    for token in _TOKEN.finditer(body):
+        if token.group(1) is not None:
+            fields.append(token.group(1))
+        elif token.group(0) in ("{", "}"):
+            return _("A brace is not closed: write placeholders as {job_title}, and a literal brace as {{ or }}.")
+    shaped = [field for field in fields if _NOT_A_NAME.search(field)]
+    if shaped:
+        return _(
+            "Placeholders take a name only, without a format, conversion, attribute or index: %(placeholders)s."
+        ) % {"placeholders": ", ".join("{" + field + "}" for field in dict.fromkeys(shaped))}
+    unknown = sorted({field for field in fields if field not in PLACEHOLDERS})
     if unknown:
         return _("Unknown placeholders: %(names)s. Use: %(known)s.") % {
             "names": ", ".join("{" + n + "}" for n in unknown),
             "known": ", ".join("{" + n + "}" for n in PLACEHOLDERS),
         }
     return ""
+
+
+def fill_placeholders(body: str, values: dict[str, str]) -> str:
+    """`body` with each placeholder replaced by its value, once (a value is never read as a template).
+    The caller has checked the body (check_placeholders)."""
+
+    def replace(token: re.Match) -> str:
+        name = token.group(1)
+        return token.group(0)[0] if name is None else values[name]
+
+    return _TOKEN.sub(replace, body)
 
 
 def _amount(money) -> str:
@@ -124,7 +146,7 @@ def render_letter(offer: Offer, version: OfferVersion, template: OfferLetterTemp
     values = letter_values(offer, version)
     if check_placeholders(body):
         body = DEFAULT_LETTER
-    return body.format_map(values)
+    return fill_placeholders(body, values)
 
 
 # Characters the PDF's built-in font lacks, as their nearest stand-in.

@@ -1,6 +1,6 @@
 """What offers contribute to the core: the approval policy and decision kinds, navigation, role
-permissions, and the offers panel of each application on its candidate's page. Called from
-OffersConfig.ready()."""
+permissions, and the offers panels: of each application on its candidate's page, and of the requisition
+page. Called from OffersConfig.ready()."""
 
 from django.utils.translation import gettext_lazy as _
 
@@ -33,6 +33,19 @@ def application_offers_panel(user, application):
     return {"application": application, "offers": offers, "can_make_offer": can_make_offer(user, application)}
 
 
+def requisition_offers_panel(user, requisition):
+    """The requisition page's offers: those on it the user may see (as on the Offers list), newest first."""
+    from offers.selectors import offers_for_user
+
+    offers = list(
+        offers_for_user(user)
+        .filter(requisition=requisition)
+        .select_related("application__candidate")
+        .order_by("-created_at", "-id")[:11]
+    )
+    return {"offers": offers[:10], "more": len(offers) > 10} if offers else None
+
+
 def register() -> None:
     from offers.choices import RESPONSE_KIND
     from offers.permissions import can_see_offers
@@ -53,8 +66,21 @@ def register() -> None:
     registry.register_workflow_owned("offers.Offer", "offers.OfferVersion", "offers.OfferAllowance")
     registry.register_reference_data("offers.OfferLetterTemplate")
     registry.register_nav(registry.NavEntry("offers", _("Offers"), "offers:list", order=17, visible=can_see_offers))
-    registry.register_object_panel(
-        registry.ObjectPanel(
-            "candidates.application", "offers", "offers/_application_offers.html", application_offers_panel
+    registry.register_detail_panel(
+        registry.DetailPanel(
+            "offers",
+            "candidates.Application",
+            "offers/_application_offers.html",
+            application_offers_panel,
+        )
+    )
+    registry.register_detail_panel(
+        registry.DetailPanel(
+            "offers",
+            "requisitions.Requisition",
+            "offers/_requisition_offers.html",
+            requisition_offers_panel,
+            order=20,
+            visible=lambda user, requisition: can_see_offers(user),
         )
     )

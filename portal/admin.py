@@ -13,7 +13,8 @@ from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
-from portal.choices import USER_CREATED, Role
+from portal import registry
+from portal.choices import USER_CREATED
 from portal.models import (
     AccessLog,
     ApprovalChain,
@@ -254,7 +255,7 @@ class UserAdmin(BaseUserAdmin, HistoryAdmin):
         if db_field.name == "groups":
             from django.contrib.auth.models import Group
 
-            kwargs["queryset"] = Group.objects.filter(name__in=[group_name(r) for r in Role.values])
+            kwargs["queryset"] = Group.objects.filter(name__in=[group_name(r) for r in registry.role_keys()])
         return super().formfield_for_manytomany(db_field, request, **kwargs)
 
     def save_model(self, request, obj, form, change):
@@ -266,7 +267,7 @@ class UserAdmin(BaseUserAdmin, HistoryAdmin):
         groups = form.cleaned_data.pop("groups", None)
         super().save_related(request, form, formsets, change)
         if groups is not None:
-            labels = {group_name(r): r for r in Role.values}
+            labels = {group_name(r): r for r in registry.role_keys()}
             set_roles(user=form.instance, roles=[labels[g.name] for g in groups if g.name in labels], by=request.user)
 
 

@@ -3,7 +3,6 @@
 from django.urls import reverse
 
 from portal import registry
-from portal.choices import Role
 from portal.selectors import unread_notification_count
 
 
@@ -38,7 +37,7 @@ def shell(request):
         return {}
     return {
         "unread_notifications": unread_notification_count(user),
-        "user_role_labels": sorted(str(Role(r).label) for r in user.roles),
+        "user_role_labels": sorted(registry.role_label(r) for r in user.roles),
         "is_portal_admin": user.is_portal_admin,
         "nav": navigation(request, user),
     }

@@ -5,7 +5,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from portal import calendar, registry
-from portal.choices import OUTCOMES_NEEDING_NOTE, Outcome, Role
+from portal.choices import OUTCOMES_NEEDING_NOTE, Outcome
 from portal.models.decisions import TEXT_LIMIT
 from portal.permissions import hold_rule
 from portal.selectors import assignable_users
@@ -18,7 +18,7 @@ class OwnerFields(forms.Form):
 
     owner = forms.ModelChoiceField(queryset=None, required=False, label=_("Person"), empty_label=_("Choose a person…"))
     owner_role = forms.ChoiceField(
-        choices=[("", _("Choose a role…"))] + list(Role.choices), required=False, label=_("or role")
+        choices=lambda: [("", _("Choose a role…")), *registry.role_choices()], required=False, label=_("or role")
     )
 
     def __init__(self, *args, **kwargs):

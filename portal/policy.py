@@ -14,6 +14,7 @@ from django.db import models
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from portal import registry
 from portal.choices import Role
 from portal.money import Money
 
@@ -112,7 +113,7 @@ class PlannedStep:
 
     @property
     def label(self) -> str:
-        return str(self.approver) if self.approver else str(Role(self.approver_role).label)
+        return str(self.approver) if self.approver else registry.role_label(self.approver_role)
 
     @property
     def reason(self) -> str:

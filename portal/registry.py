@@ -1,5 +1,5 @@
-"""What each module contributes to the core: decision kinds, approval policies, navigation, role
-permissions, My work panels, panels on other modules' pages, and who writes each of its models' rows.
+"""What each module contributes to the core: roles, decision kinds, approval policies, navigation, role
+permissions, My work panels, panels on other modules' detail pages, and who writes each of its models' rows.
 
 Apps register from their AppConfig.ready() (each through its own `spine.py`), so adding a module
 edits nothing in portal/. The core registers its own entries the same way (portal/spine.py).
@@ -7,12 +7,75 @@ Registration happens once per process, before any request or task runs; register
 replaces the entry (module reloads in development).
 """
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
-from portal.exceptions import DecisionError
+from portal.exceptions import DecisionError, PortalError
+
+# --- Roles -----------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RoleSpec:
+    """A role people hold. `key` is what rows store (a decision's owner role, an approval rule's role:
+    at most 20 lowercase letters, digits and underscores); `label` names the role and its Django group;
+    `description` says what the role is for (`setup_roles` prints it beside the group).
+
+    The core registers its six (portal.choices.Role); a module registers the ones it needs (pre-boarding:
+    IT and facilities) from its spine.py, and grants them permissions like any other role.
+    """
+
+    key: str
+    label: str
+    description: str = ""
+
+
+ROLE_KEY = re.compile(r"[a-z][a-z0-9_]{0,19}")
+_roles: dict[str, RoleSpec] = {}
+
+
+def register_role(role: RoleSpec) -> RoleSpec:
+    """Register a role. Refused (at start-up) when the key cannot be stored or the label, which names the
+    group, is another role's."""
+    if not ROLE_KEY.fullmatch(role.key):
+        raise ImproperlyConfigured(f"Role key {role.key!r}: 1-20 lowercase letters, digits or underscores.")
+    taken = [other.key for other in _roles.values() if other.key != role.key and str(other.label) == str(role.label)]
+    if taken:
+        raise ImproperlyConfigured(f"Role {role.key!r}: the label {role.label!s} is already role {taken[0]!r}'s.")
+    _roles[role.key] = role
+    return role
+
+
+def roles() -> list[RoleSpec]:
+    """Every role, the core's first, then the modules' in the order their apps are installed."""
+    return list(_roles.values())
+
+
+def role(key: str) -> RoleSpec:
+    try:
+        return _roles[key]
+    except KeyError:
+        raise PortalError(_("Unknown role: %(role)s.") % {"role": key}) from None
+
+
+def role_keys() -> frozenset[str]:
+    return frozenset(_roles)
+
+
+def role_choices() -> list[tuple[str, str]]:
+    """Choices of every field that stores a role (a callable, so modules add roles without a migration)."""
+    return [(spec.key, spec.label) for spec in _roles.values()]
+
+
+def role_label(key: str) -> str:
+    """The role's label; the key itself for a role no module registers any more (an old row)."""
+    spec = _roles.get(key)
+    return str(spec.label) if spec is not None else key
+
 
 # --- Who may hold a decision ---------------------------------------------------------------------
 
@@ -54,9 +117,7 @@ class HoldRule:
         return qs.order_by("first_name", "last_name", "username")
 
     def role_choices(self) -> list[tuple[str, str]]:
-        from portal.choices import Role
-
-        return [(role.value, role.label) for role in Role if self.allows_role(role.value)]
+        return [(key, label) for key, label in role_choices() if self.allows_role(key)]
 
     def without(self, *user_ids) -> "HoldRule":
         return HoldRule(self.roles, self.excluded | {pk for pk in user_ids if pk is not None}, self.only)
@@ -307,40 +368,50 @@ def work_panels() -> list[WorkPanel]:
     return sorted(_panels.values(), key=lambda panel: (panel.order, panel.key))
 
 
-# --- Panels on another module's page ---------------------------------------------------------------
+# --- Panels on other apps' detail pages ----------------------------------------------------------------
 
 
 @dataclass(frozen=True)
-class ObjectPanel:
-    """A section a module adds to the page of another module's object (a higher module's work on a lower
-    module's record, shown on the record's page), so the lower page shows that work, and the higher
-    module's rule of what may be done there, without importing it. `model`: the object's "app_label.model";
-    `context(user, obj)` returns the template's context, or None when the user may see nothing of it. It
-    must cost a fixed number of queries per object."""
+class DetailPanel:
+    """A section a module adds to another app's detail page, so the page shows the module's data without
+    naming the module (the page of a staffing need shows its pipeline, its hires to come and its
+    contractors; a candidate's page shows each application's offers).
 
-    model: str
+    `model_label` is the page's model ("app_label.Model"); `visible(user, obj)` says who may see the panel
+    (the predicate of the module's own pages, never looser); `context(user, obj)` returns the template's
+    `data`, or None when there is nothing to show. Together they must cost a fixed number of queries,
+    whatever the data size. Panels are shown in `order`."""
+
     key: str
+    model_label: str
     template: str
     context: Callable
     order: int = 100
+    visible: Callable = field(default=lambda user, obj: True)
 
 
-_object_panels: dict[tuple[str, str], ObjectPanel] = {}
+_detail_panels: dict[tuple[str, str], DetailPanel] = {}
 
 
-def register_object_panel(panel: ObjectPanel) -> ObjectPanel:
-    _object_panels[(panel.model, panel.key)] = panel
+def register_detail_panel(panel: DetailPanel) -> DetailPanel:
+    _detail_panels[(panel.model_label, panel.key)] = panel
     return panel
 
 
-def object_panels(obj, user) -> list[dict]:
-    """The panels of `obj` that `user` may see, in order: [{"template": ..., "data": context}]."""
-    label = obj._meta.label_lower
+def detail_panels(obj, user) -> list[dict]:
+    """The panels registered for `obj`'s page that `user` may see and that have something to show, in
+    order: [{"key", "template", "data"}] (the page includes each template with its data)."""
+    label = obj._meta.label
     panels = sorted(
-        (p for (model, _key), p in _object_panels.items() if model == label), key=lambda p: (p.order, p.key)
+        (panel for (model, _key), panel in _detail_panels.items() if model == label),
+        key=lambda panel: (panel.order, panel.key),
     )
-    shown = [(panel, panel.context(user, obj)) for panel in panels]
-    return [{"template": panel.template, "data": data} for panel, data in shown if data is not None]
+    shown = []
+    for panel in panels:
+        data = panel.context(user, obj) if panel.visible(user, obj) else None
+        if data is not None:
+            shown.append({"key": panel.key, "template": panel.template, "data": data})
+    return shown
 
 
 # --- Lists whose filters can be saved ---------------------------------------------------------------

@@ -1,14 +1,30 @@
-"""Which model permissions each role's group holds, defined in code.
+"""The core's roles, and which model permissions each role's group holds, defined in code.
 
-The core's own grants are CORE_PERMISSIONS below; every module contributes its own through
-portal.registry.register_role_permissions. `apply_roles` makes the groups match the merged table
-exactly (permissions not listed are removed), so it is safe to run any number of times: the data
-migration, every `migrate` (post_migrate) and the `setup_roles` command all call it. Permissions of
-apps not migrated yet are skipped and picked up by the next run.
+The roles themselves are in the registry: the core's six (CORE_ROLES below, registered by portal/spine.py)
+and those modules register (portal.registry.register_role). The core's own grants are CORE_PERMISSIONS
+below; every module contributes its own through portal.registry.register_role_permissions. `apply_roles`
+gives every registered role its group and makes the groups hold exactly the merged table (permissions not
+listed are removed), so it is safe to run any number of times: the data migration, every `migrate`
+(post_migrate) and the `setup_roles` command all call it. Permissions of apps not migrated yet are skipped
+and picked up by the next run.
 """
+
+from django.core.exceptions import ImproperlyConfigured
+from django.utils.translation import gettext_lazy as _
 
 from portal import registry
 from portal.choices import Role
+
+# The core's roles, registered by portal/spine.py; modules register theirs the same way.
+ROLE_DESCRIPTIONS = {
+    Role.RECRUITER: _("Finds people and moves them through hiring, for the needs they run."),
+    Role.HIRING_MANAGER: _("Asks for people and chooses whom to hire; approves as a manager or department head."),
+    Role.INTERVIEWER: _("Sits on interview panels and writes scorecards."),
+    Role.FINANCE: _("Sees cost and spend; approves budgets and spend when asked."),
+    Role.HR: _("Sees people's details; approves the steps given to HR."),
+    Role.ADMIN: _("Keeps people, reference data and rules; stands in for anyone."),
+}
+CORE_ROLES = [registry.RoleSpec(role.value, role.label, ROLE_DESCRIPTIONS[role]) for role in Role]
 
 VIEW = ("view",)
 ALL = ("add", "change", "delete", "view")
@@ -57,8 +73,8 @@ CORE_PERMISSIONS: dict[str, dict[str, tuple[str, ...]]] = {
 
 
 def group_name(role: str) -> str:
-    """The Django group that stands for a role (its readable label)."""
-    return str(Role(role).label)
+    """The Django group that stands for a registered role (its readable label)."""
+    return str(registry.role(role).label)
 
 
 def apply_roles(apps=None, *, using: str = "default") -> dict[str, int]:
@@ -73,9 +89,14 @@ def apply_roles(apps=None, *, using: str = "default") -> dict[str, int]:
         apps = global_apps
     Group = apps.get_model("auth", "Group")
     Permission = apps.get_model("auth", "Permission")
+    grants = registry.role_permissions()
+    unknown = sorted(set(grants) - registry.role_keys())
+    if unknown:
+        raise ImproperlyConfigured(f"Permissions granted to roles no module registers: {', '.join(unknown)}.")
     counts = {}
-    for role, models in registry.role_permissions().items():
-        group, _ = Group.objects.using(using).get_or_create(name=group_name(role))
+    for spec in registry.roles():
+        role, models = spec.key, grants.get(spec.key, {})
+        group, _created = Group.objects.using(using).get_or_create(name=group_name(role))
         wanted = [
             (label.split(".")[0], f"{action}_{label.split('.')[1]}")
             for label, actions in models.items()

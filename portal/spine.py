@@ -1,5 +1,5 @@
-"""What the core itself contributes through the registry: requests, its navigation, its roles' permissions
-and who writes its models' rows.
+"""What the core itself contributes through the registry: its roles and their permissions, requests, its
+navigation and who writes its models' rows.
 
 Each module has a `spine.py` like this one, called from its AppConfig.ready().
 """
@@ -9,10 +9,12 @@ from django.utils.translation import gettext_lazy as _
 from portal import registry
 from portal.choices import REQUEST, Outcome
 from portal.permissions import can_raise_request, can_view_ledger
-from portal.roles import CORE_PERMISSIONS
+from portal.roles import CORE_PERMISSIONS, CORE_ROLES
 
 
 def register() -> None:
+    for role in CORE_ROLES:
+        registry.register_role(role)
     registry.register_kind(
         registry.DecisionKind(
             key=REQUEST,

@@ -254,10 +254,8 @@ def requisition_detail(request, pk):
         "history": audit.history_entries(req, hidden_fields=() if show_costs else COST_FIELDS),
         "comment_form": CommentForm(),
         "can_share": can_share_requisition(user, req),
-        # The pipeline module's board, for those who may see applications (a permission, not an import).
-        "show_board": req.status == Status.OPEN and user.has_perm("candidates.view_application"),
-        "show_plan": user.has_perm("candidates.view_interviewplan"),
-        "show_contractors": user.has_perm("vendors.view_engagement"),
+        # What modules show about it (candidates, offers, contractors...), each to those who may see it.
+        "panels": registry.detail_panels(req, user),
         "shared_with": selectors.shared_with(req),
         "share_form": ShareForm(),
     }

@@ -13,6 +13,7 @@ from portal.models import Notification
 from portal.services.decisions import raise_decision, reassign_decision
 from tests.commit import committed
 from tests.factories import HiringPlanFactory, UserFactory
+from tests.vendors.conftest import card, head, open_requisition, supplier  # noqa: F401  (fixtures)
 
 pytestmark = pytest.mark.django_db
 
@@ -191,3 +192,40 @@ def test_requisition_forms_are_bounded(client, page_name):
 
     assert small == large
     assert large <= 24  # session, user, roles, permissions, 7 choice lists, plan, warnings
+
+
+def _staff(req, recruiter, vendor, rate_card, n, tag):
+    """Add `n` candidates to `req`, each with an application and an offer, and `n` contractors."""
+    from candidates.models import Source
+    from candidates.services import apply, create_candidate
+    from offers.services import create_offer
+    from portal import clock
+    from tests.offers.conftest import terms
+    from tests.vendors.conftest import plan_engagement
+
+    referral = Source.objects.get(code="referral")
+    for i in range(n):
+        person = create_candidate(by=recruiter, first_name=f"Cand{i}", last_name=tag, email=f"c{i}.{tag}@example.com")
+        application = apply(candidate=person, requisition=req, by=recruiter, source=referral)
+        create_offer(application=application, by=recruiter, terms=terms(req))
+        hand = create_candidate(by=recruiter, first_name=f"Hand{i}", last_name=tag, email=f"w{i}.{tag}@example.com")
+        plan_engagement(req, hand, vendor, rate_card, recruiter, start=clock.today() + timedelta(days=14 + i))
+
+
+@pytest.mark.parametrize("viewer", ["recruiter", "finance"])
+def test_requisition_detail_costs_the_same_with_ten_times_the_candidates_offers_and_contractors(
+    client, request, recruiter, viewer
+):
+    """The modules' panels (candidates by stage, offers, contractors) cost a fixed number of queries each."""
+    req, vendor, rate_card = (request.getfixturevalue(name) for name in ("open_requisition", "supplier", "card"))
+    client.force_login(request.getfixturevalue(viewer))
+    url = reverse("requisitions:detail", args=[req.pk])
+    _staff(req, recruiter, vendor, rate_card, 1, "small")
+    client.get(url)  # warm the process-wide content-type cache
+
+    small = _queries(client, url)
+    _staff(req, recruiter, vendor, rate_card, 9, "large")
+    large = _queries(client, url)
+
+    assert small == large
+    assert large <= 26  # the page's own, then the panels': counts by stage and stages, offers, engagements, grants

@@ -1,6 +1,6 @@
 """What vendors contribute to the core: the engagement rate policy and the decision kinds, navigation and
-the spend section's report tabs, role permissions and the hiring manager's timesheets panel. Called from
-VendorsConfig.ready()."""
+the spend section's report tabs, role permissions, the hiring manager's timesheets panel and the
+contractors panel of the requisition page. Called from VendorsConfig.ready()."""
 
 from django.utils.translation import gettext_lazy as _
 
@@ -46,6 +46,25 @@ def timesheets_panel(user):
 
     sheets = list(timesheets_to_approve(user)[:11])
     return {"timesheets": sheets[:10], "more": len(sheets) > 10} if sheets else None
+
+
+def requisition_contractors_panel(user, requisition):
+    """The requisition page's contractors: the engagements on it the user may see (as on the Contractors
+    list), and the way to plan one for whoever may; nothing when there is neither."""
+    from vendors.choices import OPEN_REQUISITION
+    from vendors.permissions import can_manage_engagement
+    from vendors.selectors import engagements_for_user
+
+    engagements = list(
+        engagements_for_user(user)
+        .filter(requisition=requisition)
+        .select_related("worker", "vendor")
+        .order_by("end_date", "id")[:11]
+    )
+    can_plan = requisition.status in OPEN_REQUISITION and can_manage_engagement(user, requisition)
+    if not engagements and not can_plan:
+        return None
+    return {"engagements": engagements[:10], "more": len(engagements) > 10, "can_plan": can_plan}
 
 
 def register() -> None:
@@ -102,4 +121,14 @@ def register() -> None:
         )
     registry.register_work_panel(
         registry.WorkPanel("timesheets_to_approve", "vendors/_my_timesheets.html", timesheets_panel, order=30)
+    )
+    registry.register_detail_panel(
+        registry.DetailPanel(
+            "contractors",
+            "requisitions.Requisition",
+            "vendors/_requisition_contractors.html",
+            requisition_contractors_panel,
+            order=30,
+            visible=lambda user, requisition: can_see_engagements(user),
+        )
     )

@@ -104,7 +104,7 @@ def candidate_detail(request, pk):
         application.can_move = can_move_applications_on(request.user, application.requisition, runs=runs)
         application.can_log = can_log_activity(request.user, application.requisition, runs=runs)
         # What other modules show and offer on it (the offers, and whether one may be made).
-        application.panels = registry.object_panels(application, request.user)
+        application.panels = registry.detail_panels(application, request.user)
     show_interviews = can_see_scorecards(request.user)
     if show_interviews:
         selectors.attach_interviews(applications, request.user, run=run)

@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from portal import registry
-from portal.choices import ChainStatus, Role
+from portal.choices import ChainStatus
 from portal.money import amount_field
 from portal.policy import CONDITION_FOR, ROLE_APPROVER, USER_APPROVER, Condition, FactKind
 
@@ -33,7 +33,7 @@ class ApprovalRule(models.Model):
         _("values"), max_length=200, blank=True, help_text=_("For lists: comma-separated codes, e.g. contract,intern.")
     )
     approver = models.CharField(_("approver"), max_length=40, choices=registry.approver_choices)
-    approver_role = models.CharField(_("approving role"), max_length=20, choices=Role.choices, blank=True)
+    approver_role = models.CharField(_("approving role"), max_length=20, choices=registry.role_choices, blank=True)
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("named approver"),
@@ -157,8 +157,8 @@ class ApprovalStep(models.Model):
     approver = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
-    approver_role = models.CharField(max_length=20, choices=Role.choices, blank=True)
-    authority = models.CharField(max_length=20, choices=Role.choices, blank=True)
+    approver_role = models.CharField(max_length=20, choices=registry.role_choices, blank=True)
+    authority = models.CharField(max_length=20, choices=registry.role_choices, blank=True)
     reason = models.CharField(max_length=500)
     sla_business_days = models.PositiveSmallIntegerField(default=2)
     decision = models.OneToOneField(
@@ -178,4 +178,4 @@ class ApprovalStep(models.Model):
 
     @property
     def approver_display(self) -> str:
-        return str(self.approver) if self.approver_id else str(Role(self.approver_role).label)
+        return str(self.approver) if self.approver_id else registry.role_label(self.approver_role)

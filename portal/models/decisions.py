@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from portal import registry
-from portal.choices import DecisionStatus, Outcome, ReminderKind, Role
+from portal.choices import DecisionStatus, Outcome, ReminderKind
 
 # The longest note or detail a decision keeps (a page of text); forms and services refuse longer.
 TEXT_LIMIT = 4000
@@ -57,7 +57,7 @@ class Decision(models.Model):
         on_delete=models.PROTECT,
         related_name="decisions_owned",
     )
-    owner_role = models.CharField(_("owner role"), max_length=20, choices=Role.choices, blank=True)
+    owner_role = models.CharField(_("owner role"), max_length=20, choices=registry.role_choices, blank=True)
     sequence = models.PositiveSmallIntegerField(_("step"), null=True, blank=True, help_text=_("Order in a chain."))
     due_at = models.DateTimeField(_("due"))
     status = models.CharField(_("status"), max_length=10, choices=DecisionStatus.choices, default=DecisionStatus.OPEN)
@@ -135,7 +135,7 @@ class Decision(models.Model):
     def owner_display(self) -> str:
         if self.owner_id:
             return str(self.owner)
-        return str(Role(self.owner_role).label)
+        return registry.role_label(self.owner_role)
 
     @property
     def kind_spec(self) -> registry.DecisionKind:

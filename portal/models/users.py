@@ -4,6 +4,7 @@ from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from portal import registry
 from portal.choices import Role
 
 # The row an older django-guardian set-up created for anonymous visitors: never a person.
@@ -57,10 +58,10 @@ class User(AbstractUser):
 
     @cached_property
     def roles(self) -> frozenset[str]:
-        """The role values (Role.*) this user holds, read once per request."""
+        """The keys of the registered roles this user holds (Role.* and the modules'), read once per request."""
         if not self.is_authenticated or not self.is_active:
             return frozenset()
-        labels = {str(role.label): role.value for role in Role}
+        labels = {str(spec.label): spec.key for spec in registry.roles()}
         names = self.groups.values_list("name", flat=True)
         return frozenset(labels[name] for name in names if name in labels)
 

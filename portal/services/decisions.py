@@ -15,7 +15,6 @@ from portal.choices import (
     OUTCOMES_NEEDING_NOTE,
     DecisionStatus,
     Outcome,
-    Role,
 )
 from portal.exceptions import DecisionError
 from portal.models import Decision, User
@@ -218,7 +217,7 @@ def _check_holder(decision: Decision, owner: User | None, owner_role: str) -> No
         )
     if owner_role and not rule.allows_role(owner_role):
         raise DecisionError(
-            _("The %(role)s role may not hold a %(kind)s.") % {"role": Role(owner_role).label, "kind": kind}
+            _("The %(role)s role may not hold a %(kind)s.") % {"role": registry.role_label(owner_role), "kind": kind}
         )
 
 
@@ -229,7 +228,7 @@ def _check_owner(owner: User | None, owner_role: str) -> None:
         raise DecisionError(_("Choose a person or a role, not both."))
     if owner is not None and not owner.is_active:
         raise DecisionError(_("%(user)s is deactivated and cannot own a decision.") % {"user": owner})
-    if owner_role and owner_role not in Role.values:
+    if owner_role and owner_role not in registry.role_keys():
         raise DecisionError(_("Unknown role: %(role)s.") % {"role": owner_role})
 
 

@@ -6,7 +6,8 @@ from django.contrib.auth.models import Group
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from portal.choices import USER_CREATED, USER_ROLES_CHANGED, Role
+from portal import registry
+from portal.choices import USER_CREATED, USER_ROLES_CHANGED
 from portal.exceptions import PortalError
 from portal.models import User
 from portal.roles import group_name
@@ -39,9 +40,10 @@ def create_user(
 
 
 def set_roles(*, user: User, roles: Iterable[str], by: User | None) -> User:
-    """Make `user` hold exactly `roles`. Only an admin (or the system, by=None) may change roles."""
+    """Make `user` hold exactly `roles` (registered role keys). Only an admin (or the system, by=None) may
+    change roles."""
     roles = set(roles)
-    unknown = roles - set(Role.values)
+    unknown = roles - registry.role_keys()
     if unknown:
         raise PortalError(_("Unknown roles: %(roles)s.") % {"roles": ", ".join(sorted(unknown))})
     if by is not None and not by.is_portal_admin:

@@ -1,7 +1,9 @@
 """A module that exists only in the test suite: purchase requests approved through the core's chains.
 
 It proves that a subject the core has never heard of gets approval chains, decision kinds and the
-one rule for who may act, by registering them from its own code (nothing in portal/ names it).
+one rule for who may act, and that a role the core has never heard of (IT) gets its group, its
+permissions, decisions and approval steps, by registering them from its own code, its spine.py
+(nothing in portal/ names it).
 """
 
 from django.apps import AppConfig
@@ -12,9 +14,6 @@ class ChainAppConfig(AppConfig):
     label = "chainapp"
 
     def ready(self):
-        from portal import registry
-        from portal.services.approvals import approval_kind
-        from tests.chainapp.policy import PURCHASE_POLICY
+        from tests.chainapp import spine
 
-        registry.register_policy(PURCHASE_POLICY)
-        registry.register_kind(approval_kind(PURCHASE_POLICY, label="Purchase approval"))
+        spine.register()
