@@ -23,6 +23,7 @@ def response_hold_rule(decision) -> registry.HoldRule:
 
 def register() -> None:
     from offers.choices import RESPONSE_KIND
+    from offers.filters import OfferFilter
     from offers.permissions import can_see_offers
     from offers.policy import OFFER_POLICY
 
@@ -39,3 +40,4 @@ def register() -> None:
     )
     registry.register_role_permissions("offers", ROLE_PERMISSIONS)
     registry.register_nav(registry.NavEntry("offers", _("Offers"), "offers:list", order=17, visible=can_see_offers))
+    registry.register_saved_view_page("offers:list", OfferFilter, allowed=can_see_offers)
