@@ -50,8 +50,9 @@ def timesheets_panel(user):
 
 def register() -> None:
     from vendors.choices import RENEWAL_KIND
+    from vendors.filters import EngagementFilter, InvoiceFilter, TimesheetFilter
     from vendors.finance import SPEND_REPORTS
-    from vendors.permissions import can_see_engagements, can_see_spend, can_see_vendors
+    from vendors.permissions import can_see_engagements, can_see_invoices, can_see_spend, can_see_vendors
     from vendors.policy import RATE_APPROVAL_POLICY
 
     registry.register_policy(RATE_APPROVAL_POLICY)
@@ -82,3 +83,6 @@ def register() -> None:
     registry.register_work_panel(
         registry.WorkPanel("timesheets_to_approve", "vendors/_my_timesheets.html", timesheets_panel, order=30)
     )
+    registry.register_saved_view_page("vendors:engagement_list", EngagementFilter, allowed=can_see_engagements)
+    registry.register_saved_view_page("vendors:timesheet_list", TimesheetFilter, allowed=can_see_engagements)
+    registry.register_saved_view_page("vendors:invoice_list", InvoiceFilter, allowed=can_see_invoices)
