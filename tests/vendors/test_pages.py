@@ -161,6 +161,7 @@ def _count(client, url):
         "engagement_list",
         "requisition_engagements",
         "engagement_detail",
+        "timesheet_list",
         "invoice_list",
         "invoice_detail",
     ],
@@ -174,6 +175,7 @@ def test_pages_cost_a_fixed_number_of_queries(client, many, finance, page):
         "engagement_list": reverse("vendors:engagement_list"),
         "requisition_engagements": reverse("vendors:engagement_list") + f"?requisition={first.requisition_id}",
         "engagement_detail": first.get_absolute_url(),
+        "timesheet_list": reverse("vendors:timesheet_list"),
         "invoice_list": reverse("vendors:invoice_list"),
         "invoice_detail": Invoice.objects.order_by("id").first().get_absolute_url(),
     }
