@@ -62,8 +62,9 @@ class OfferFilter(StrictFilterSet):
     def search(self, queryset, name, value):
         """Each word in the candidate's name; or an offer's reference (OFF-0042)."""
         words = value.split()
-        if len(words) == 1 and words[0].upper().startswith("OFF-") and words[0][4:].isdigit():
-            return queryset.filter(pk=int(words[0][4:]))
+        number = words[0][4:] if len(words) == 1 and words[0].upper().startswith("OFF-") else ""
+        if number.isascii() and number.isdigit():
+            return queryset.filter(pk=int(number))
         for word in words:
             queryset = queryset.filter(
                 Q(application__candidate__first_name__icontains=word)

@@ -400,7 +400,9 @@ class EngagementListView(PartialListMixin, FilterView):
         value = request.GET.get("requisition", "")
         # A number is a requisition: one outside the user's slice is not found, not merely refused.
         self.requisition = (
-            get_object_or_404(requisitions_for_user(request.user), pk=int(value)) if value.isdigit() else None
+            get_object_or_404(requisitions_for_user(request.user), pk=int(value))
+            if value.isascii() and value.isdigit()
+            else None
         )
         return super().dispatch(request, *args, **kwargs)
 

@@ -208,3 +208,25 @@ def test_rate_cards_are_the_current_ones_unless_asked_for_others(client, supplie
     assert _rows(client.get(url, {"valid_on": old.valid_from.isoformat()})) == []  # current only, by default
     assert _rows(client.get(url, {"show": "all", "valid_on": old.valid_from.isoformat()})) == [old]
     assert client.get(url, {"show": "someday"}).status_code == 400
+
+
+@pytest.mark.parametrize(
+    "url_name, params, status",
+    [
+        ("vendors:engagement_list", {"requisition": "99999999999999999999"}, 404),
+        ("vendors:engagement_list", {"requisition": "²"}, 400),
+        ("vendors:engagement_list", {"requisition": "-1"}, 400),
+        ("vendors:timesheet_list", {"vendor": "99999999999999999999"}, 400),
+        ("vendors:invoice_list", {"requisition": "1e3"}, 400),
+        ("vendors:invoice_export", {"received_max": "99999-01-01"}, 400),
+        ("vendors:rate_card_list", {"valid_on": "2026-02-29"}, 400),
+        ("vendors:timesheet_list", {"q": "ENG-99999999999999999999"}, 200),
+        ("offers:list", {"q": "OFF-99999999999999999999"}, 200),
+        ("offers:list", {"q": "OFF-²"}, 200),
+        ("offers:list", {"page": "²"}, 404),
+    ],
+)
+def test_odd_input_to_a_list_or_export_is_answered_not_crashed(client, finance, url_name, params, status):
+    client.force_login(finance)
+
+    assert client.get(reverse(url_name), params).status_code == status
