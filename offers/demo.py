@@ -33,6 +33,7 @@ from portal import calendar, clock
 from portal.demo import business_moment
 from portal.models import User
 from portal.services.approvals import open_chain_decisions
+from portal.services.saved_views import save_view
 from requisitions.choices import Status
 from requisitions.selectors import band_for
 
@@ -87,6 +88,22 @@ def seed(*, rng: random.Random, scale: int, log) -> None:
         made[what] += 1
     expired = expire_offers()
     log(f"created {sum(made.values())} offers in every status ({expired} expired), one revised after approval")
+    _saved_views(log)
+
+
+# Saved views of the offer list, as their users keep them: (username, name, filters).
+SAVED_VIEWS = [
+    ("recruiter", "Waiting for an answer", "status=extended&sort=expires"),
+    ("finance", "In approval", "status=pending_approval"),
+]
+
+
+def _saved_views(log) -> None:
+    people = {user.username: user for user in User.objects.filter(username__in={v[0] for v in SAVED_VIEWS})}
+    for username, name, query in SAVED_VIEWS:
+        if username in people:
+            save_view(user=people[username], page="offers:list", name=name, query=query)
+    log("saved views of the offer list for the recruiter and finance")
 
 
 def offer_terms(application, rng, *, above_band=False, today=None) -> dict:

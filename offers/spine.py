@@ -48,6 +48,7 @@ def requisition_offers_panel(user, requisition):
 
 def register() -> None:
     from offers.choices import RESPONSE_KIND
+    from offers.filters import OfferFilter
     from offers.permissions import can_see_offers
     from offers.policy import OFFER_POLICY
 
@@ -84,3 +85,4 @@ def register() -> None:
             visible=lambda user, requisition: can_see_offers(user),
         )
     )
+    registry.register_saved_view_page("offers:list", OfferFilter, allowed=can_see_offers)

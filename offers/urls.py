@@ -5,7 +5,8 @@ from offers import views
 app_name = "offers"
 
 urlpatterns = [
-    path("", views.offer_list, name="list"),
+    path("", views.OfferListView.as_view(), name="list"),
+    path("export/", views.offer_export, name="export"),
     path("new/<int:application_pk>/", views.offer_create, name="new"),
     path("<int:pk>/", views.offer_detail, name="detail"),
     path("<int:pk>/edit/", views.offer_edit, name="edit"),

@@ -7,15 +7,18 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
+from django_filters.views import FilterView
 
 from candidates.selectors import applications_for_user
 from offers import selectors
 from offers.checks import assess
 from offers.choices import Action, OfferStatus
 from offers.costs import breakdown, first_year_cost
+from offers.filters import OfferFilter
 from offers.forms import DeclineForm, NoteForm, OfferForm
 from offers.letters import letter_pdf, render_letter
 from offers.models import OfferVersion
@@ -46,7 +49,12 @@ from offers.services import (
 )
 from portal import audit
 from portal.exceptions import PortalError
+from portal.filters import filters_query
 from portal.services.approvals import chain_timelines, open_chain_decisions
+from portal.services.exports import Column
+from portal.views.exports import export_response
+from portal.views.lists import PartialListMixin
+from portal.views.saved_views import saved_views_context
 
 DEFAULT_EXPIRY_DAYS = 7
 
@@ -55,23 +63,67 @@ def _visible(request):
     return selectors.offers_for_user(request.user)
 
 
+def _offers(request):
+    return selectors.offer_list(request.user)
+
+
+class OfferListView(PartialListMixin, FilterView):
+    """Every offer the user may see, newest first, filtered, sorted and paginated (never cut)."""
+
+    template_name = "offers/offer_list.html"
+    partial_template_name = "includes/list_results.html"
+    filterset_class = OfferFilter
+    paginate_by = 50
+
+    def dispatch(self, request, *args, **kwargs):
+        if not can_see_offers(request.user):
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_queryset(self):
+        return _offers(self.request)
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            can_draft=can_draft_offers(self.request.user),
+            table_template="offers/_offer_table.html",
+            export_url=reverse("offers:export"),
+            export_query=filters_query(self.filterset, self.request.GET),
+            **saved_views_context(self.request, "offers:list"),
+            **kwargs,
+        )
+
+
+EXPORT_COLUMNS = [
+    Column("Offer", lambda o: o.reference),
+    Column("Candidate", lambda o: str(o.application.candidate)),
+    Column("Requisition", lambda o: o.requisition.reference),
+    Column("Requisition title", lambda o: o.requisition.title),
+    Column("Department", lambda o: str(o.requisition.department or "")),
+    Column("Recruiter", lambda o: str(o.requisition.recruiter or "")),
+    Column("Status", lambda o: o.get_status_display()),
+    Column("Version", lambda o: o.current_version.number),
+    Column("Job title", lambda o: o.current_version.title),
+    Column("Employment type", lambda o: o.current_version.get_employment_type_display()),
+    Column("Pay basis", lambda o: o.current_version.get_pay_basis_display()),
+    Column("Base pay", lambda o: o.current_version.base_amount),
+    Column("Signing bonus", lambda o: o.current_version.signing_bonus),
+    Column("Relocation", lambda o: o.current_version.relocation),
+    Column("Bill rate", lambda o: o.current_version.bill_rate),
+    Column("Currency", lambda o: o.current_version.currency),
+    Column("Start date", lambda o: o.current_version.start_date),
+    Column("Expires on", lambda o: o.current_version.expires_on),
+    Column("Created", lambda o: o.created_at),
+]
+
+
 @require_GET
-def offer_list(request):
+def offer_export(request):
+    """The filtered list as CSV or XLSX, for everyone who sees it (the terms are on every offer they see)."""
     if not can_see_offers(request.user):
         raise PermissionDenied
-    offers = selectors.offer_list(request.user)
-    status = request.GET.get("status", "")
-    if status and status not in OfferStatus.values:
-        status = ""
-    if status:
-        offers = offers.filter(status=status)
-    context = {
-        "offers": list(offers[:200]),
-        "status": status,
-        "statuses": OfferStatus.choices,
-        "can_draft": can_draft_offers(request.user),
-    }
-    return render(request, "offers/offer_list.html", context)
+    filterset = OfferFilter(request.GET, queryset=_offers(request), request=request)
+    return export_response(request, filterset=filterset, dataset="offers", title=_("Offers"), columns=EXPORT_COLUMNS)
 
 
 def offer_create(request, application_pk):

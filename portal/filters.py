@@ -9,6 +9,7 @@ from datetime import date, timedelta
 
 import django_filters
 from django import forms
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.text import Truncator
@@ -84,6 +85,30 @@ def unknown_parameters(filterset: django_filters.FilterSet, data, allowed=("form
     return [key for key in data if key not in known and key not in allowed]
 
 
+def refuse_unknown_parameters(filterset: django_filters.FilterSet, data, *, allowed=()) -> list[str]:
+    """Make `filterset` invalid for each key of `data` that no filter reads and `allowed` does not name.
+
+    The error sits on the filter form (shown above the filters, as an unreadable value is), so a list
+    given a misspelt or stale parameter lists nothing rather than everything. Returns those keys.
+    """
+    unknown = unknown_parameters(filterset, data, allowed=allowed)
+    for key in unknown:
+        error = ValidationError(
+            _("“%(name)s” is not a filter of this list."), code="unknown", params={"name": Truncator(key).chars(40)}
+        )
+        filterset.form.add_error(None, error)
+    return unknown
+
+
+def filters_query(filterset: django_filters.FilterSet, data) -> str:
+    """The query string of `data` reduced to what the filters read (no page number, no format): what a
+    list's export buttons carry, and what an export's log and watermark record."""
+    params = data.copy()
+    for key in unknown_parameters(filterset, data, allowed=()):
+        params.pop(key)
+    return params.urlencode()
+
+
 def _given_values(data, keys: list[str]) -> list[str]:
     values = []
     for key in keys:
@@ -146,3 +171,18 @@ class CostEventFilter(StrictFilterSet):
     class Meta:
         model = CostEvent
         fields = []
+
+
+class CurrencyFilter(StrictFilterSet):
+    """What a report in one currency reads (the ledger grid, the spend pages): `currency`, the portal's
+    own when none is given. Anything else given to such a page is refused."""
+
+    currency = django_filters.ChoiceFilter(choices=Currency.choices, label=_("Currency"), empty_label=None)
+
+    class Meta:
+        model = CostEvent
+        fields = []
+
+    def chosen_currency(self) -> str:
+        """The currency asked for (the filter set must be valid)."""
+        return self.form.cleaned_data.get("currency") or settings.PORTAL_CURRENCY

@@ -2,22 +2,20 @@
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpResponse, HttpResponseBadRequest
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 from django_filters.views import FilterView
 
 from portal import audit, registry
-from portal.exceptions import ExportError, PortalError
-from portal.filters import unknown_parameters
-from portal.models import ExportFormat
+from portal.exceptions import PortalError
+from portal.filters import filters_query
 from portal.permissions import can_see_cost_centers
 from portal.services.approvals import chain_timeline, open_chain_decisions
-from portal.services.exports import Column, export_rows
+from portal.services.exports import Column
 from portal.views.decisions import MyWorkView
-from portal.views.exports import file_response
+from portal.views.exports import export_response
 from portal.views.lists import PartialListMixin
 from portal.views.saved_views import saved_views_context
 from requisitions import selectors
@@ -80,7 +78,7 @@ class RequisitionListView(PartialListMixin, FilterView):
                 )
             ],
             query=self.request.GET.urlencode(),
-            export_query=_filters_query(self.filterset, self.request.GET),
+            export_query=filters_query(self.filterset, self.request.GET),
         )
         context.update(saved_views_context(self.request, "requisitions:list"))
         return context
@@ -105,58 +103,17 @@ EXPORT_COLUMNS = [
 ]
 
 
-def _filters_query(filterset, data) -> str:
-    """The query string of `data` without what the filters do not read (the page number, the format)."""
-    params = data.copy()
-    for key in unknown_parameters(filterset, data, allowed=()):
-        params.pop(key)
-    return params.urlencode()
-
-
 @require_GET
 def requisition_export(request):
     """The filtered list as CSV or XLSX (`?format=csv|xlsx`, csv by default), for roles that may see costs.
-
-    Never exports more than was asked for: an unknown parameter, a filter value that cannot be read or
-    an unknown format is a 400 naming them, and nothing is logged. Every export is logged.
-    """
+    Strict and logged, as every export (portal.views.exports.export_response)."""
     if not can_export_requisitions(request.user):
         raise PermissionDenied
     base = selectors.with_overdue_approval(_visible(request).with_list_relations())
     filterset = RequisitionFilter(request.GET, queryset=base.order_by("-created_at", "-id"), request=request)
-    formats = request.GET.getlist("format") or [ExportFormat.CSV]
-    problems = [(key, _("not a filter of this list")) for key in unknown_parameters(filterset, request.GET)]
-    if len(formats) > 1:
-        problems.append(("format", _("give one format, csv or xlsx")))
-    elif formats[0] not in ExportFormat.values:
-        value = Truncator(formats[0]).chars(40)
-        problems.append(("format", _("“%(value)s” is not a format: use csv or xlsx") % {"value": value}))
-    if not filterset.is_valid():
-        problems += [(name, " ".join(errors)) for name, errors in filterset.errors.items()]
-    if problems:
-        return _refused(problems)
-    try:
-        export = export_rows(
-            by=request.user,
-            dataset="requisitions",
-            title=_("Requisitions"),
-            columns=EXPORT_COLUMNS,
-            rows=filterset.qs,
-            filters=_filters_query(filterset, request.GET),
-            fmt=formats[0],
-        )
-    except ExportError as exc:
-        return _refused([("format", str(exc))])
-    return file_response(export)
-
-
-def _refused(problems: list[tuple[str, str]]) -> HttpResponse:
-    # Plain text: the message repeats what was sent, which must never be read as HTML.
-    lines = [_("Nothing was exported: these parameters are not valid.")]
-    lines += [f"{Truncator(name).chars(60)}: {message}" for name, message in problems]
-    response = HttpResponseBadRequest("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+    return export_response(
+        request, filterset=filterset, dataset="requisitions", title=_("Requisitions"), columns=EXPORT_COLUMNS
+    )
 
 
 def requisition_create(request):

@@ -236,7 +236,14 @@ ROUTES: dict[str, list[Case]] = {
     # Offers. "own": a draft on the candidate of the persona recruiter's and hiring manager's requisition;
     # "other": one on a stranger's. Recruiters (on what they run) and admins work them; hiring managers
     # see their requisitions' offers; finance and HR see all; interviewers none.
-    "offers:list": [case(interviewer=403, outsider=403)],
+    "offers:list": [
+        case(interviewer=403, outsider=403),
+        case(default=400, interviewer=403, outsider=403, data={"scope": "all"}),
+    ],
+    "offers:export": [
+        case(interviewer=403, outsider=403, data={"format": "csv"}),
+        case(default=400, interviewer=403, outsider=403, data={"format": "csv", "requisition": "abc"}),
+    ],
     # (Each application already has its live offer: those who may draft are sent to revise it.)
     "offers:new": [
         case(scope="own", default=403, recruiter=302, admin_user=302, interviewer=404, outsider=404),
@@ -268,8 +275,18 @@ ROUTES: dict[str, list[Case]] = {
     # the persona recruiter's and hiring manager's requisition (its week recorded by the recruiter), "other":
     # one on a stranger's. Finance and admins keep vendors; recruiters see them and run their engagements;
     # hiring managers see their engagements and approve their weeks; invoices are finance's.
-    "vendors:vendor_list": [case(default=403, recruiter=200, finance=200, admin_user=200)],
-    "vendors:rate_card_list": [case(default=403, recruiter=200, finance=200, admin_user=200)],
+    **{
+        name: [
+            case(default=403, recruiter=200, finance=200, admin_user=200),
+            case(default=403, recruiter=400, finance=400, admin_user=400, data={"foo": "bar"}),
+        ]
+        for name in (
+            "vendors:vendor_list",
+            "vendors:vendor_export",
+            "vendors:rate_card_list",
+            "vendors:rate_card_export",
+        )
+    },
     "vendors:vendor_create": [case(default=403, finance=200, admin_user=200)],
     "vendors:vendor_detail": [case(scope="own", default=404, recruiter=200, finance=200, admin_user=200)],
     **{
@@ -288,7 +305,19 @@ ROUTES: dict[str, list[Case]] = {
             ("vendors:clause_toggle", {"checked_on": "2020-01-02"}),
         )
     },
-    "vendors:engagement_list": [case(default=403, recruiter=200, hiring_manager=200, finance=200, admin_user=200)],
+    # Contractors and their weeks: those who see engagements, each over their slice.
+    **{
+        name: [
+            case(default=403, recruiter=200, hiring_manager=200, finance=200, admin_user=200),
+            case(default=403, recruiter=400, hiring_manager=400, finance=400, admin_user=400, data={"scope": "all"}),
+        ]
+        for name in (
+            "vendors:engagement_list",
+            "vendors:engagement_export",
+            "vendors:timesheet_list",
+            "vendors:timesheet_export",
+        )
+    },
     "vendors:engagement_plan": [
         case(default=403, recruiter=302, admin_user=302),
         case(default=403, recruiter=302, admin_user=302, data={"requisition": "x"}),
@@ -336,22 +365,34 @@ ROUTES: dict[str, list[Case]] = {
     ],
     **{
         name: [case(default=403, finance=200, admin_user=200)]
-        for name in ("vendors:invoice_list", "vendors:invoice_create", "vendors:invoice_import")
+        for name in ("vendors:invoice_create", "vendors:invoice_import")
     },
+    "vendors:invoice_list": [
+        case(default=403, finance=200, admin_user=200),
+        case(default=403, finance=400, admin_user=400, data={"received_min": "2026-02-30"}),
+    ],
+    "vendors:invoice_export": [
+        case(default=403, finance=200, admin_user=200),
+        case(default=403, finance=400, admin_user=400, data={"vendor": "abc"}),
+    ],
     "vendors:invoice_detail": [case(scope="own", default=404, finance=200, admin_user=200)],
     "vendors:invoice_act": [
         case(scope="own", default=405, finance=405, admin_user=405),
         case("POST", scope="own", default=404, finance=302, admin_user=302),
     ],
     # Spend: finance and admins over everything, hiring managers over their requisitions.
+    # (A hiring manager asking for everything is refused, never shown more: scope=all.)
     "vendors:spend": [
         case(default=403, hiring_manager=200, finance=200, admin_user=200),
         case(default=403, hiring_manager=200, finance=200, admin_user=200, data={"format": "csv"}),
         case(default=403, hiring_manager=400, finance=400, admin_user=400, data={"currency": "EUR"}),
+        case(default=403, hiring_manager=400, finance=400, admin_user=400, data={"scope": "all"}),
+        case(default=403, hiring_manager=400, finance=400, admin_user=400, data={"format": "csv", "scope": "all"}),
     ],
     "vendors:spend_report": [
         case(scope="own", default=403, hiring_manager=200, finance=200, admin_user=200),
         case(scope="own", default=403, hiring_manager=200, finance=200, admin_user=200, data={"format": "xlsx"}),
+        case(scope="own", default=403, hiring_manager=400, finance=400, admin_user=400, data={"from": "2026-02-30"}),
     ],
     # Saved views: anyone who may see the list saves its filters; only their owner deletes one.
     "portal:saved_view_save": [

@@ -89,6 +89,31 @@ def test_every_list_extends_the_list_page(client, busy, director, name):
     assert "list_page.html" in [t.name for t in response.templates]
 
 
+FILTERED_LISTS = {
+    "offers:list": "offer-table",
+    "vendors:vendor_list": "vendor-table",
+    "vendors:rate_card_list": "rate-card-table",
+    "vendors:engagement_list": "engagement-table",
+    "vendors:timesheet_list": "timesheet-table",
+    "vendors:invoice_list": "invoice-table",
+}
+
+
+@pytest.mark.parametrize("name", FILTERED_LISTS)
+def test_the_offer_and_vendor_lists_are_list_pages_with_their_filters_in_view(client, admin_user, name):
+    client.force_login(admin_user)
+    response = client.get(reverse(name))
+    body = response.content.decode()
+    page = Page(body)
+
+    assert response.status_code == 200
+    assert "list_page.html" in [t.name for t in response.templates]
+    assert page.filter_form_ancestors is not None and "list-filters" in page.filter_form_ancestors
+    target = FILTERED_LISTS[name]
+    assert f'hx-target="#{target}"' in body and f'id="{target}"' in body
+    assert 'id="export-buttons"' in body
+
+
 def test_the_requisition_filters_are_in_view_not_folded_away(client, busy, director):
     client.force_login(director)
     body = client.get(reverse("requisitions:list")).content.decode()

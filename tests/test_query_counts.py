@@ -13,7 +13,8 @@ from portal.models import Notification
 from portal.services.decisions import raise_decision, reassign_decision
 from tests.commit import committed
 from tests.factories import HiringPlanFactory, UserFactory
-from tests.vendors.conftest import card, head, open_requisition, supplier  # noqa: F401  (fixtures)
+from tests.offers.conftest import application, head, open_requisition, terms  # noqa: F401  (fixtures)
+from tests.vendors.conftest import card, many, supplier, worker  # noqa: F401  (fixtures)
 
 pytestmark = pytest.mark.django_db
 
@@ -200,14 +201,13 @@ def _staff(req, recruiter, vendor, rate_card, n, tag):
     from candidates.services import apply, create_candidate
     from offers.services import create_offer
     from portal import clock
-    from tests.offers.conftest import terms
     from tests.vendors.conftest import plan_engagement
 
     referral = Source.objects.get(code="referral")
     for i in range(n):
         person = create_candidate(by=recruiter, first_name=f"Cand{i}", last_name=tag, email=f"c{i}.{tag}@example.com")
-        application = apply(candidate=person, requisition=req, by=recruiter, source=referral)
-        create_offer(application=application, by=recruiter, terms=terms(req))
+        applied = apply(candidate=person, requisition=req, by=recruiter, source=referral)
+        create_offer(application=applied, by=recruiter, terms=terms(req))
         hand = create_candidate(by=recruiter, first_name=f"Hand{i}", last_name=tag, email=f"w{i}.{tag}@example.com")
         plan_engagement(req, hand, vendor, rate_card, recruiter, start=clock.today() + timedelta(days=14 + i))
 
@@ -229,3 +229,82 @@ def test_requisition_detail_costs_the_same_with_ten_times_the_candidates_offers_
 
     assert small == large
     assert large <= 26  # the page's own, then the panels': counts by stage and stages, offers, engagements, grants
+
+
+# --- Offers and vendor lists: a filter set over the user's slice, paged -----------------------------------
+
+# (list or export, query, who asks): hiring managers see contractors and their weeks, not vendors or invoices.
+VENDOR_LISTS = [
+    *[
+        (name, query, persona)
+        for name, query in (
+            ("vendors:vendor_list", "?sort=-working"),
+            ("vendors:vendor_export", "?format=xlsx"),
+            ("vendors:rate_card_list", "?show=all"),
+            ("vendors:rate_card_export", ""),
+            ("vendors:invoice_list", "?sort=-amount"),
+            ("vendors:invoice_export", ""),
+        )
+        for persona in ("finance",)
+    ],
+    *[
+        (name, query, persona)
+        for name, query in (
+            ("vendors:engagement_list", "?status=active"),
+            ("vendors:engagement_export", ""),
+            ("vendors:timesheet_list", ""),
+            ("vendors:timesheet_export", "?format=xlsx"),
+        )
+        for persona in ("finance", "hm")
+    ],
+]
+
+
+@pytest.mark.parametrize("page_name, query, persona", VENDOR_LISTS)
+def test_vendor_lists_and_exports_cost_the_same_with_more_rows(client, request, many, page_name, query, persona):  # noqa: F811
+    many(2)
+    client.force_login(request.getfixturevalue(persona))
+    url = reverse(page_name) + query
+    client.get(url)  # warm the process-wide content-type cache
+
+    small = _queries(client, url)
+    many(6)
+    large = _queries(client, url)
+
+    assert small == large, (page_name, small, large)
+    assert large <= 20, (page_name, large)
+
+
+@pytest.mark.parametrize(
+    "page_name, query", [("offers:list", ""), ("offers:list", "?sort=base"), ("offers:export", "")]
+)
+def test_the_offer_list_and_export_cost_the_same_with_more_offers(
+    client,
+    application,  # noqa: F811
+    recruiter,
+    finance,
+    page_name,
+    query,
+):
+    from candidates.services import apply, create_candidate
+    from offers.services import create_offer
+
+    req = application.requisition
+
+    def add(n):
+        for i in range(n):
+            person = create_candidate(by=recruiter, first_name=f"Extra{i}", last_name=f"Person{n}")
+            offer_on = apply(candidate=person, requisition=req, by=recruiter)
+            create_offer(application=offer_on, by=recruiter, terms=terms(req))
+
+    add(2)
+    client.force_login(finance)
+    url = reverse(page_name) + query
+    client.get(url)
+
+    small = _queries(client, url)
+    add(8)
+    large = _queries(client, url)
+
+    assert small == large, (page_name, small, large)
+    assert large <= 16, (page_name, large)

@@ -34,6 +34,7 @@ from portal.models import Notification, User
 from portal.permissions import can_take_decision
 from portal.services.approvals import open_chain_decisions
 from portal.services.notifications import mark_read
+from portal.services.saved_views import save_view
 from requisitions.choices import Status
 from requisitions.demo import contract_requisition
 from requisitions.models import Requisition
@@ -248,6 +249,7 @@ def seed(*, rng: random.Random, scale: int, log) -> None:
     _read_old_notifications()
     for line in demo.summary():
         log(line)
+    _saved_views(log)
 
 
 class _Demo:
@@ -812,6 +814,24 @@ OVERRIDE_REASON = (
     "The contractor worked 8 h on the Saturday cut-over at the hiring manager's request; the manager confirmed "
     "it by email and the vendor is correcting the timesheet."
 )
+
+
+# Saved views of the vendor lists, as their users keep them: (username, list, name, filters).
+SAVED_VIEWS = [
+    (FINANCE, "vendors:invoice_list", "Flagged: to decide", "status=flagged"),
+    (FINANCE, "vendors:timesheet_list", "Approved, not invoiced yet", "status=approved&sort=week"),
+    ("hiring_manager", "vendors:timesheet_list", "Weeks to approve", "status=submitted"),
+    ("hiring_manager", "vendors:engagement_list", "Waiting for a renewal", "status=extension_pending"),
+    (RECRUITER, "vendors:engagement_list", "Working now", "status=active&sort=end"),
+]
+
+
+def _saved_views(log) -> None:
+    people = {user.username: user for user in User.objects.filter(username__in={v[0] for v in SAVED_VIEWS})}
+    for username, page, name, query in SAVED_VIEWS:
+        if username in people:
+            save_view(user=people[username], page=page, name=name, query=query)
+    log("saved views of the contractors, timesheets and invoices for finance, the hiring manager and the recruiter")
 
 
 def _read_old_notifications() -> None:

@@ -124,6 +124,12 @@ def can_see_engagement_spend(user: User, engagement) -> bool:
     return can_see_invoices(user) or is_hiring_manager_of(user, engagement)
 
 
+def can_see_timesheet_charges(user: User) -> bool:
+    """Whether the timesheet list shows charges at all: finance and admins (every week) and hiring
+    managers (the weeks of their own requisitions only: can_see_engagement_spend, week by week)."""
+    return can_see_engagements(user) and (can_see_invoices(user) or user.has_role(Role.HIRING_MANAGER))
+
+
 def can_see_spend(user: User) -> bool:
     """The spend pages (cash needs, vendor spend, contractors ending, cost per hire): finance and admins
     over everything, hiring managers over their requisitions (vendors.finance.spend_scope)."""

@@ -2,22 +2,23 @@
 
 import re
 
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet
 
+from portal import clock
 from portal.models import Decision, User
 from portal.selectors import subjects_asked_of
 from requisitions.models import Requisition
 from requisitions.selectors import granted_to, requisitions_run_by
 from vendors.choices import (
+    IN_FORCE,
     OPEN_REQUISITION,
     RATE_APPROVAL_KIND,
     RENEWAL_KIND,
+    WORKING,
     RateApproval,
     TimesheetStatus,
-    VendorKind,
-    VendorStatus,
 )
-from vendors.models import Engagement, EngagementTerm, Invoice, Timesheet, Vendor
+from vendors.models import Engagement, EngagementTerm, Invoice, RateCard, Timesheet, Vendor
 from vendors.permissions import (
     can_add_engagements,
     can_see_engagements,
@@ -51,6 +52,62 @@ def engagement_list(user: User) -> QuerySet[Engagement]:
     )
 
 
+def vendor_list(user: User) -> QuerySet[Vendor]:
+    """The vendors `user` may see, each with its current rate cards (`cards`) and working contractors
+    (`working`) counted, by name."""
+    today = clock.today()
+    return (
+        vendors_for_user(user)
+        .select_related("owner")
+        .annotate(
+            cards=Count("rate_cards", filter=Q(rate_cards__valid_to__gte=today), distinct=True),
+            working=Count("engagements", filter=Q(engagements__status__in=WORKING), distinct=True),
+        )
+        .order_by("name", "id")
+    )
+
+
+def rate_cards_for_user(user: User) -> QuerySet[RateCard]:
+    """Every vendor's rate cards for those who see vendors (recruiters, finance, admins); none for others."""
+    if not user.is_authenticated or not can_see_vendors(user):
+        return RateCard.objects.none()
+    return RateCard.objects.all()
+
+
+def vendors_engaged_for_user(user: User) -> QuerySet[Vendor]:
+    """The vendors of the engagements `user` may see (a hiring manager sees no vendor list, but filters
+    their contractors by vendor), by name."""
+    if not user.is_authenticated or not can_see_engagements(user):
+        return Vendor.objects.none()
+    if sees_all_engagements(user):
+        return Vendor.objects.order_by("name")
+    return Vendor.objects.filter(pk__in=engagements_for_user(user).values("vendor_id")).order_by("name")
+
+
+def timesheets_for_user(user: User) -> QuerySet[Timesheet]:
+    """The weeks of the engagements `user` may see (vendors.selectors.engagements_for_user)."""
+    if not user.is_authenticated or not can_see_engagements(user):
+        return Timesheet.objects.none()
+    if sees_all_engagements(user):
+        return Timesheet.objects.all()
+    return Timesheet.objects.filter(engagement__in=engagements_for_user(user))
+
+
+def timesheet_list(user: User) -> QuerySet[Timesheet]:
+    """`user`'s weeks with what the list shows: the engagement, its worker, vendor, requisition and the
+    terms in force (`engagement.terms_in_force`, which price each week), who recorded and decided it."""
+    in_force = EngagementTerm.objects.filter(rate_approval__in=IN_FORCE).order_by("number")
+    return (
+        timesheets_for_user(user)
+        .select_related(
+            "engagement__worker", "engagement__vendor", "engagement__requisition", "submitted_by", "decided_by",
+            "invoice",
+        )
+        .prefetch_related(Prefetch("engagement__terms", queryset=in_force, to_attr="terms_in_force"))
+        .order_by("-week_start", "engagement_id", "id")
+    )  # fmt: skip
+
+
 def plannable_requisitions(user: User) -> QuerySet[Requisition]:
     """The standing requisitions `user` may plan engagements on (vendors.permissions.can_manage_engagement,
     as a query): any for an admin, else those a recruiter runs (granted to them), newest first."""
@@ -76,27 +133,6 @@ def pending_of(terms: list[EngagementTerm]) -> EngagementTerm | None:
 def open_renewals(engagement: Engagement) -> QuerySet[Decision]:
     """The engagement's open "renew or end" decision (at most one at a time)."""
     return Decision.objects.open().for_subject(engagement).filter(kind=RENEWAL_KIND)
-
-
-def filter_vendors(qs: QuerySet[Vendor], params) -> tuple[QuerySet[Vendor], str, str]:
-    """The vendor list's filters: kind (an agency or supplier filter includes vendors of both kinds) and
-    status; unknown values are ignored. Returns the rows and the kind and status in use."""
-    kind = params.get("kind", "") if params.get("kind", "") in VendorKind.values else ""
-    status = params.get("status", "") if params.get("status", "") in VendorStatus.values else ""
-    if kind:
-        qs = qs.filter(Q(kind=kind) | Q(kind=VendorKind.BOTH)) if kind != VendorKind.BOTH else qs.filter(kind=kind)
-    if status:
-        qs = qs.filter(status=status)
-    return qs, kind, status
-
-
-def by_status(qs: QuerySet, params, statuses) -> tuple[QuerySet, str]:
-    """A list narrowed to the `status` in `params` when it is one of `statuses` (else left whole), and
-    the status in use."""
-    status = params.get("status", "")
-    if status not in statuses.values:
-        return qs, ""
-    return qs.filter(status=status), status
 
 
 def invoices_for_user(user: User) -> QuerySet[Invoice]:

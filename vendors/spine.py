@@ -69,8 +69,9 @@ def requisition_contractors_panel(user, requisition):
 
 def register() -> None:
     from vendors.choices import RENEWAL_KIND
+    from vendors.filters import EngagementFilter, InvoiceFilter, TimesheetFilter
     from vendors.finance import SPEND_REPORTS
-    from vendors.permissions import can_see_engagements, can_see_spend, can_see_vendors
+    from vendors.permissions import can_see_engagements, can_see_invoices, can_see_spend, can_see_vendors
     from vendors.policy import RATE_APPROVAL_POLICY
 
     registry.register_policy(RATE_APPROVAL_POLICY)
@@ -132,3 +133,6 @@ def register() -> None:
             visible=lambda user, requisition: can_see_engagements(user),
         )
     )
+    registry.register_saved_view_page("vendors:engagement_list", EngagementFilter, allowed=can_see_engagements)
+    registry.register_saved_view_page("vendors:timesheet_list", TimesheetFilter, allowed=can_see_engagements)
+    registry.register_saved_view_page("vendors:invoice_list", InvoiceFilter, allowed=can_see_invoices)

@@ -9,21 +9,23 @@ from datetime import timedelta
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django_filters.views import FilterView
 
 from portal import audit, clock
 from portal.choices import Currency, Outcome
 from portal.exceptions import PortalError
+from portal.filters import CurrencyFilter, filters_query, refuse_unknown_parameters
 from portal.models import CostEvent
-from portal.models.exports import ExportFormat
 from portal.services.approvals import chain_timelines, open_chain_decisions
-from portal.services.exports import export_rows
-from portal.views.exports import file_response
+from portal.views.exports import FORMAT, export_problems, export_response, refused
+from portal.views.lists import PartialListMixin
+from portal.views.saved_views import saved_views_context
 from requisitions.selectors import requisitions_for_user
 from vendors import selectors, services
 from vendors.choices import (
@@ -33,10 +35,18 @@ from vendors.choices import (
     EngagementStatus,
     InvoiceStatus,
     TimesheetStatus,
-    VendorKind,
     VendorStatus,
 )
 from vendors.costs import monday_of, monthly_labour, timesheet_charge
+from vendors.exports import (
+    ENGAGEMENT_COLUMNS,
+    INVOICE_COLUMNS,
+    RATE_CARD_COLUMNS,
+    VENDOR_COLUMNS,
+    timesheet_columns,
+    week_charge,
+)
+from vendors.filters import SOON_DAYS, EngagementFilter, InvoiceFilter, RateCardFilter, TimesheetFilter, VendorFilter
 from vendors.forms import (
     ApproveInvoiceForm,
     ClauseForm,
@@ -71,12 +81,14 @@ from vendors.permissions import (
     can_see_engagements,
     can_see_invoices,
     can_see_spend,
+    can_see_timesheet_charges,
     can_see_vendors,
     decides_invoices,
     start_refusal,
 )
 
-LIST_LIMIT = 200
+# The "plan an engagement on…" chooser lists this many of the newest requisitions one may plan on.
+PLANNABLE_CHOICES = 200
 
 
 def _form_page(request, *, form, title, crumbs, submit_label, cancel_url, lede="", status=200):
@@ -106,29 +118,50 @@ def _saved(request, form, save):
 # --- Vendors -------------------------------------------------------------------------------------------------
 
 
+class VendorListView(PartialListMixin, FilterView):
+    """The vendors the user may see, filtered, sorted and paginated (never cut)."""
+
+    template_name = "vendors/vendor_list.html"
+    partial_template_name = "includes/list_results.html"
+    filterset_class = VendorFilter
+    paginate_by = 50
+
+    def dispatch(self, request, *args, **kwargs):
+        if not can_see_vendors(request.user):
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_queryset(self):
+        return selectors.vendor_list(self.request.user)
+
+    def get_context_data(self, **kwargs):
+        today = clock.today()
+        return super().get_context_data(
+            can_manage=can_manage_vendors(self.request.user),
+            can_see_invoices=can_see_invoices(self.request.user),
+            today=today,
+            soon=today + timedelta(days=SOON_DAYS),
+            **_list_context(self, table="vendors/_vendor_table.html", export="vendors:vendor_export"),
+            **kwargs,
+        )
+
+
 @require_GET
-def vendor_list(request):
+def vendor_export(request):
     if not can_see_vendors(request.user):
         raise PermissionDenied
-    today = timezone.localdate()
-    qs = selectors.vendors_for_user(request.user).select_related("owner")
-    qs = qs.annotate(
-        cards=Count("rate_cards", filter=Q(rate_cards__valid_to__gte=today), distinct=True),
-        working=Count("engagements", filter=Q(engagements__status__in=WORKING), distinct=True),
-    )
-    qs, kind, status = selectors.filter_vendors(qs, request.GET)
-    context = {
-        "vendors": list(qs[:LIST_LIMIT]),
-        "kind": kind,
-        "status": status,
-        "kinds": VendorKind.choices,
-        "statuses": VendorStatus.choices,
-        "can_manage": can_manage_vendors(request.user),
-        "can_see_invoices": can_see_invoices(request.user),
-        "soon": today + timedelta(days=30),
-        "today": today,
+    filterset = VendorFilter(request.GET, queryset=selectors.vendor_list(request.user), request=request)
+    return export_response(request, filterset=filterset, dataset="vendors", title=_("Vendors"), columns=VENDOR_COLUMNS)
+
+
+def _list_context(view, *, table: str, export: str) -> dict:
+    """What a list's page and its htmx swap (templates/includes/list_results.html) share: the table's
+    template, and where the export buttons point with the filters they carry."""
+    return {
+        "table_template": table,
+        "export_url": reverse(export),
+        "export_query": filters_query(view.filterset, view.request.GET),
     }
-    return render(request, "vendors/vendor_list.html", context)
 
 
 def _vendor_or_404(request, pk):
@@ -260,27 +293,46 @@ def clause_toggle(request, pk, clause_pk):
 # --- Rate cards ------------------------------------------------------------------------------------------------
 
 
+def _rate_cards(request):
+    cards = selectors.rate_cards_for_user(request.user).select_related("vendor", "role_family", "level", "location")
+    return RateCardFilter.base(cards, request.GET).order_by("valid_to", "vendor__name", "id")
+
+
+class RateCardListView(PartialListMixin, FilterView):
+    """Rate cards across vendors: current ones unless asked for others, soonest to expire first."""
+
+    template_name = "vendors/rate_card_list.html"
+    partial_template_name = "includes/list_results.html"
+    filterset_class = RateCardFilter
+    paginate_by = 50
+
+    def dispatch(self, request, *args, **kwargs):
+        if not can_see_vendors(request.user):
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_queryset(self):
+        return _rate_cards(self.request)
+
+    def get_context_data(self, **kwargs):
+        today = clock.today()
+        return super().get_context_data(
+            today=today,
+            soon=today + timedelta(days=SOON_DAYS),
+            can_manage=can_manage_vendors(self.request.user),
+            **_list_context(self, table="vendors/_rate_card_table.html", export="vendors:rate_card_export"),
+            **kwargs,
+        )
+
+
 @require_GET
-def rate_card_list(request):
+def rate_card_export(request):
     if not can_see_vendors(request.user):
         raise PermissionDenied
-    today = timezone.localdate()
-    cards = RateCard.objects.select_related("vendor", "role_family", "level", "location")
-    show = request.GET.get("show", "current")
-    if show == "expiring":
-        cards = cards.filter(valid_to__gte=today, valid_to__lte=today + timedelta(days=30))
-    elif show == "current":
-        cards = cards.filter(valid_to__gte=today)
-    else:
-        show = "all"
-    context = {
-        "cards": list(cards.order_by("valid_to", "vendor__name", "id")[:LIST_LIMIT]),
-        "show": show,
-        "today": today,
-        "soon": today + timedelta(days=30),
-        "can_manage": can_manage_vendors(request.user),
-    }
-    return render(request, "vendors/rate_card_list.html", context)
+    filterset = RateCardFilter(request.GET, queryset=_rate_cards(request), request=request)
+    return export_response(
+        request, filterset=filterset, dataset="rate-cards", title=_("Rate cards"), columns=RATE_CARD_COLUMNS
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -329,35 +381,60 @@ def rate_card_edit(request, pk):
 # --- Engagements --------------------------------------------------------------------------------------------------
 
 
+def _engagements(request):
+    return selectors.engagement_list(request.user).order_by("end_date", "id")
+
+
+class EngagementListView(PartialListMixin, FilterView):
+    """The engagements the user may see; `?requisition=<id>`: those of one requisition they may see (the
+    requisition page's "Contractors"; one they may not see is a 404), with a direct way to plan one on it."""
+
+    template_name = "vendors/engagement_list.html"
+    partial_template_name = "includes/list_results.html"
+    filterset_class = EngagementFilter
+    paginate_by = 50
+
+    def dispatch(self, request, *args, **kwargs):
+        if not can_see_engagements(request.user):
+            raise PermissionDenied
+        value = request.GET.get("requisition", "")
+        # A number is a requisition: one outside the user's slice is not found, not merely refused.
+        self.requisition = (
+            get_object_or_404(requisitions_for_user(request.user), pk=int(value))
+            if value.isascii() and value.isdigit()
+            else None
+        )
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_queryset(self):
+        return _engagements(self.request)
+
+    def get_context_data(self, **kwargs):
+        user, requisition = self.request.user, self.requisition
+        plannable = selectors.plannable_requisitions(user).only("pk", "title", "status")
+        return super().get_context_data(
+            today=clock.today(),
+            requisition=requisition,
+            plannable=list(plannable[:PLANNABLE_CHOICES]) if requisition is None else [],
+            can_plan_here=(
+                requisition is not None
+                and requisition.status in OPEN_REQUISITION
+                and can_manage_engagement(user, requisition)
+            ),
+            **_list_context(self, table="vendors/_engagement_table.html", export="vendors:engagement_export"),
+            **saved_views_context(self.request, "vendors:engagement_list"),
+            **kwargs,
+        )
+
+
 @require_GET
-def engagement_list(request):
-    """The engagements the user may see, by status; `?requisition=<id>`: those of one requisition they
-    may see (the requisition page's "Contractors"), with a direct way to plan one on it."""
-    user = request.user
-    if not can_see_engagements(user):
+def engagement_export(request):
+    if not can_see_engagements(request.user):
         raise PermissionDenied
-    qs, status = selectors.by_status(selectors.engagement_list(user), request.GET, EngagementStatus)
-    requisition = None
-    value = request.GET.get("requisition", "")
-    if value:
-        if not value.isdigit():
-            return render(request, "400.html", {"message": _("Name the requisition by its number.")}, status=400)
-        requisition = get_object_or_404(requisitions_for_user(user), pk=int(value))
-        qs = qs.filter(requisition=requisition)
-    context = {
-        "engagements": list(qs.order_by("end_date", "id")[:LIST_LIMIT]),
-        "status": status,
-        "statuses": EngagementStatus.choices,
-        "today": timezone.localdate(),
-        "requisition": requisition,
-        "plannable": list(selectors.plannable_requisitions(user).only("pk", "title", "status")[:LIST_LIMIT]),
-        "can_plan_here": (
-            requisition is not None
-            and requisition.status in OPEN_REQUISITION
-            and can_manage_engagement(user, requisition)
-        ),
-    }
-    return render(request, "vendors/engagement_list.html", context)
+    filterset = EngagementFilter(request.GET, queryset=_engagements(request), request=request)
+    return export_response(
+        request, filterset=filterset, dataset="engagements", title=_("Contractors"), columns=ENGAGEMENT_COLUMNS
+    )
 
 
 @require_GET
@@ -581,22 +658,92 @@ def timesheet_act(request, pk, action):
     return redirect(sheet.engagement.get_absolute_url() + "#timesheets")
 
 
-# --- Invoices ---------------------------------------------------------------------------------------------------------
+def _timesheets(request):
+    return selectors.timesheet_list(request.user)
+
+
+class TimesheetListView(PartialListMixin, FilterView):
+    """The weeks of the engagements the user may see, newest first: for the hiring managers who approve
+    them, finance and admins (with each week's charge where they may see the engagement's money), and
+    the recruiters who record them."""
+
+    template_name = "vendors/timesheet_list.html"
+    partial_template_name = "includes/list_results.html"
+    filterset_class = TimesheetFilter
+    paginate_by = 50
+
+    def dispatch(self, request, *args, **kwargs):
+        if not can_see_engagements(request.user):
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_queryset(self):
+        return _timesheets(self.request)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(
+            show_charges=can_see_timesheet_charges(self.request.user),
+            **_list_context(self, table="vendors/_timesheet_table.html", export="vendors:timesheet_export"),
+            **saved_views_context(self.request, "vendors:timesheet_list"),
+            **kwargs,
+        )
+        for sheet in context["object_list"]:
+            sheet.charge = week_charge(self.request.user, sheet)
+        return context
 
 
 @require_GET
-def invoice_list(request):
+def timesheet_export(request):
+    if not can_see_engagements(request.user):
+        raise PermissionDenied
+    filterset = TimesheetFilter(request.GET, queryset=_timesheets(request), request=request)
+    return export_response(
+        request,
+        filterset=filterset,
+        dataset="timesheets",
+        title=_("Timesheets"),
+        columns=timesheet_columns(request.user),
+    )
+
+
+# --- Invoices ---------------------------------------------------------------------------------------------------------
+
+
+def _invoices(request):
+    return selectors.invoices_for_user(request.user).select_related("vendor").order_by("-received_on", "-id")
+
+
+class InvoiceListView(PartialListMixin, FilterView):
+    template_name = "vendors/invoice_list.html"
+    partial_template_name = "includes/list_results.html"
+    filterset_class = InvoiceFilter
+    paginate_by = 50
+
+    def dispatch(self, request, *args, **kwargs):
+        if not can_see_invoices(request.user):
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_queryset(self):
+        return _invoices(self.request)
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            can_enter=can_enter_invoices(self.request.user),
+            **_list_context(self, table="vendors/_invoice_table.html", export="vendors:invoice_export"),
+            **saved_views_context(self.request, "vendors:invoice_list"),
+            **kwargs,
+        )
+
+
+@require_GET
+def invoice_export(request):
     if not can_see_invoices(request.user):
         raise PermissionDenied
-    qs = selectors.invoices_for_user(request.user).select_related("vendor")
-    qs, status = selectors.by_status(qs, request.GET, InvoiceStatus)
-    context = {
-        "invoices": list(qs.order_by("-received_on", "-id")[:LIST_LIMIT]),
-        "status": status,
-        "statuses": InvoiceStatus.choices,
-        "can_enter": can_enter_invoices(request.user),
-    }
-    return render(request, "vendors/invoice_list.html", context)
+    filterset = InvoiceFilter(request.GET, queryset=_invoices(request), request=request)
+    return export_response(
+        request, filterset=filterset, dataset="invoices", title=_("Vendor invoices"), columns=INVOICE_COLUMNS
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -758,8 +905,9 @@ def invoice_import(request):
 
 @require_GET
 def spend(request, report="cash"):
-    """The spend pages, each exportable as CSV or XLSX: the user's scope (finance: everything; a hiring
-    manager: their requisitions), in one currency."""
+    """The spend pages, each exportable as CSV or XLSX (`?format=`): the user's scope (finance:
+    everything; a hiring manager: their requisitions), in one currency. The currency is the one
+    parameter they read: anything else is refused (400), on the page as in the export."""
     from vendors import finance
 
     user = request.user
@@ -767,37 +915,42 @@ def spend(request, report="cash"):
         raise PermissionDenied
     if report not in finance.SPEND_REPORTS:
         raise Http404
-    currency = request.GET.get("currency") or settings.PORTAL_CURRENCY
-    fmt = request.GET.get("format", "")
-    if currency not in Currency.values or fmt not in ("", *ExportFormat.values):
-        return render(request, "400.html", {"message": _("Unknown currency or export format.")}, status=400)
-    today = timezone.localdate()
-    scope = finance.spend_scope(user)
-    figures = {
-        "cash": lambda: finance.cash_needs(scope, currency, today),
-        "vendors": lambda: finance.vendor_spend(scope, currency, today),
-        "ending": lambda: finance.contractors_ending(scope, today),
-        "hires": lambda: finance.cost_per_hire(scope, currency, today),
-    }[report]()
     title, dataset = finance.SPEND_REPORTS[report]
-    if fmt:
-        built = export_rows(
-            by=user,
+    filterset = CurrencyFilter(request.GET)
+    if FORMAT in request.GET:
+        problems = export_problems(request, filterset)
+        if problems:
+            return refused(problems)
+        figures = _spend_figures(report, user, filterset.chosen_currency())
+        return export_response(
+            request,
+            filterset=filterset,
             dataset=dataset,
             title=str(title),
             columns=figures.export_columns(),
             rows=figures.export_rows(),
-            filters=request.GET.urlencode(),
-            fmt=fmt,
         )
-        return file_response(built)
+    refuse_unknown_parameters(filterset, request.GET)
+    valid = filterset.is_valid()
+    currency = filterset.chosen_currency() if valid else settings.PORTAL_CURRENCY
     context = {
         "report": report,
         "title": title,
-        "figures": figures,
+        "figures": _spend_figures(report, user, currency) if valid else None,
+        "filter": filterset,
         "currency": currency,
         "currencies": Currency.choices,
-        "sees_all": scope is None,
-        "today": today,
+        "sees_all": finance.spend_scope(user) is None,
+        "today": clock.today(),
     }
-    return render(request, "vendors/spend.html", context)
+    return render(request, "vendors/spend.html", context, status=200 if valid else 400)
+
+
+def _spend_figures(report: str, user, currency: str):
+    from vendors import finance
+
+    today, scope = clock.today(), finance.spend_scope(user)
+    if report == "ending":
+        return finance.contractors_ending(scope, today)
+    build = {"cash": finance.cash_needs, "vendors": finance.vendor_spend, "hires": finance.cost_per_hire}[report]
+    return build(scope, currency, today)

@@ -1,9 +1,10 @@
 """My work (every role's home page) and the decision pages."""
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django_filters.views import FilterView
@@ -26,7 +27,7 @@ from portal.permissions import (
 )
 from portal.selectors import decision_counts, decision_counts_by_kind, decisions_for_user, my_work
 from portal.services.decisions import cancel_decision, raise_decision, reassign_decision, resolve_decision
-from portal.views.lists import PartialListMixin, is_partial_request
+from portal.views.lists import LIST_PARAMETERS, PartialListMixin, is_partial_request
 
 SCOPES = {"mine": _("My decisions"), "raised": _("Raised by me"), "all": _("All open decisions")}
 
@@ -38,6 +39,7 @@ class MyWorkView(PartialListMixin, FilterView):
     partial_template_name = "portal/_decision_table.html"
     filterset_class = DecisionFilter
     paginate_by = 25
+    known_parameters = (*LIST_PARAMETERS, "scope")
 
     def scopes(self) -> list[str]:
         """My decisions for everyone; "raised by me" for those who can raise; "all open" for admins."""
@@ -55,6 +57,20 @@ class MyWorkView(PartialListMixin, FilterView):
             scope = self.request.GET.get("scope", "mine")
             self._scope = scope if scope in self.scopes() else "mine"
         return self._scope
+
+    def get_filterset(self, filterset_class):
+        """A scope the user does not have ("all" asked by someone who is not an admin) is refused like an
+        unreadable filter: the list shows nothing rather than quietly something else."""
+        filterset = super().get_filterset(filterset_class)
+        for scope in self.request.GET.getlist("scope"):
+            if scope not in self.scopes():
+                error = ValidationError(
+                    _("“%(scope)s” is not one of your views of the work."),
+                    code="invalid",
+                    params={"scope": Truncator(scope).chars(40)},
+                )
+                filterset.form.add_error(None, error)
+        return filterset
 
     def get_queryset(self):
         user = self.request.user

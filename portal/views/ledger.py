@@ -5,42 +5,41 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db.models import Sum
 from django.shortcuts import render
-from django.utils import timezone
 from django.views.decorators.http import require_GET
 from django_filters.views import FilterView
 
+from portal import clock
 from portal.choices import Currency
-from portal.filters import CostEventFilter
+from portal.filters import CostEventFilter, CurrencyFilter, refuse_unknown_parameters
 from portal.money import rounded
 from portal.permissions import can_view_ledger
 from portal.selectors import cost_events, ledger_grid, ledger_months
 from portal.views.lists import PartialListMixin
 
 
-def _currency(request) -> str | None:
-    value = request.GET.get("currency") or settings.PORTAL_CURRENCY
-    return value if value in Currency.values else None
-
-
 @require_GET
 def ledger(request):
-    """Twelve months back and forward; each cell links to the events it adds up."""
+    """Twelve months back and forward; each cell links to the events it adds up. The currency is the one
+    parameter it reads: anything else, or a currency it does not know, is refused (400)."""
     if not can_view_ledger(request.user):
         raise PermissionDenied
-    currency = _currency(request)
-    if currency is None:
-        return render(request, "400.html", {"message": "Unknown currency."}, status=400)
-    months = ledger_months(timezone.localdate())
-    rows, totals = ledger_grid(currency=currency, months=months)
+    filterset = CurrencyFilter(request.GET)
+    refuse_unknown_parameters(filterset, request.GET)
+    valid = filterset.is_valid()
+    currency = filterset.chosen_currency() if valid else settings.PORTAL_CURRENCY
+    today = clock.today()
+    months = ledger_months(today)
+    rows, totals = ledger_grid(currency=currency, months=months) if valid else ([], [])
     context = {
+        "filter": filterset,
         "months": months,
         "rows": rows,
         "totals": totals,
         "currency": currency,
         "currencies": Currency.choices,
-        "this_month": timezone.localdate().replace(day=1),
+        "this_month": today.replace(day=1),
     }
-    return render(request, "portal/ledger.html", context)
+    return render(request, "portal/ledger.html", context, status=200 if valid else 400)
 
 
 class CostEventListView(PartialListMixin, FilterView):

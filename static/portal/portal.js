@@ -1,4 +1,13 @@
 // The portal's own script. htmx comes from django-htmx; Bootstrap's bundle from django-bootstrap-static.
+// A list refusing its filters answers 400 with its table saying why (nothing listed): show that table.
+document.addEventListener("htmx:beforeSwap", function (event) {
+  const source = event.detail.requestConfig && event.detail.requestConfig.elt;
+  const form = source && source.closest && source.closest("form.filter-form");
+  if (form && event.detail.xhr.status === 400) {
+    event.detail.shouldSwap = true;
+    event.detail.isError = false;
+  }
+});
 document.addEventListener("htmx:responseError", function (event) {
   const status = event.detail.xhr.status;
   window.alert(status === 403 ? "Your role does not allow this action." : "The portal could not complete this request (" + status + ").");

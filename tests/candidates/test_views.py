@@ -89,7 +89,7 @@ def test_flags_filter_stuck_and_over_sla(client, people, recruiter):
 def test_an_unreadable_filter_is_shown_and_lists_nothing(client, people, recruiter, query):
     client.force_login(recruiter)
     response = client.get(reverse("candidates:pipeline"), query)
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert _names(response) == []
     assert "filter-errors" in response.content.decode()
 

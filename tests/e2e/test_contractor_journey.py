@@ -64,7 +64,7 @@ def test_a_contractor_above_the_card_is_approved_worked_invoiced_and_seen_in_the
 
     sign_in(page, live_server, "rec")
     page.goto(f"{live_server.url}/vendors/engagements/")
-    page.get_by_label("Requisition").select_option(str(req.pk))
+    page.get_by_label("Plan an engagement on").select_option(str(req.pk))
     page.get_by_role("button", name="Plan").click()
     page.get_by_label("Worker").select_option(label="Grace Hopper")
     page.get_by_label("Rate card", exact=True).select_option(index=1)

@@ -64,7 +64,7 @@ def test_my_work_with_bad_filter_values_explains_and_lists_nothing(client, finan
 
     response = client.get("/", {"kind": "no-such-kind", "due": "yesterday"})
 
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert response.context["filter"].errors.keys() == {"kind", "due"}
     assert "Select a valid choice" in response.content.decode()
     assert _titles(response) == []  # never "everything" for a filter that cannot be read
@@ -101,8 +101,10 @@ def test_raised_by_me_scope_and_all_scope_only_for_admins(client, finance, hirin
     client.force_login(hiring_manager)
 
     assert _titles(client.get("/", {"scope": "raised"})) == [asked.title]
-    # Asking for everything without being an admin quietly falls back to one's own work.
-    assert _titles(client.get("/", {"scope": "all"})) == []
+    # Asking for everything without being an admin is refused: nothing listed, and the page says why.
+    refused = client.get("/", {"scope": "all"})
+    assert refused.status_code == 400 and _titles(refused) == []
+    assert "“all” is not one of your views of the work." in refused.content.decode()
 
     client.force_login(admin_user)
     assert sorted(_titles(client.get("/", {"scope": "all"}))) == ["Asked by HM", "Asked by nobody"]

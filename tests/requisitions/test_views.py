@@ -79,7 +79,7 @@ def test_list_filters_by_status_and_overdue_approval(client, hm, director, finan
     ]
     assert _titles(client.get(reverse("requisitions:list"), {"overdue_approval": "true"})) == []
     bad = client.get(reverse("requisitions:list"), {"status": "nonsense", "target_start_min": "not a date"})
-    assert bad.status_code == 200
+    assert bad.status_code == 400 and _titles(bad) == []
 
 
 @pytest.fixture
@@ -258,7 +258,7 @@ def test_an_unreadable_filter_on_the_list_is_an_error_and_lists_nothing(client, 
 
     response = client.get(reverse("requisitions:list"), {"overdue_approval": "abc"})
 
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert list(response.context["object_list"]) == []
     assert response.context["filter"].errors["overdue_approval"] == ["“abc” is not a valid value."]
     assert "“abc” is not a valid value." in response.content.decode()

@@ -10,8 +10,19 @@ from requisitions.services import approve_requisition, create_requisition, move_
 from tests.factories import requisition_fields
 from tests.offers.conftest import application, head, open_requisition  # noqa: F401  (fixtures)
 from vendors.costs import monday_of as monday  # noqa: F401  (the tests' short name for it)
-from vendors.models import RateCard, RequiredClause, Vendor
-from vendors.services import EngagementInput, check_clause, create_engagement, save_rate_card, save_vendor
+from vendors.models import Engagement, Invoice, RateCard, RequiredClause, Vendor
+from vendors.services import (
+    EngagementInput,
+    InvoiceInput,
+    LineInput,
+    check_clause,
+    create_engagement,
+    create_invoice,
+    record_timesheet,
+    save_rate_card,
+    save_vendor,
+    start_engagement,
+)
 
 
 def rate_card_for(vendor, requisition, by, *, pay="80", markup="25", back=60, ahead=200, **fields):
@@ -95,3 +106,53 @@ def card(supplier, open_requisition, finance):  # noqa: F811
 @pytest.fixture
 def worker(recruiter):
     return create_candidate(by=recruiter, first_name="Grace", last_name="Hopper", email="grace@example.com")
+
+
+@pytest.fixture
+def many(open_requisition, supplier, card, worker, recruiter, finance, admin_user):  # noqa: F811
+    """Engagements, weeks and invoices to count queries against: call with how many more to add."""
+    from candidates.services import create_candidate
+
+    today = timezone.localdate()
+
+    def add(n):
+        for i in range(n):
+            person = create_candidate(by=recruiter, first_name="Worker", last_name=f"N{Engagement.objects.count()}")
+            engagement = create_engagement(
+                data=EngagementInput(
+                    requisition=open_requisition,
+                    worker=person,
+                    vendor=supplier,
+                    rate_card=card,
+                    start_date=monday(today) - timedelta(weeks=2),
+                    end_date=today + timedelta(days=90),
+                    hours_per_week=Decimal("40"),
+                    bill_rate=Decimal("105") if i % 2 else None,
+                    rate_reason="Market." if i % 2 else "",
+                ),
+                by=recruiter,
+            )
+            if not i % 2:
+                engagement = start_engagement(engagement=engagement, by=recruiter)
+                record_timesheet(
+                    engagement=engagement,
+                    by=recruiter,
+                    week_start=monday(today) - timedelta(weeks=2),
+                    hours=40,
+                    overtime_hours=1,
+                )
+                create_invoice(
+                    data=InvoiceInput(
+                        vendor=supplier,
+                        number=f"Q-{Invoice.objects.count()}",
+                        currency="CAD",
+                        period_start=monday(today) - timedelta(weeks=2),
+                        period_end=monday(today) - timedelta(days=1),
+                        received_on=today,
+                        lines=(LineInput(amount=Decimal("4000"), engagement=engagement, hours=Decimal("40")),),
+                    ),
+                    by=admin_user,
+                )
+        return Engagement.objects.order_by("id").first()
+
+    return add

@@ -17,13 +17,9 @@ from tests.vendors.conftest import approved_vendor, contract_requisition, monday
 from vendors.choices import EngagementStatus, InvoiceStatus, RateApproval, TimesheetStatus
 from vendors.models import Engagement, Invoice, RateCard
 from vendors.services import (
-    EngagementInput,
     InvoiceInput,
     LineInput,
-    create_engagement,
     create_invoice,
-    record_timesheet,
-    start_engagement,
 )
 
 pytestmark = pytest.mark.django_db
@@ -148,56 +144,6 @@ def test_the_done_when_through_the_pages(
     assert 'kind=actual&amp;currency=CAD">19,600</a>' in ledger  # both approved invoices, in their month
 
 
-@pytest.fixture
-def many(open_requisition, supplier, card, worker, recruiter, finance, admin_user):
-    """Engagements, weeks and invoices to count queries against: call with how many more to add."""
-    from candidates.services import create_candidate
-
-    today = timezone.localdate()
-
-    def add(n):
-        for i in range(n):
-            person = create_candidate(by=recruiter, first_name="Worker", last_name=f"N{Engagement.objects.count()}")
-            engagement = create_engagement(
-                data=EngagementInput(
-                    requisition=open_requisition,
-                    worker=person,
-                    vendor=supplier,
-                    rate_card=card,
-                    start_date=monday(today) - timedelta(weeks=2),
-                    end_date=today + timedelta(days=90),
-                    hours_per_week=Decimal("40"),
-                    bill_rate=Decimal("105") if i % 2 else None,
-                    rate_reason="Market." if i % 2 else "",
-                ),
-                by=recruiter,
-            )
-            if not i % 2:
-                engagement = start_engagement(engagement=engagement, by=recruiter)
-                record_timesheet(
-                    engagement=engagement,
-                    by=recruiter,
-                    week_start=monday(today) - timedelta(weeks=2),
-                    hours=40,
-                    overtime_hours=1,
-                )
-                create_invoice(
-                    data=InvoiceInput(
-                        vendor=supplier,
-                        number=f"Q-{Invoice.objects.count()}",
-                        currency="CAD",
-                        period_start=monday(today) - timedelta(weeks=2),
-                        period_end=monday(today) - timedelta(days=1),
-                        received_on=today,
-                        lines=(LineInput(amount=Decimal("4000"), engagement=engagement, hours=Decimal("40")),),
-                    ),
-                    by=admin_user,
-                )
-        return Engagement.objects.order_by("id").first()
-
-    return add
-
-
 def _count(client, url):
     client.get(url)  # warm the session and caches
     with CaptureQueriesContext(connection) as queries:
@@ -215,6 +161,7 @@ def _count(client, url):
         "engagement_list",
         "requisition_engagements",
         "engagement_detail",
+        "timesheet_list",
         "invoice_list",
         "invoice_detail",
     ],
@@ -228,6 +175,7 @@ def test_pages_cost_a_fixed_number_of_queries(client, many, finance, page):
         "engagement_list": reverse("vendors:engagement_list"),
         "requisition_engagements": reverse("vendors:engagement_list") + f"?requisition={first.requisition_id}",
         "engagement_detail": first.get_absolute_url(),
+        "timesheet_list": reverse("vendors:timesheet_list"),
         "invoice_list": reverse("vendors:invoice_list"),
         "invoice_detail": Invoice.objects.order_by("id").first().get_absolute_url(),
     }
