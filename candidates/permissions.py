@@ -2,6 +2,7 @@
 
 from portal.choices import Role
 from portal.models import User
+from portal.permissions import can_take_decision, has_perm
 from requisitions.permissions import runs_requisition
 from requisitions.selectors import requisitions_run_by as run_by
 
@@ -15,7 +16,45 @@ def can_view_contact_details(user: User) -> bool:
 
 
 def can_move_applications(user: User) -> bool:
+    """The role's part of moving: recruiters and admins may move applications at all (on which ones:
+    can_move_application)."""
     return user.is_active and user.has_perm("candidates.change_application")
+
+
+def can_move_applications_on(user: User, requisition) -> bool:
+    """Move, close or reassign the applications of `requisition`: a recruiter running it, or an admin."""
+    return can_move_applications(user) and runs_requisition(user, requisition)
+
+
+def can_move_application(user: User, application, *, debrief=None) -> bool:
+    """Move, close or reassign this application: a recruiter running its requisition, or an admin (the
+    requisition's one rule, runs_requisition: a view-only share never moves). With `debrief`, also whoever
+    may take that open debrief's decision on this application (its hiring manager advancing or rejecting).
+    The pages (403) and candidates.services.pipeline (refusal) both ask this."""
+    if can_move_applications_on(user, application.requisition):
+        return True
+    return (
+        debrief is not None
+        and debrief.application_id == application.pk
+        and debrief.decision is not None
+        and can_take_decision(user, debrief.decision)
+    )
+
+
+def can_add_application(user: User, requisition) -> bool:
+    """Put a candidate on `requisition` (by hand or by import): a recruiter running it, or an admin."""
+    return user.is_active and user.has_perm("candidates.add_application") and runs_requisition(user, requisition)
+
+
+def can_log_activity(user: User, application) -> bool:
+    """Log a touch on an application: whoever may log touches and sees its requisition (a view-only share
+    included: a hiring manager's note on a candidate they were shown is worth keeping)."""
+    return (
+        user.is_active
+        and user.has_perm("candidates.add_activity")
+        and has_perm(user, "candidates.view_application")
+        and has_perm(user, "requisitions.view_requisition", application.requisition)
+    )
 
 
 def can_edit_candidates(user: User) -> bool:

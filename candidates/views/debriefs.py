@@ -88,7 +88,7 @@ def debrief_detail(request, pk):
         "recommendations": selectors.recommendation_counts(cards),
         "can_decide": can_decide,
         "errors": errors,
-        "later_stages": Stage.objects.active().filter(position__gt=application.stage.position).order_by("position"),
+        "later_stages": scorecards.later_stages(application.stage),
         "next_stage": scorecards.next_stage(application.stage),
         "reasons": ReasonCode.objects.active().filter(category=ReasonCategory.WE_REJECTED),
         "posted": request.POST if request.method == "POST" else {},
