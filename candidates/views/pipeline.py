@@ -19,9 +19,13 @@ from candidates.permissions import (
     CONTACT_FIELDS,
     can_edit_candidates,
     can_import_applications,
+    can_log_activity,
+    can_move_application,
     can_move_applications,
+    can_move_applications_on,
     can_see_scorecards,
     can_view_contact_details,
+    requisitions_run_by,
 )
 from candidates.services import (
     PipelineError,
@@ -70,15 +74,21 @@ class PipelineView(PartialListMixin, FilterView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        for application in context["object_list"]:
+        user = self.request.user
+        context["can_move"] = can_move_applications(user)
+        rows = context["object_list"]
+        # can_move_application for the page's rows, in one query: a view-only share is listed, never ticked.
+        run = requisitions_run_by(user, {a.requisition_id for a in rows}) if context["can_move"] else set()
+        for application in rows:
             application.flags = selectors.risk_flags(application)
-        context["show_contact"] = can_view_contact_details(self.request.user)
-        context["can_move"] = can_move_applications(self.request.user)
-        context["can_import"] = can_import_applications(self.request.user)
+            application.can_move = application.requisition_id in run
+        context["show_contact"] = can_view_contact_details(user)
+        context["can_import"] = can_import_applications(user)
         context.update(saved_views_context(self.request, "candidates:pipeline"))
         context["oob_saved_views"] = is_partial_request(self.request)
         if context["can_move"] and not is_partial_request(self.request):
-            context["bulk_form"] = BulkForm(applications=selectors.applications_for_user(self.request.user).none())
+            context["bulk_form"] = BulkForm(applications=selectors.applications_for_user(user).none())
+            context["move_stages"] = Stage.objects.active().movable()
         return context
 
 
@@ -89,6 +99,10 @@ def candidate_detail(request, pk):
     applications = selectors.candidate_applications(candidate, request.user)
     for application in applications:
         application.flags = selectors.risk_flags(application)
+    may_move = can_move_applications(request.user)
+    run = requisitions_run_by(request.user, {a.requisition_id for a in applications}) if may_move else set()
+    for application in applications:  # can_move_application and can_log_activity, without a query each
+        application.can_move = application.requisition_id in run and not application.stage.is_reserved
     show_interviews = can_see_scorecards(request.user)
     if show_interviews:
         selectors.attach_interviews(applications, request.user)
@@ -107,9 +121,8 @@ def candidate_detail(request, pk):
         "resumes": list(candidate.resumes.select_related("uploaded_by")[:5]) if show_contact else [],
         "can_upload_resume": show_contact and can_edit_candidates(request.user) and not candidate.merged_into_id,
         "max_resume_mb": resumes.max_bytes() // (1024 * 1024),
-        "can_move": can_move_applications(request.user),
         "can_log": request.user.has_perm("candidates.add_activity"),
-        "stages": Stage.objects.active().order_by("position", "id"),
+        "stages": Stage.objects.active().movable().order_by("position", "id"),
         "reasons": ReasonCode.objects.active(),
         "activity_kinds": ActivityKind.choices,
     }
@@ -198,12 +211,14 @@ def requisition_board(request, pk):
 
 def _render_board(request, req, *, status=200):
     columns = selectors.board(req, request.user, per_column=BOARD_CARDS_PER_COLUMN)
+    for column in columns:  # a workflow's column is shown, never a place to drop a card (it says why)
+        column["refusal"] = column["stage"].entry_refusal
     context = {
         "requisition": req,
         "columns": columns,
-        "stages": [column["stage"] for column in columns],
+        "stages": [column["stage"] for column in columns if not column["refusal"]],
         "reason_options": _reason_options(),
-        "can_move": can_move_applications(request.user),
+        "can_move": can_move_applications_on(request.user, req),
         "show_plan": request.user.has_perm("candidates.view_interviewplan"),
     }
     template = "candidates/_board.html" if is_partial_request(request) else "candidates/board.html"
@@ -226,9 +241,9 @@ def _reason_options() -> str:
 
 
 def _application_for(request, pk):
-    """The application if it is in the user's slice (else 404), and the user may move applications (else 403)."""
+    """The application if it is in the user's slice (else 404), and the user may move it (else 403)."""
     application = get_object_or_404(selectors.applications_for_user(request.user).select_related("requisition"), pk=pk)
-    if not can_move_applications(request.user):
+    if not can_move_application(request.user, application):
         raise PermissionDenied
     return application
 
@@ -285,7 +300,7 @@ def application_activity(request, pk):
     application = get_object_or_404(
         selectors.applications_for_user(request.user).select_related("requisition", "candidate"), pk=pk
     )
-    if not request.user.has_perm("candidates.add_activity"):
+    if not can_log_activity(request.user, application):
         raise PermissionDenied
     try:
         data = _valid(ActivityForm(request.POST))

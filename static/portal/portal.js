@@ -35,6 +35,22 @@ document.addEventListener("drop", function (event) {
   if (!form) { return; }
   event.preventDefault();
   column.classList.remove("drop-target");
+  if (column.dataset.refusal) {
+    // A workflow's column (Pre-start, Hired): no card is moved there by hand; the server wrote why.
+    const refusal = document.querySelector("[data-board-refusal]");
+    refusal.textContent = column.dataset.refusal;
+    refusal.hidden = false;
+    return;
+  }
   form.querySelector("select[name=stage]").value = column.dataset.stage;
   form.requestSubmit();
+});
+
+// A refused action answers 400 with the part to show again, its message included: where the target says it
+// shows refusals (the board), swap it in rather than treating it as a failed request.
+document.addEventListener("htmx:beforeSwap", function (event) {
+  if (event.detail.xhr.status === 400 && event.detail.target.hasAttribute("data-shows-refusals")) {
+    event.detail.shouldSwap = true;
+    event.detail.isError = false;
+  }
 });
