@@ -23,6 +23,7 @@ from candidates.choices import (
     StageKind,
     WorkEligibility,
 )
+from portal.emails import EmailField
 
 TEXT_LIMIT = 4000
 
@@ -171,7 +172,7 @@ class Candidate(models.Model):
 
     first_name = models.CharField(_("first name"), max_length=80)
     last_name = models.CharField(_("last name"), max_length=80)
-    email = models.EmailField(_("email"), max_length=254, blank=True)
+    email = EmailField(_("email"), max_length=254, blank=True)
     email_key = models.CharField(max_length=254, blank=True, editable=False, db_index=True)
     phone = models.CharField(_("phone"), max_length=40, blank=True)
     phone_key = models.CharField(max_length=20, blank=True, editable=False, db_index=True)

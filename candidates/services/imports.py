@@ -16,7 +16,6 @@ from dataclasses import dataclass, field
 from datetime import datetime, time
 
 from django.core.exceptions import ValidationError
-from django.core.validators import validate_email
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
@@ -39,6 +38,7 @@ from candidates.services import (
 )
 from portal import clock
 from portal.choices import Role
+from portal.emails import validate_email
 from portal.models import User
 from requisitions.choices import Status as RequisitionStatus
 from requisitions.selectors import requisitions_run_by

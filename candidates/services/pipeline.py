@@ -13,6 +13,7 @@ or a contractor's start calls enter_pre_start; the start confirmation calls conf
 
 import hashlib
 import re
+import unicodedata
 import uuid
 from datetime import datetime
 
@@ -65,8 +66,9 @@ class PipelineError(PortalError):
 
 
 def email_key(email: str) -> str:
-    """How duplicates are found by email: trimmed and lower-cased."""
-    return (email or "").strip().lower()
+    """How duplicates are found by email: trimmed, composed (an accent typed as a combining mark is the same
+    letter) and lower-cased."""
+    return unicodedata.normalize("NFC", (email or "").strip()).lower()
 
 
 def phone_key(phone: str) -> str:

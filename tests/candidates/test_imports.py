@@ -448,3 +448,25 @@ def test_an_import_names_only_requisitions_its_author_runs(recruiter, open_requi
     )
     with pytest.raises(imports.ImportRefused, match="not a choice"):
         imports.save_mapping(imp=imp, columns={}, labels={MappingKind.JOB: labels[MappingKind.JOB]}, by=shared)
+
+
+def test_an_export_with_accented_addresses_is_imported(recruiter, open_requisition, labels):
+    """A French-Canadian ATS export holds addresses whose local part has accents: they are real addresses."""
+    rows = [
+        "GH-1,Marc-André,Côté,marc-andré.côté@example.ca,,4401,Phone Screen,Active,LinkedIn,,,2026-10-01,2026-10-02",
+        "GH-2,Zoë,Lévesque,zoë@exämple.ca,,4401,Phone Screen,Active,LinkedIn,,,2026-10-01,2026-10-02",
+        "GH-3,Ada,Byron,ada\u200dbyron@example.ca,,4401,Phone Screen,Active,LinkedIn,,,2026-10-01,2026-10-02",
+    ]
+    imp = _planned(recruiter, rows, labels)
+
+    errors = {p.number: p.errors for p in imports.plan(imp, recruiter)}
+    with committed():
+        imports.start_import(imp=imp, by=recruiter, skip_errors=True)
+
+    assert errors == {2: [], 3: [], 4: ["“ada\u200dbyron@example.ca” is not an email address."]}
+    imp.refresh_from_db()
+    assert (imp.status, imp.created_count, imp.skipped_count) == (ImportStatus.DONE, 2, 1)
+    assert sorted(Candidate.objects.values_list("email", flat=True)) == [
+        "marc-andré.côté@example.ca",
+        "zoë@exämple.ca",
+    ]

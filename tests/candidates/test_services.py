@@ -313,6 +313,14 @@ def test_merging_two_people_on_one_requisition_is_refused_until_one_closes(open_
     assert Candidate.objects.filter(merged_into__isnull=False).count() == 0
 
 
+def test_a_candidate_with_an_accented_address_is_kept_and_found_again(recruiter):
+    marc = create_candidate(by=recruiter, first_name="Marc-André", last_name="Côté", email="Marc-André.Côté@example.ca")
+
+    assert (marc.email, marc.email_key) == ("Marc-André.Côté@example.ca", "marc-andré.côté@example.ca")
+    # The same letters typed as combining marks (as macOS writes them) are the same address.
+    assert email_key("MARC-ANDRE\u0301.CO\u0302TE\u0301@example.ca") == marc.email_key
+
+
 def test_a_candidate_with_a_bad_email_is_refused(recruiter):
     from django.core.exceptions import ValidationError
 
