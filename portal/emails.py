@@ -2,7 +2,7 @@
 
 Django's EmailValidator accepts an internationalised domain (it checks its IDNA form) but only an ASCII local
 part, so it refuses real addresses such as marc-andré.côté@example.ca, which French-Canadian ATS exports and
-candidates' own forms hold. RFC 6531 (SMTPUTF8) allows UTF-8 in the local part. We accept there the letters,
+people's own forms hold. RFC 6531 (SMTPUTF8) allows UTF-8 in the local part. We accept there the letters,
 combining marks and digits of any script besides what ASCII always allowed, and everything else Django checks
 stays as it is. Spaces, control and invisible format characters (bidirectional overrides, zero-width joiners)
 and symbols stay refused outside quotes: they only make one address look like another.
