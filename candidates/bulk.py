@@ -8,7 +8,9 @@ volume's open, on-hold and filled requisitions, skewed like real demand: the thr
 is replayed as rows: applied, moved stage by stage a few working days apart with a funnel's drop-off,
 the interview loop gone round again for many who reach the debrief (so six transitions an
 application on average), closed with a reason code (all of them on a filled requisition, but its
-hires), and often touched lately (an activity) or left stuck. Every transition is in time order and
+hires), and often touched lately (an activity) or left stuck. Only the hires of filled requisitions pass
+through Pre-start to Hired, and each is counted on its requisition, as the offer and onboarding workflows
+would have done; nobody else reaches or leaves those stages. Every transition is in time order and
 the application's stage, status, disposition, stage_entered_at and last_activity_at agree with its
 transitions; a candidate appears when they first apply. No history rows are written for them.
 """
@@ -21,7 +23,13 @@ from django.db import transaction
 from django.db.models import Count, OuterRef, Subquery
 from django.db.models.functions import Coalesce
 
-from candidates.choices import STATUS_FOR_CATEGORY, ApplicationStatus, ReasonCategory, StageKind
+from candidates.choices import (
+    RESERVED_STAGE_KINDS,
+    STATUS_FOR_CATEGORY,
+    ApplicationStatus,
+    ReasonCategory,
+    StageKind,
+)
 from candidates.demo import CITIES, FIRST, LAST, NOTES
 from candidates.models import Activity, Application, Candidate, ReasonCode, Source, Stage, StageTransition
 from candidates.services import email_key, phone_key
@@ -34,7 +42,8 @@ CANDIDATES = 40 * UNIT  # per unit of --scale, the demo's included
 APPLICATIONS = 50 * UNIT
 TRANSITIONS = 300 * UNIT
 LARGEST_SHARES = [0.016, 0.010, 0.006]  # of the volume's applications, on the LARGEST requisitions
-# How far an application gets (applied, screen, interview, debrief, offer, pre-start, hired), in percent.
+# How far an application gets (applied, screen, interview, debrief, offer, pre-start, hired), in percent; one
+# that would stop in Pre-start without a hire to count stops at Offer instead.
 FURTHEST = [10, 20, 25, 20, 10, 5, 10]
 INTERVIEW, DEBRIEF = 2, 3  # positions in the pipeline: the loop gone round again
 SOURCES = {
@@ -88,9 +97,12 @@ class _Volume:
         self.rng, self.clock = rng, Clock(rng)
         self.n_candidates, self.n_applications, self.n_transitions = candidates, applications, transitions
         stages = list(Stage.objects.active().order_by("position", "id"))
-        self.pipeline = [s.pk for s in stages if s.kind != StageKind.HIRED] + [
-            s.pk for s in stages if s.kind == StageKind.HIRED
-        ][:1]
+        movable = [s.pk for s in stages if s.kind not in RESERVED_STAGE_KINDS]
+        # Pre-start and Hired close the route, and only a hire reaches them, as through the services (an
+        # accepted offer counts the hire, the start confirmation hires): everyone else stops before them.
+        self.first_reserved = len(movable)
+        reserved = {s.kind: s.pk for s in stages if s.kind in RESERVED_STAGE_KINDS}
+        self.pipeline = movable + [reserved[k] for k in (StageKind.PRE_START, StageKind.HIRED) if k in reserved]
         self.reasons = [(r.pk, STATUS_FOR_CATEGORY[ReasonCategory(r.category)]) for r in ReasonCode.objects.active()]
         sources = {s.code: s for s in Source.objects.active()}
         self.sources = [sources[code] for code in SOURCES if code in sources] or list(sources.values())
@@ -153,12 +165,11 @@ class _Volume:
         furthest = rng.choices(range(len(FURTHEST)), FURTHEST)[0]
         last = len(self.pipeline) - 1
         hired = False
-        if furthest == last:
-            if req["status"] == Status.FILLED and hires.get(req["pk"], 0) < req["openings"]:
-                hires[req["pk"]] = hires.get(req["pk"], 0) + 1
-                hired = True
-            else:
-                furthest = last - 1
+        if furthest == last and req["status"] == Status.FILLED and hires.get(req["pk"], 0) < req["openings"]:
+            hires[req["pk"]] = hires.get(req["pk"], 0) + 1
+            hired = True
+        elif furthest >= self.first_reserved:
+            furthest = self.first_reserved - 1
         closes = not hired and (req["status"] == Status.FILLED or rng.random() < 0.45)
         return [furthest, rng.choice(self.reasons) if closes else None, hired, 0, False]
 

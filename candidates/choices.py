@@ -12,7 +12,21 @@ from portal.choices import Outcome
 
 class StageKind(models.TextChoices):
     IN_PROGRESS = "in_progress", _("In progress")
-    HIRED = "hired", _("Hired (the last stage)")
+    PRE_START = "pre_start", _("Pre-start (reached by an accepted offer or a contractor's start)")
+    HIRED = "hired", _("Hired (the last stage, reached by confirming the start)")
+
+
+# Stages that belong to a workflow, not to people moving cards: an accepted offer (or a contractor's start on
+# an opening) enters Pre-start, and only the start confirmation enters Hired. One stage of each kind; no move,
+# bulk action or import enters or leaves them (candidates.services.pipeline says why, naming the path).
+RESERVED_STAGE_KINDS = (StageKind.PRE_START, StageKind.HIRED)
+
+
+class PreStartCause(models.TextChoices):
+    """What moved an application to Pre-start: the two sanctioned paths."""
+
+    OFFER = "offer", _("Offer accepted")
+    ENGAGEMENT = "engagement", _("Contractor started")
 
 
 class ApplicationStatus(models.TextChoices):
@@ -73,6 +87,8 @@ APPLICATION_REJECTED = "candidates.application.rejected"
 APPLICATION_WITHDRAWN = "candidates.application.withdrawn"
 APPLICATION_TOUCHED = "candidates.application.touched"
 APPLICATION_REASSIGNED = "candidates.application.reassigned"
+APPLICATION_PRE_START = "candidates.application.pre_start"
+APPLICATION_HIRED = "candidates.application.hired"
 
 
 class BulkAction(models.TextChoices):

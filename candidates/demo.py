@@ -50,8 +50,9 @@ LAST = [
     "Hassan", "MacDonald", "Fortin", "Sato", "Bernier", "Rahman", "Thompson", "Girard", "Park", "Haddad",
 ]  # fmt: skip
 CITIES = ["Toronto", "Montréal", "Vancouver", "Calgary", "Halifax", "Ottawa", "Winnipeg", "Québec", "Waterloo"]
-# How far an application gets, weighted like a real funnel: most stop early.
-FURTHEST = ["applied"] * 6 + ["screen"] * 6 + ["interview"] * 4 + ["debrief"] * 2 + ["offer"] * 1 + ["pre_start"] * 1
+# How far an application gets by people's moves, weighted like a real funnel: most stop early. Pre-start and
+# Hired are not moves: the offers demo puts people in Pre-start by accepting their offers.
+FURTHEST = ["applied"] * 6 + ["screen"] * 6 + ["interview"] * 4 + ["debrief"] * 2 + ["offer"] * 2
 NOTES = ["Left a voicemail.", "Sent the interview guide.", "Asked for availability next week.", "Shared the job ad."]
 
 
@@ -361,7 +362,7 @@ def _replay(person, req, rng, *, by, stages, reasons, sources) -> Candidate:
 
 def _progress(application, moment, rng, *, owner, stages, reasons) -> None:
     furthest = rng.choice(FURTHEST)
-    order = ["applied", "screen", "interview", "debrief", "offer", "pre_start"]
+    order = ["applied", "screen", "interview", "debrief", "offer"]
     for code in order[1 : order.index(furthest) + 1]:
         moment = _later(moment, rng)
         if moment is None:

@@ -40,6 +40,26 @@ def can_move_applications_on(user: User, requisition, *, runs: bool | None = Non
     return runs_requisition(user, requisition) if runs is None else runs
 
 
+def can_move_application(user: User, application, *, debrief=None) -> bool:
+    """Move, close or reassign this application: a recruiter running its requisition, or an admin (the
+    requisition's one rule, runs_requisition: a view-only share never moves). With `debrief`, also whoever
+    may take that open debrief's decision on this application (its hiring manager advancing or rejecting).
+    The pages (403) and candidates.services.pipeline (refusal) both ask this."""
+    if can_move_applications_on(user, application.requisition):
+        return True
+    return (
+        debrief is not None
+        and debrief.application_id == application.pk
+        and debrief.decision is not None
+        and can_take_decision(user, debrief.decision)
+    )
+
+
+def can_add_application(user: User, requisition) -> bool:
+    """Put a candidate on `requisition` (by hand or by import): a recruiter running it, or an admin."""
+    return user.is_active and user.has_perm("candidates.add_application") and runs_requisition(user, requisition)
+
+
 def can_log_activity(user: User, requisition, *, runs: bool | None = None) -> bool:
     """Log a call, email, message or note on an application of `requisition`: recruiters and hiring
     managers running it, and admins; a view-only share does not. `runs` as for can_move_applications_on."""

@@ -17,7 +17,7 @@ STAGES = [
      StageKind.IN_PROGRESS),
     ("offer", "Offer", "An offer is being prepared, approved, extended or negotiated.", 7, StageKind.IN_PROGRESS),
     ("pre_start", "Pre-start", "The offer is accepted; checks, equipment and accounts are under way.", 20,
-     StageKind.IN_PROGRESS),
+     StageKind.PRE_START),
     ("hired", "Hired", "The person started. The application is closed as a hire.", 1, StageKind.HIRED),
 ]  # fmt: skip
 

@@ -16,9 +16,9 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from candidates.choices import ReasonCategory
+from candidates.choices import PreStartCause, ReasonCategory
 from candidates.models import Application, ReasonCode, Stage
-from candidates.services import PipelineError, close_application, move_application
+from candidates.services import PipelineError, close_application, enter_pre_start, move_application
 from offers import choices
 from offers.choices import LIVE, POLICY, RESPONSE_KIND, OfferStatus, VersionStatus
 from offers.costs import commitment_lines
@@ -58,7 +58,6 @@ TERM_FIELDS = [
     "duration_weeks",
 ]
 OFFER_STAGE = "offer"
-PRE_START_STAGE = "pre_start"
 
 
 class OfferError(PortalError):
@@ -424,12 +423,9 @@ def accept_offer(*, offer: Offer, by: User, note: str = "") -> Offer:
             raise OfferError(_("Only an extended offer can be accepted."))
         version = offer.current_version
         app = offer.application
-        stage = Stage.objects.active().filter(code=PRE_START_STAGE).first()
-        if stage is None:
-            raise OfferError(_("The pipeline has no active Pre-start stage: an admin must restore it."))
         what = _("%(who)s accepted %(ref)s") % {"who": app.candidate, "ref": offer.reference}
         try:
-            move_application(application=app, to_stage=stage, by=by, note=_("Offer accepted."))
+            enter_pre_start(application=app, by=by, cause=PreStartCause.OFFER, note=_("Offer accepted."))
             record_hire(requisition=offer.requisition, by=by, what=str(what))
         except (PipelineError, RequisitionError) as exc:
             raise OfferError(str(exc)) from exc

@@ -131,9 +131,10 @@ class InterviewForm(forms.Form):
 
 
 class DebriefForm(forms.Form):
-    """The hiring manager's call on a debrief: advance to a later active stage (the next one when none is
-    chosen), reject with one of our active "we rejected" reasons, or hold; and a note. The choices are
-    narrowed to what the application can take; decide_debrief applies the rest of the rule."""
+    """The hiring manager's call on a debrief: advance to a later active stage a person may move to (never
+    Pre-start or Hired; the next one when none is chosen), reject with one of our active "we rejected"
+    reasons, or hold; and a note. The choices are narrowed to what the application can take;
+    decide_debrief applies the rest of the rule."""
 
     outcome = forms.ChoiceField(
         label=_("Decision"),
@@ -148,7 +149,8 @@ class DebriefForm(forms.Form):
 
     def __init__(self, *args, application, **kwargs):
         super().__init__(*args, **kwargs)
-        later = Stage.objects.active().filter(position__gt=application.stage.position).order_by("position", "id")
+        stages = Stage.objects.active().movable()
+        later = stages.filter(position__gt=application.stage.position).order_by("position", "id")
         self.fields["to_stage"].queryset = later
         self.fields["reason"].queryset = ReasonCode.objects.active().filter(category=ReasonCategory.WE_REJECTED)
         self.initial.setdefault("outcome", Outcome.ADVANCED)

@@ -2,6 +2,7 @@
 the pipeline speaks (stages, reason codes, sources), and the append-only record of stage changes."""
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxLengthValidator, MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
@@ -11,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from candidates.choices import (
+    RESERVED_STAGE_KINDS,
     ActivityKind,
     ApplicationStatus,
     ImportStatus,
@@ -21,6 +23,7 @@ from candidates.choices import (
     StageKind,
     WorkEligibility,
 )
+from portal.emails import EmailField
 
 TEXT_LIMIT = 4000
 
@@ -30,10 +33,17 @@ class VocabularyQuerySet(models.QuerySet):
         return self.filter(is_active=True)
 
 
+class StageQuerySet(VocabularyQuerySet):
+    def movable(self):
+        """The stages a person may move an application into: not those a workflow enters (Pre-start, Hired)."""
+        return self.exclude(kind__in=RESERVED_STAGE_KINDS)
+
+
 class Stage(models.Model):
     """A step of the pipeline with its written definition and the days an application may sit in it.
 
-    Admins edit stages; they are retired (is_active), never deleted: transitions point at them.
+    Admins edit stages; they are retired (is_active), never deleted: transitions point at them. The stages
+    of a reserved kind (Pre-start, Hired) belong to workflows: one of each, never retired, their kind fixed.
     """
 
     code = models.SlugField(_("code"), max_length=40, unique=True)
@@ -49,16 +59,66 @@ class Stage(models.Model):
     is_active = models.BooleanField(_("active"), default=True)
     history = HistoricalRecords()
 
-    objects = VocabularyQuerySet.as_manager()
+    objects = StageQuerySet.as_manager()
 
     class Meta:
         ordering = ["position", "id"]
         constraints = [
             models.CheckConstraint(condition=~Q(definition=""), name="stage_has_definition"),
+            models.UniqueConstraint(
+                fields=["kind"],
+                condition=Q(kind__in=RESERVED_STAGE_KINDS),
+                name="stage_one_of_each_reserved_kind",
+                violation_error_message=_(
+                    "A stage of this kind already exists: Pre-start and Hired belong to workflows, one stage each."
+                ),
+            ),
         ]
 
     def __str__(self):
         return self.name
+
+    @property
+    def is_reserved(self) -> bool:
+        """Entered only by a workflow (an accepted offer, a contractor's start, the start confirmation)."""
+        return self.kind in RESERVED_STAGE_KINDS
+
+    @property
+    def entry_refusal(self) -> str:
+        """Why no person moves an application into this stage, naming the path that does ("" when anyone may).
+        The one wording, read by the pipeline's services, the board, the import and the forms."""
+        if self.kind == StageKind.PRE_START:
+            return _(
+                "%(stage)s is reached only by recording an accepted offer (or a contractor's start on the opening)."
+            ) % {"stage": self.name}
+        if self.kind == StageKind.HIRED:
+            return _("%(stage)s is reached only by confirming the start in pre-boarding.") % {"stage": self.name}
+        return ""
+
+    @property
+    def exit_refusal(self) -> str:
+        """Why no person moves or closes an application in this stage: a hire is undone only by its own
+        workflow ("" when anyone may)."""
+        if not self.is_reserved:
+            return ""
+        return _(
+            "The application is in %(stage)s: a hire is undone only by its own workflow (the offer rescinded, "
+            "or a no-show recorded at the start), never moved or closed by hand."
+        ) % {"stage": self.name}
+
+    def clean(self):
+        """A reserved stage keeps its kind and stays active: the offer and onboarding workflows move
+        applications into it, and would otherwise find no stage (or a second one)."""
+        super().clean()
+        stored = Stage.objects.filter(pk=self.pk).values_list("kind", flat=True).first() if self.pk else None
+        if stored in RESERVED_STAGE_KINDS and self.kind != stored:
+            raise ValidationError(
+                {"kind": _("%(name)s belongs to a workflow: its kind cannot change.") % {"name": self.name}}
+            )
+        if self.is_reserved and not self.is_active:
+            raise ValidationError(
+                {"is_active": _("%(name)s belongs to a workflow: it cannot be retired.") % {"name": self.name}}
+            )
 
 
 class ReasonCode(models.Model):
@@ -112,7 +172,7 @@ class Candidate(models.Model):
 
     first_name = models.CharField(_("first name"), max_length=80)
     last_name = models.CharField(_("last name"), max_length=80)
-    email = models.EmailField(_("email"), max_length=254, blank=True)
+    email = EmailField(_("email"), max_length=254, blank=True)
     email_key = models.CharField(max_length=254, blank=True, editable=False, db_index=True)
     phone = models.CharField(_("phone"), max_length=40, blank=True)
     phone_key = models.CharField(max_length=20, blank=True, editable=False, db_index=True)
@@ -217,6 +277,23 @@ class Application(models.Model):
     @property
     def days_in_stage(self) -> int:
         return (timezone.now() - self.stage_entered_at).days
+
+    def clean(self):
+        """No form (Administration's change and history pages included) puts an application into or takes it
+        out of Pre-start or Hired, or makes it a hire: their workflows do, through candidates.services
+        (enter_pre_start, confirm_hire), which never validate a move through here."""
+        super().clean()
+        stored = Application.objects.filter(pk=self.pk).values_list("stage", "status").first() if self.pk else None
+        stage_before, status_before = stored or (None, None)
+        if self.stage_id and self.stage_id != stage_before:
+            before = Stage.objects.filter(pk=stage_before).first() if stage_before else None
+            refusal = (before.exit_refusal if before else "") or self.stage.entry_refusal
+            if refusal:
+                raise ValidationError({"stage": refusal})
+        if self.status != status_before and ApplicationStatus.HIRED in (self.status, status_before):
+            raise ValidationError(
+                {"status": _("An application becomes a hire only by confirming the start in pre-boarding.")}
+            )
 
 
 class StageTransition(models.Model):

@@ -16,29 +16,32 @@ from dataclasses import dataclass, field
 from datetime import datetime, time
 
 from django.core.exceptions import ValidationError
-from django.core.validators import validate_email
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.translation import gettext as _
 
-from candidates.choices import CLOSED_STATUSES, ImportStatus, MappingKind, StageKind
+from candidates.choices import CLOSED_STATUSES, ApplicationStatus, ImportStatus, MappingKind, StageKind
 from candidates.models import Application, Candidate, CandidateImport, ImportMapping, ReasonCode, Source, Stage
 from candidates.services import (
     PipelineError,
     apply,
     close_application,
+    close_problem,
     create_candidate,
     email_key,
     move_application,
+    move_problem,
+    owner_problem,
     reassign_owner,
 )
 from portal import clock
 from portal.choices import Role
+from portal.emails import validate_email
 from portal.models import User
 from requisitions.choices import Status as RequisitionStatus
-from requisitions.selectors import requisitions_for_user
+from requisitions.selectors import requisitions_run_by
 
 MAX_BYTES = 5 * 1024 * 1024
 MAX_ROWS = 10_000
@@ -215,9 +218,11 @@ class Vocabulary:
         vocabulary.stages = {s.code: s for s in Stage.objects.active().order_by("position", "id")}
         vocabulary.reasons = {r.code: r for r in ReasonCode.objects.active()}
         vocabulary.sources = {s.code: s for s in Source.objects.active().select_related("parent")}
+        # The requisitions the person runs (the services refuse any other): open ones to import into, and
+        # those on hold or filled, so that their rows say so rather than "not mapped".
         vocabulary.requisitions = {
             str(r.pk): r
-            for r in requisitions_for_user(user)
+            for r in requisitions_run_by(user)
             .filter(status__in=[RequisitionStatus.OPEN, RequisitionStatus.ON_HOLD, RequisitionStatus.FILLED])
             .select_related("recruiter")
             .order_by("-pk")
@@ -503,12 +508,38 @@ def _check_row(number: int, row: dict[str, str], known: _Known) -> RowPlan:
             errors.append(_("%(ref)s is not open.") % {"ref": p.requisition.reference})
         if p.stage is None:
             errors.append(_("No stage is set up."))
+        elif problem := write_problem(p, stage=known.first_stage, status=ApplicationStatus.ACTIVE):
+            errors.append(problem)
         return p
     p.changes = _changes(p)
     p.action = "update" if p.changes else "unchanged"
     if p.changes and p.requisition.status != RequisitionStatus.OPEN:
         errors.append(_("%(ref)s is not open: the application cannot change.") % {"ref": p.requisition.reference})
+    if p.changes and (problem := write_problem(p, stage=p.application.stage, status=p.application.status)):
+        errors.append(problem)
     return p
+
+
+def write_problem(p: RowPlan, *, stage: Stage, status: str) -> str | None:
+    """The first refusal the pipeline's services would make of the writes `_write_row` makes for this row,
+    from an application in `stage` with `status` (the first stage, active, for a new one), or None: the same
+    rules (move_problem, owner_problem, close_problem) in the same order, so a row the preview calls valid is
+    a row the run writes. A row that would enter Pre-start or Hired is refused, with what to do instead."""
+    moves = p.stage is not None and p.stage.pk != stage.pk
+    reassigns = p.application is not None and p.owner is not None and p.owner.pk != p.application.owner_id
+    return (
+        (moves and _move_problem(stage=stage, status=status, to_stage=p.stage))
+        or (reassigns and owner_problem(p.owner))
+        or (p.status == CLOSED and close_problem(stage=p.stage if moves else stage, status=status, reason=p.reason))
+        or None
+    )
+
+
+def _move_problem(*, stage: Stage, status: str, to_stage: Stage) -> str | None:
+    problem = move_problem(stage=stage, status=status, to_stage=to_stage)
+    if problem and problem == to_stage.entry_refusal:
+        return _("%(why)s Import the row at an earlier stage (such as Offer), or leave it out.") % {"why": problem}
+    return problem
 
 
 def _label(p: RowPlan, row: dict, field_name: str, vocabulary: Vocabulary, *, required=False):

@@ -1,13 +1,19 @@
 """Every change to candidates and applications: the person, applying, stage and status changes,
 touches, merging duplicates.
 
-Each function takes the acting user as `by`, validates, writes inside one transaction on a locked
-row, and appends a StageTransition for every stage or status change (the analytics read those).
-Nothing moves an application on a requisition that is not open.
+Each function takes the acting user as `by`, checks what they may do (candidates.permissions; None is the
+system), validates, writes inside one transaction on a locked row, and appends a StageTransition for every
+stage or status change (the analytics read those). Nothing moves an application on a requisition that is not
+open (but confirm_hire: the last hire fills it).
+
+Pre-start and Hired belong to workflows: a person's move, bulk action or import neither enters nor leaves
+them (move_problem, close_problem; the wording is Stage.entry_refusal and exit_refusal). An accepted offer
+or a contractor's start calls enter_pre_start; the start confirmation calls confirm_hire.
 """
 
 import hashlib
 import re
+import unicodedata
 import uuid
 from datetime import datetime
 
@@ -34,6 +40,13 @@ from candidates.models import (
     Stage,
     StageTransition,
 )
+from candidates.permissions import (
+    can_add_application,
+    can_log_activity,
+    can_move_application,
+    can_move_applications,
+    requisitions_run_by,
+)
 from portal import clock
 from portal.choices import Role
 from portal.exceptions import PortalError
@@ -53,8 +66,9 @@ class PipelineError(PortalError):
 
 
 def email_key(email: str) -> str:
-    """How duplicates are found by email: trimmed and lower-cased."""
-    return (email or "").strip().lower()
+    """How duplicates are found by email: trimmed, composed (an accent typed as a combining mark is the same
+    letter) and lower-cased."""
+    return unicodedata.normalize("NFC", (email or "").strip()).lower()
 
 
 def phone_key(phone: str) -> str:
@@ -146,6 +160,59 @@ def open_resume(resume: Resume):
     return storages["resumes"].open(resume.storage_name, "rb")
 
 
+# --- What a person may not do to an application ----------------------------------------------------------
+# Each rule is stated once here (the reserved stages' own wording is Stage.entry_refusal and exit_refusal) and
+# read by the services below, the pages' choices and the ATS import's preview, so what a page offers or a
+# preview calls valid is what the service then does.
+
+
+def move_problem(*, stage: Stage, status: str, to_stage: Stage) -> str | None:
+    """Why an application in `stage` with `status` cannot be moved by a person to `to_stage`, or None."""
+    if status in CLOSED_STATUSES:
+        return _closed(status)
+    if not to_stage.is_active:
+        return _("“%(stage)s” is retired: choose a current stage.") % {"stage": to_stage}
+    if to_stage.pk == stage.pk:
+        return _("The application is already in %(stage)s.") % {"stage": to_stage}
+    return stage.exit_refusal or to_stage.entry_refusal or None
+
+
+def close_problem(*, stage: Stage, status: str, reason: ReasonCode | None) -> str | None:
+    """Why an application in `stage` with `status` cannot be closed by a person with `reason`, or None."""
+    if reason is None:
+        return _("Choose a reason: rejecting or withdrawing needs a reason code.")
+    if not reason.is_active:
+        return _("“%(reason)s” is retired: choose a current reason.") % {"reason": reason.label}
+    if status in CLOSED_STATUSES:
+        return _closed(status)
+    return stage.exit_refusal or None
+
+
+def owner_problem(owner: User) -> str | None:
+    """Why `owner` cannot own applications, or None."""
+    if not owner.is_active or not owner.has_role(Role.RECRUITER):
+        return _("%(who)s is not an active recruiter.") % {"who": owner}
+    return None
+
+
+def _closed(status: str) -> str:
+    return _("This application is closed (%(status)s).") % {"status": ApplicationStatus(status).label.lower()}
+
+
+def _refuse(problem: str | None) -> None:
+    if problem:
+        raise PipelineError(problem)
+
+
+def _check_may_move(by: User | None, app: Application, *, debrief=None) -> None:
+    """`by` may move, close or reassign `app` (can_move_application); None is the system."""
+    if by is not None and not can_move_application(by, app, debrief=debrief):
+        raise PipelineError(
+            _("Only a recruiter running %(ref)s, or an admin, may move, close or reassign its applications.")
+            % {"ref": app.requisition.reference}
+        )
+
+
 # --- Applying and moving -----------------------------------------------------------------------------
 
 
@@ -162,9 +229,14 @@ def apply(
     agency_name: str = "",
     external_id: str = "",
 ) -> Application:
-    """Put `candidate` on an open `requisition`, in its first stage unless `stage` says otherwise."""
+    """Put `candidate` on an open `requisition`, in its first stage unless `stage` says otherwise (never a
+    stage a workflow enters). `by` must run the requisition (can_add_application); None is the system."""
     with transaction.atomic():
         req = _open_requisition(requisition)
+        if by is not None and not can_add_application(by, req):
+            raise PipelineError(
+                _("Only a recruiter running %(ref)s, or an admin, may add applications to it.") % {"ref": req.reference}
+            )
         if candidate.merged_into_id:
             raise PipelineError(_("This candidate was merged into another: apply that one instead."))
         if Application.objects.filter(candidate=candidate, requisition=req).exists():
@@ -172,6 +244,7 @@ def apply(
         stage = stage or Stage.objects.active().order_by("position", "id").first()
         if stage is None:
             raise PipelineError(_("No stage is set up: an admin must define the pipeline's stages first."))
+        _refuse(stage.entry_refusal)
         now = applied_at or clock.now()
         application = Application(
             candidate=candidate,
@@ -193,36 +266,62 @@ def apply(
     return application
 
 
-def move_application(*, application: Application, to_stage: Stage, by: User | None, note: str = "") -> Application:
-    """Move an active application to another stage, forwards or back (both are logged). The last stage
-    (kind "hired") hires."""
+def move_application(
+    *, application: Application, to_stage: Stage, by: User | None, note: str = "", debrief=None
+) -> Application:
+    """A person moves an active application to another stage, forwards or back (both are logged). `by` must
+    be allowed (can_move_application; `debrief`: the open debrief whose decision lets its hiring manager
+    advance); None is the system. Pre-start and Hired are neither entered nor left here (move_problem): their
+    workflows call enter_pre_start and confirm_hire."""
+    with transaction.atomic():
+        app = _locked(application)
+        _check_may_move(by, app, debrief=debrief)
+        _refuse(move_problem(stage=app.stage, status=app.status, to_stage=to_stage))
+        return _enter(app, to_stage, by=by, note=note, reason=choices.APPLICATION_MOVED)
+
+
+def enter_pre_start(*, application: Application, by: User | None, cause: str, note: str = "") -> Application:
+    """The application enters Pre-start: its offer was accepted (offers.services.accept_offer) or its candidate
+    started as a contractor on the opening (vendors.services.start_engagement). Those are the only callers:
+    each has authorised `by` and counts the hire (requisitions.services.record_hire) in the same transaction.
+    Refused unless the application is active, not yet in Pre-start or Hired, on an open requisition."""
+    if cause not in choices.PreStartCause.values:
+        raise PipelineError(_("Unknown cause for Pre-start: %(cause)s.") % {"cause": cause})
     with transaction.atomic():
         app = _locked(application)
         check_active(app)
-        if not to_stage.is_active:
-            raise PipelineError(_("“%(stage)s” is retired: choose a current stage.") % {"stage": to_stage})
-        if to_stage.pk == app.stage_id:
-            raise PipelineError(_("The application is already in %(stage)s.") % {"stage": to_stage})
-        from_stage = app.stage
-        now = clock.now()
-        app.stage, app.stage_entered_at, app.last_activity_at = to_stage, now, now
-        if to_stage.kind == StageKind.HIRED:
-            app.status = ApplicationStatus.HIRED
-        save_with_history(app, by=by, reason=choices.APPLICATION_MOVED)
-        _transition(app, from_stage=from_stage, by=by, at=now, note=note)
-    return app
+        if app.stage.is_reserved:
+            raise PipelineError(_("The application is already in %(stage)s.") % {"stage": app.stage})
+        stage = _reserved_stage(StageKind.PRE_START)
+        note = note or str(choices.PreStartCause(cause).label)
+        return _enter(app, stage, by=by, note=note, reason=choices.APPLICATION_PRE_START)
 
 
-def close_application(*, application: Application, reason: ReasonCode, by: User | None, note: str = "") -> Application:
+def confirm_hire(*, application: Application, by: User | None, note: str = "") -> Application:
+    """Pre-start → Hired: the person started, and the application closes as a hire. Only the start confirmation
+    of pre-boarding calls it (the caller has authorised `by`). The hire was counted when the application entered
+    Pre-start, so nothing is counted here; the requisition may be filled by then (its last hire filled it)."""
+    with transaction.atomic():
+        app = _locked(application, requisition_open=False)
+        check_active(app)
+        if app.stage.kind != StageKind.PRE_START:
+            raise PipelineError(
+                _("Only an application in Pre-start can be hired; this one is in %(stage)s.") % {"stage": app.stage}
+            )
+        stage = _reserved_stage(StageKind.HIRED)
+        return _enter(app, stage, by=by, note=note, reason=choices.APPLICATION_HIRED)
+
+
+def close_application(
+    *, application: Application, reason: ReasonCode, by: User | None, note: str = "", debrief=None
+) -> Application:
     """Reject (we rejected, no show) or withdraw (they withdrew) an active application: a reason code is
-    required, and its category decides which."""
-    if reason is None:
-        raise PipelineError(_("Choose a reason: rejecting or withdrawing needs a reason code."))
-    if not reason.is_active:
-        raise PipelineError(_("“%(reason)s” is retired: choose a current reason.") % {"reason": reason.label})
+    required, and its category decides which. `by` as for move_application; an application in Pre-start is
+    not closed by hand (close_problem)."""
     with transaction.atomic():
         app = _locked(application)
-        check_active(app)
+        _check_may_move(by, app, debrief=debrief)
+        _refuse(close_problem(stage=app.stage, status=app.status, reason=reason))
         now = clock.now()
         app.status = STATUS_FOR_CATEGORY[ReasonCategory(reason.category)]
         app.disposition = reason
@@ -236,13 +335,16 @@ def close_application(*, application: Application, reason: ReasonCode, by: User 
 
 
 def log_activity(*, application: Application, kind: str, body: str, by: User | None) -> Activity:
-    """Record a touch (note, call, email or message logged); it moves the application's last activity."""
+    """Record a touch (note, call, email or message logged); it moves the application's last activity.
+    `by` must be allowed (can_log_activity); None is the system."""
     if kind not in choices.ActivityKind.values:
         raise PipelineError(_("Unknown kind of activity: %(kind)s.") % {"kind": kind})
     if not body.strip():
         raise PipelineError(_("Write what happened."))
     with transaction.atomic():
         app = _locked(application)
+        if by is not None and not can_log_activity(by, app.requisition):
+            raise PipelineError(_("Your role does not log activities on this application."))
         activity = Activity(application=app, kind=kind, body=body.strip(), at=clock.now(), by=by)
         activity.full_clean(exclude=["application", "by"])
         activity.save()
@@ -252,11 +354,11 @@ def log_activity(*, application: Application, kind: str, body: str, by: User | N
 
 
 def reassign_owner(*, application: Application, owner: User, by: User | None) -> Application:
-    """Give an active application to another recruiter."""
-    if not owner.is_active or not owner.has_role(Role.RECRUITER):
-        raise PipelineError(_("%(who)s is not an active recruiter.") % {"who": owner})
+    """Give an active application to another recruiter. `by` as for move_application."""
+    _refuse(owner_problem(owner))
     with transaction.atomic():
         app = _locked(application)
+        _check_may_move(by, app)
         check_active(app)
         if app.owner_id == owner.pk:
             return app
@@ -276,7 +378,8 @@ def apply_in_bulk(
     note: str = "",
 ) -> int:
     """Move, close or reassign every one of `applications`, all or none: the first refusal undoes the lot
-    and says which application refused. Returns how many changed."""
+    and says which application refused. `by` must be allowed on each (can_move_application, asked of the
+    lot first, then again by each service). Returns how many changed."""
     one = {
         choices.BulkAction.MOVE: lambda app: move_application(application=app, to_stage=stage, by=by, note=note),
         choices.BulkAction.CLOSE: lambda app: close_application(application=app, reason=reason, by=by, note=note),
@@ -288,6 +391,13 @@ def apply_in_bulk(
         or (action == choices.BulkAction.REASSIGN and owner is None)
     ):
         raise PipelineError(_("Choose an action and what it needs (a stage, a reason or an owner)."))
+    run = requisitions_run_by(by, {app.requisition_id for app in applications}) if can_move_applications(by) else set()
+    refused = [app for app in applications if app.requisition_id not in run]
+    if refused:
+        raise PipelineError(
+            _("Nothing was changed: you may not move the applications of %(refs)s.")
+            % {"refs": ", ".join(sorted({app.requisition.reference for app in refused}))}
+        )
     with transaction.atomic():
         for app in sorted(applications, key=lambda a: a.pk):  # one lock order for every bulk run
             try:
@@ -303,10 +413,10 @@ def apply_in_bulk(
 # --- Plumbing ------------------------------------------------------------------------------------------
 
 
-def _open_requisition(requisition: Requisition) -> Requisition:
+def _open_requisition(requisition: Requisition, *, must_be_open: bool = True) -> Requisition:
     # Lock the requisition: it must stay open while an application on it changes.
     req = Requisition.objects.select_for_update(of=("self",)).select_related("recruiter").get(pk=requisition.pk)
-    if req.status != RequisitionStatus.OPEN:
+    if must_be_open and req.status != RequisitionStatus.OPEN:
         raise PipelineError(
             _("%(ref)s is %(status)s: applications move only on an open requisition.")
             % {"ref": req.reference, "status": req.get_status_display().lower()}
@@ -314,18 +424,42 @@ def _open_requisition(requisition: Requisition) -> Requisition:
     return req
 
 
-def _locked(application: Application) -> Application:
-    _open_requisition(application.requisition)
+def _locked(application: Application, *, requisition_open: bool = True) -> Application:
+    _open_requisition(application.requisition, must_be_open=requisition_open)
     # Lock the application: two moves at once must not both start from the same stage.
-    return Application.objects.select_for_update(of=("self",)).select_related("stage").get(pk=application.pk)
+    return (
+        Application.objects.select_for_update(of=("self",))
+        .select_related("stage", "requisition")
+        .get(pk=application.pk)
+    )
+
+
+def _reserved_stage(kind: str) -> Stage:
+    stage = Stage.objects.active().filter(kind=kind).first()
+    if stage is None:
+        raise PipelineError(
+            _("The pipeline has no active stage of the kind “%(kind)s”: an admin must restore it.")
+            % {"kind": StageKind(kind).label}
+        )
+    return stage
+
+
+def _enter(app: Application, to_stage: Stage, *, by: User | None, note: str, reason: str) -> Application:
+    """Put the locked `app` in `to_stage` now, logged (the stage of kind "hired" closes it as a hire)."""
+    from_stage = app.stage
+    now = clock.now()
+    app.stage, app.stage_entered_at, app.last_activity_at = to_stage, now, now
+    if to_stage.kind == StageKind.HIRED:
+        app.status = ApplicationStatus.HIRED
+    save_with_history(app, by=by, reason=reason)
+    _transition(app, from_stage=from_stage, by=by, at=now, note=note)
+    return app
 
 
 def check_active(app: Application) -> None:
     """PipelineError unless the application is still active (not hired, rejected or withdrawn)."""
     if app.status in CLOSED_STATUSES:
-        raise PipelineError(
-            _("This application is closed (%(status)s).") % {"status": app.get_status_display().lower()}
-        )
+        raise PipelineError(_closed(app.status))
 
 
 def _transition(app: Application, *, from_stage, by, at, reason=None, note: str = "") -> StageTransition:

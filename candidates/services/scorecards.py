@@ -294,12 +294,12 @@ def decide_debrief(
             to_stage = to_stage or next_stage(app.stage)
             if to_stage is None or to_stage.position <= app.stage.position:
                 raise InterviewError(_("Advance moves the candidate to a later stage: choose one."))
-            services.move_application(application=app, to_stage=to_stage, by=by, note=text)
+            services.move_application(application=app, to_stage=to_stage, by=by, note=text, debrief=locked)
             locked.to_stage = to_stage
         elif outcome == Outcome.REJECTED:
             if reason is None or reason.category != ReasonCategory.WE_REJECTED:
                 raise InterviewError(_("Choose why we reject: a reason code of ours."))
-            services.close_application(application=app, reason=reason, by=by, note=text)
+            services.close_application(application=app, reason=reason, by=by, note=text, debrief=locked)
             locked.reason = reason
         else:
             services.log_activity(application=app, kind=choices.ActivityKind.NOTE, body=text, by=by)
@@ -313,4 +313,10 @@ def decide_debrief(
 
 
 def next_stage(stage: Stage) -> Stage | None:
-    return Stage.objects.active().filter(position__gt=stage.position).order_by("position", "id").first()
+    """The next stage a debrief may advance to (never one a workflow enters: Pre-start, Hired)."""
+    return later_stages(stage).first()
+
+
+def later_stages(stage: Stage):
+    """The stages after `stage` a debrief may advance to, in order."""
+    return Stage.objects.active().movable().filter(position__gt=stage.position).order_by("position", "id")

@@ -20,6 +20,7 @@ from candidates.permissions import (
     can_edit_candidates,
     can_import_applications,
     can_log_activity,
+    can_move_application,
     can_move_applications,
     can_move_applications_on,
     can_see_scorecards,
@@ -88,7 +89,8 @@ class PipelineView(PartialListMixin, FilterView):
         context.update(saved_views_context(self.request, "candidates:pipeline"))
         context["oob_saved_views"] = is_partial_request(self.request)
         if context["can_move"] and not is_partial_request(self.request):
-            context["bulk_form"] = BulkForm(applications=selectors.applications_for_user(self.request.user).none())
+            context["bulk_form"] = BulkForm(applications=selectors.applications_for_user(user).none())
+            context["move_stages"] = Stage.objects.active().movable()
         return context
 
 
@@ -101,7 +103,10 @@ def candidate_detail(request, pk):
     for application in applications:
         application.flags = selectors.risk_flags(application)
         runs = application.requisition_id in run
-        application.can_move = can_move_applications_on(request.user, application.requisition, runs=runs)
+        application.can_move = (
+            can_move_applications_on(request.user, application.requisition, runs=runs)
+            and not application.stage.is_reserved
+        )
         application.can_log = can_log_activity(request.user, application.requisition, runs=runs)
         # What other modules show and offer on it (the offers, and whether one may be made).
         application.panels = registry.detail_panels(application, request.user)
@@ -123,7 +128,7 @@ def candidate_detail(request, pk):
         "resumes": list(candidate.resumes.select_related("uploaded_by")[:5]) if show_contact else [],
         "can_upload_resume": show_contact and can_edit_candidates(request.user) and not candidate.merged_into_id,
         "max_resume_mb": resumes.max_bytes() // (1024 * 1024),
-        "stages": Stage.objects.active().order_by("position", "id"),
+        "stages": Stage.objects.active().movable().order_by("position", "id"),
         "reasons": ReasonCode.objects.active(),
         "activity_kinds": ActivityKind.choices,
     }
@@ -212,10 +217,12 @@ def requisition_board(request, pk):
 
 def _render_board(request, req, *, status=200):
     columns = selectors.board(req, request.user, per_column=BOARD_CARDS_PER_COLUMN)
+    for column in columns:  # a workflow's column is shown, never a place to drop a card (it says why)
+        column["refusal"] = column["stage"].entry_refusal
     context = {
         "requisition": req,
         "columns": columns,
-        "stages": [column["stage"] for column in columns],
+        "stages": [column["stage"] for column in columns if not column["refusal"]],
         "reason_options": _reason_options(),
         "can_move": can_move_applications_on(request.user, req),
         "show_plan": request.user.has_perm("candidates.view_interviewplan"),
@@ -240,10 +247,9 @@ def _reason_options() -> str:
 
 
 def _application_for(request, pk):
-    """The application if it is in the user's slice (else 404), and the user may move it: a recruiter running
-    its requisition, or an admin (else 403)."""
+    """The application if it is in the user's slice (else 404), and the user may move it (else 403)."""
     application = get_object_or_404(selectors.applications_for_user(request.user).select_related("requisition"), pk=pk)
-    if not can_move_applications_on(request.user, application.requisition):
+    if not can_move_application(request.user, application):
         raise PermissionDenied
     return application
 

@@ -1,9 +1,12 @@
 // The portal's own script. htmx comes from django-htmx; Bootstrap's bundle from django-bootstrap-static.
-// A list refusing its filters answers 400 with its table saying why (nothing listed): show that table.
+// A refusal answers 400 with the part to show again, its message included: a list refusing its filters (its
+// table saying why, nothing listed) and a refused action where the target shows refusals (the board). Swap it
+// in rather than treating it as a failed request.
 document.addEventListener("htmx:beforeSwap", function (event) {
+  if (event.detail.xhr.status !== 400) { return; }
   const source = event.detail.requestConfig && event.detail.requestConfig.elt;
-  const form = source && source.closest && source.closest("form.filter-form");
-  if (form && event.detail.xhr.status === 400) {
+  const fromFilters = source && source.closest && source.closest("form.filter-form");
+  if (fromFilters || event.detail.target.hasAttribute("data-shows-refusals")) {
     event.detail.shouldSwap = true;
     event.detail.isError = false;
   }
@@ -44,6 +47,13 @@ document.addEventListener("drop", function (event) {
   if (!form) { return; }
   event.preventDefault();
   column.classList.remove("drop-target");
+  if (column.dataset.refusal) {
+    // A workflow's column (Pre-start, Hired): no card is moved there by hand; the server wrote why.
+    const refusal = document.querySelector("[data-board-refusal]");
+    refusal.textContent = column.dataset.refusal;
+    refusal.hidden = false;
+    return;
+  }
   form.querySelector("select[name=stage]").value = column.dataset.stage;
   form.requestSubmit();
 });

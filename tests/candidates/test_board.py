@@ -5,8 +5,12 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from candidates.choices import PreStartCause
 from candidates.models import Application, StageTransition
-from candidates.services import apply, create_candidate
+from candidates.services import apply, create_candidate, enter_pre_start
+from portal.choices import Role
+from requisitions.services import share_requisition
+from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -38,7 +42,66 @@ def test_the_board_shows_every_active_application_in_its_stage_column(client, ca
     columns = _columns(response)
     assert list(columns) == ["applied", "screen", "interview", "debrief", "offer", "pre_start", "hired"]
     assert columns["applied"] == ["Ada Test", "Grace Test", "Linus Test"]
-    assert response.content.decode().count('class="d-flex gap-1 mt-1 move-form"') == 3
+    body = response.content.decode()
+    assert body.count('class="d-flex gap-1 mt-1 move-form"') == 3
+    # The menu offers only the stages a person moves to; the workflows' columns say who fills them.
+    offered = [stage.code for stage in response.context["stages"]]
+    assert offered == ["applied", "screen", "interview", "debrief", "offer"]
+    assert 'value="pre_start"' not in body and 'value="hired"' not in body
+    assert 'data-stage="hired" data-refusal="Hired is reached only by confirming the start in pre-boarding."' in body
+
+
+@pytest.mark.parametrize(
+    "code, message",
+    [
+        ("pre_start", "Pre-start is reached only by recording an accepted offer (or a contractor&#x27;s start"),
+        ("hired", "Hired is reached only by confirming the start in pre-boarding."),
+    ],
+)
+def test_a_card_dropped_on_pre_start_or_hired_is_refused_with_the_path_that_gets_there(
+    client, cards, recruiter, code, message
+):
+    ada = cards[0]
+    client.force_login(recruiter)
+    url = reverse("candidates:move", args=[ada.pk])
+
+    dragged = client.post(url, {"stage": code}, HTTP_HX_REQUEST="true")  # the drag (and the menu) through htmx
+    posted = client.post(url, {"stage": code}, follow=True)  # without JavaScript
+
+    assert dragged.status_code == 400
+    assert dragged.templates[0].name == "candidates/_board.html"
+    assert '<div class="alert alert-danger' in dragged.content.decode()
+    assert message in dragged.content.decode()
+    assert posted.redirect_chain == [(reverse("candidates:board", args=[ada.requisition_id]), 302)]
+    assert message in posted.content.decode()
+    assert list(ada.transitions.values_list("to_stage__code", flat=True)) == ["applied"]
+    assert Application.objects.get(pk=ada.pk).stage.code == "applied"
+
+
+def test_a_card_in_pre_start_has_no_controls(client, cards, recruiter):
+    enter_pre_start(application=cards[1], by=recruiter, cause=PreStartCause.OFFER)
+    client.force_login(recruiter)
+
+    response = client.get(reverse("candidates:board", args=[cards[0].requisition_id]))
+
+    assert _columns(response)["pre_start"] == ["Grace Test"]
+    body = response.content.decode()
+    assert body.count('class="d-flex gap-1 mt-1 move-form"') == 2 and f'id="move-{cards[1].pk}"' not in body
+    assert body.count('draggable="true"') == 2
+
+
+def test_a_recruiter_the_requisition_is_only_shared_with_sees_it_without_controls(client, cards, hm):
+    shared = UserFactory(username="shared_recruiter", roles=[Role.RECRUITER])
+    share_requisition(requisition=cards[0].requisition, user=shared, by=hm)
+    client.force_login(shared)
+
+    response = client.get(reverse("candidates:board", args=[cards[0].requisition_id]))
+
+    assert _columns(response)["applied"] == ["Ada Test", "Grace Test", "Linus Test"]
+    assert "move-form" not in response.content.decode()
+    assert client.post(reverse("candidates:move", args=[cards[0].pk]), {"stage": "screen"}).status_code == 403
+    assert client.post(reverse("candidates:close", args=[cards[0].pk]), {"reason": "timing"}).status_code == 403
+    assert StageTransition.objects.filter(application=cards[0]).count() == 1
 
 
 def test_a_recruiter_moves_a_card_and_the_board_swaps_in_place(client, cards, recruiter):

@@ -1,11 +1,14 @@
 """Bulk actions on the pipeline list: move, reject with a reason, reassign; all or nothing."""
 
+import re
+
 import pytest
 from django.urls import reverse
 
 from candidates.models import Application, StageTransition
 from candidates.services import apply, create_candidate
 from portal.choices import Role
+from requisitions.services import share_requisition
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -88,4 +91,48 @@ def test_applications_outside_the_users_slice_cannot_be_ticked(client, ten, recr
     response = _post(client, ten[:2], action="close", reason="skill_gap")
 
     assert "Select a valid choice" in response.content.decode()
+    assert Application.objects.filter(status="active").count() == 10
+
+
+@pytest.mark.parametrize("code", ["pre_start", "hired"])
+def test_a_bulk_move_to_pre_start_or_hired_changes_nothing_and_names_the_path(client, ten, recruiter, code):
+    client.force_login(recruiter)
+
+    response = _post(client, ten[:3], action="move", stage=code)
+
+    body = response.content.decode()
+    why = {
+        "pre_start": "Pre-start is reached only by recording an accepted offer (or a contractor&#x27;s start",
+        "hired": "Hired is reached only by confirming the start in pre-boarding.",
+    }[code]
+    assert "Nothing was changed: P0 Test" in body and why in body
+    assert StageTransition.objects.count() == 10 and set(Application.objects.values_list("stage__code", flat=True)) == {
+        "applied"
+    }
+
+
+def test_the_bulk_stage_menu_offers_only_the_stages_a_person_moves_to(client, ten, recruiter):
+    client.force_login(recruiter)
+
+    response = client.get(reverse("candidates:pipeline"))
+
+    assert [stage.code for stage in response.context["move_stages"]] == [
+        "applied", "screen", "interview", "debrief", "offer",
+    ]  # fmt: skip
+    assert 'value="pre_start"' not in response.content.decode()
+
+
+def test_applications_of_a_requisition_only_shared_with_the_recruiter_are_listed_not_moved(client, ten, hm):
+    shared = UserFactory(username="shared_recruiter", roles=[Role.RECRUITER])
+    share_requisition(requisition=ten[0].requisition, user=shared, by=hm)
+    client.force_login(shared)
+
+    listed = client.get(reverse("candidates:pipeline"))
+    response = _post(client, ten[:2], action="close", reason="skill_gap")
+
+    assert [a.can_move for a in listed.context["object_list"]] == [False] * 10
+    assert re.findall(r'aria-label="Tick P\d+ Test"( disabled)?>', listed.content.decode()) == [" disabled"] * 10
+    assert f"Nothing was changed: you may not move the applications of {ten[0].requisition.reference}." in (
+        response.content.decode()
+    )
     assert Application.objects.filter(status="active").count() == 10

@@ -342,3 +342,131 @@ def test_a_file_over_the_size_limit_is_refused_before_it_is_read(client, recruit
     response = _upload(client, b"Name,Email\n" + b"A B,a@example.com\n" * 70_000)
     assert response.status_code == 400 and "larger than 1 MB" in response.content.decode()
     assert not CandidateImport.objects.exists()
+
+
+def _planned(recruiter, rows, labels):
+    text, headers, count = imports.read_upload("x.csv", _greenhouse(rows))
+    imp = CandidateImport.objects.create(
+        file_name="x.csv", content=text, headers=headers, columns=imports.guess_columns(headers),
+        total_rows=count, created_by=recruiter,
+    )  # fmt: skip
+    imports.save_mapping(imp=imp, columns=imp.columns, labels=labels, by=recruiter)
+    return imp
+
+
+HIRED_REJECTED = "GH-50,Hana,Sato,hana@example.com,,4401,Hired,Rejected,LinkedIn,Lacked skills,,2026-10-01,2026-10-02"
+
+
+def test_what_the_preview_calls_valid_is_what_the_run_writes(recruiter, open_requisition, labels):
+    """A row in Hired with the status Rejected passed the preview and then failed the whole run, so skipping
+    the rows with errors imported nothing. The preview now runs the services' own checks."""
+    labels[MappingKind.STAGE]["Hired"] = "hired"
+    imp = _planned(recruiter, _good_rows(3) + [HIRED_REJECTED], labels)
+
+    errors = {p.number: p.errors for p in imports.plan(imp, recruiter) if p.errors}
+    with committed():
+        imports.start_import(imp=imp, by=recruiter, skip_errors=True)
+
+    assert errors == {
+        5: [
+            "Hired is reached only by confirming the start in pre-boarding. Import the row at an earlier stage "
+            "(such as Offer), or leave it out."
+        ]
+    }
+    imp.refresh_from_db()
+    assert (imp.status, imp.created_count, imp.skipped_count) == (ImportStatus.DONE, 3, 1)
+    assert imp.problems == [[number, "; ".join(messages)] for number, messages in errors.items()]
+    assert sorted(Application.objects.values_list("external_id", flat=True)) == ["GH-0", "GH-1", "GH-2"]
+
+
+def test_hires_are_not_imported_a_row_in_pre_start_or_hired_is_a_row_error(recruiter, open_requisition, labels):
+    labels[MappingKind.STAGE].update({"Offer Accepted": "pre_start", "Hired": "hired"})
+    rows = [
+        "GH-1,Ada,Byron,ada1@example.com,,4401,Offer Accepted,Active,LinkedIn,,,2026-10-01,2026-10-02",
+        "GH-2,Ada,Byron,ada2@example.com,,4401,Phone Screen,Hired,LinkedIn,,,2026-10-01,2026-10-02",
+        "GH-3,Ada,Byron,ada3@example.com,,4401,Hired,Active,LinkedIn,,,2026-10-01,2026-10-02",
+    ]
+    imp = _planned(recruiter, rows, labels)
+
+    errors = {p.number: " ".join(p.errors) for p in imports.plan(imp, recruiter)}
+
+    assert errors[2] == (
+        "Pre-start is reached only by recording an accepted offer (or a contractor's start on the opening). "
+        "Import the row at an earlier stage (such as Offer), or leave it out."
+    )
+    assert errors[3] == errors[4] and errors[3].startswith("Hired is reached only by confirming the start")
+    with pytest.raises(imports.ImportRefused, match="Every row has errors"):
+        imports.start_import(imp=imp, by=recruiter, skip_errors=True)
+
+
+def test_a_re_import_leaves_an_accepted_hire_where_its_offer_put_it(recruiter, open_requisition, labels):
+    from candidates.choices import PreStartCause
+    from candidates.services import enter_pre_start
+
+    labels[MappingKind.STAGE]["Offer Accepted"] = "pre_start"
+    first = _planned(recruiter, _good_rows(2), labels)
+    with committed():
+        imports.start_import(imp=first, by=recruiter, skip_errors=False)
+    enter_pre_start(application=Application.objects.get(external_id="GH-0"), by=recruiter, cause=PreStartCause.OFFER)
+    rows = _good_rows(2, stage="Offer Accepted")
+    rows[0] = rows[0].replace("Offer Accepted", "Phone Screen")  # the ATS is behind the portal
+
+    plans = imports.plan(_planned(recruiter, rows, labels), recruiter)
+
+    assert [(p.action, p.errors) for p in plans] == [
+        (
+            "update",
+            [
+                "The application is in Pre-start: a hire is undone only by its own workflow (the offer rescinded, "
+                "or a no-show recorded at the start), never moved or closed by hand."
+            ],
+        ),
+        (
+            "update",
+            [
+                "Pre-start is reached only by recording an accepted offer (or a contractor's start on the opening). "
+                "Import the row at an earlier stage (such as Offer), or leave it out."
+            ],
+        ),
+    ]
+    rows[0] = rows[0].replace("Phone Screen", "Offer Accepted")
+    assert [p.action for p in imports.plan(_planned(recruiter, rows, labels), recruiter)][0] == "unchanged"
+
+
+def test_an_import_names_only_requisitions_its_author_runs(recruiter, open_requisition, hm, labels):
+    from portal.choices import Role
+    from requisitions.services import share_requisition
+    from tests.factories import UserFactory
+
+    shared = UserFactory(username="shared_recruiter", roles=[Role.RECRUITER])
+    share_requisition(requisition=open_requisition, user=shared, by=hm)
+
+    assert list(imports.Vocabulary.load(recruiter).requisitions) == [str(open_requisition.pk)]
+    assert imports.Vocabulary.load(shared).requisitions == {}
+    imp = CandidateImport.objects.create(
+        file_name="x.csv", content="a\n1\n", headers=["a"], columns={}, total_rows=1, created_by=shared
+    )
+    with pytest.raises(imports.ImportRefused, match="not a choice"):
+        imports.save_mapping(imp=imp, columns={}, labels={MappingKind.JOB: labels[MappingKind.JOB]}, by=shared)
+
+
+def test_an_export_with_accented_addresses_is_imported(recruiter, open_requisition, labels):
+    """A French-Canadian ATS export holds addresses whose local part has accents: they are real addresses."""
+    rows = [
+        "GH-1,Marc-André,Côté,marc-andré.côté@example.ca,,4401,Phone Screen,Active,LinkedIn,,,2026-10-01,2026-10-02",
+        "GH-2,Zoë,Lévesque,zoë@exämple.ca,,4401,Phone Screen,Active,LinkedIn,,,2026-10-01,2026-10-02",
+        "GH-3,Ada,Byron,ada\u200dbyron@example.ca,,4401,Phone Screen,Active,LinkedIn,,,2026-10-01,2026-10-02",
+    ]
+    imp = _planned(recruiter, rows, labels)
+
+    errors = {p.number: p.errors for p in imports.plan(imp, recruiter)}
+    with committed():
+        imports.start_import(imp=imp, by=recruiter, skip_errors=True)
+
+    assert errors == {2: [], 3: [], 4: ["“ada\u200dbyron@example.ca” is not an email address."]}
+    imp.refresh_from_db()
+    assert (imp.status, imp.created_count, imp.skipped_count) == (ImportStatus.DONE, 2, 1)
+    assert sorted(Candidate.objects.values_list("email", flat=True)) == [
+        "marc-andré.côté@example.ca",
+        "zoë@exämple.ca",
+    ]

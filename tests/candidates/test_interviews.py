@@ -19,7 +19,7 @@ from candidates.models import (
     StageTransition,
 )
 from candidates.selectors import interviews_for_user, sees_all_scorecards
-from candidates.services import apply, create_candidate, interviews, move_application, scorecards
+from candidates.services import PipelineError, apply, create_candidate, interviews, move_application, scorecards
 from portal.choices import Outcome, Role
 from portal.models import Decision, ReminderLog
 from portal.services import reminders
@@ -367,6 +367,29 @@ def test_the_debrief_follows_the_last_scorecard_and_advances_the_candidate(
     )
     with pytest.raises(interviews.InterviewError, match="already decided"):
         scorecards.decide_debrief(debrief=debrief, by=open_requisition.hiring_manager, outcome=Outcome.HELD)
+
+
+def test_a_debrief_never_advances_into_pre_start_or_hired(plan, application, recruiter, panelists, open_requisition):
+    move_application(application=application, to_stage=Stage.objects.get(code="offer"), by=recruiter)
+    interview = _happened(
+        _book(application, _round(plan, "Technical"), [interviews.Seat(panelists[0], "lead")], recruiter)
+    )
+    scorecards.save_scorecard(
+        interview=interview, by=panelists[0], ratings=_ratings(interview, 4), recommendation="yes", submit=True
+    )
+    debrief = Decision.objects.get(kind=DEBRIEF_KIND).subject
+    hm = open_requisition.hiring_manager
+    application.refresh_from_db()
+
+    assert list(scorecards.later_stages(application.stage)) == [] and scorecards.next_stage(application.stage) is None
+    with pytest.raises(interviews.InterviewError, match="Advance moves the candidate to a later stage"):
+        scorecards.decide_debrief(debrief=debrief, by=hm, outcome=Outcome.ADVANCED)
+    with pytest.raises(PipelineError, match="Hired is reached only by confirming the start in pre-boarding."):
+        scorecards.decide_debrief(
+            debrief=debrief, by=hm, outcome=Outcome.ADVANCED, to_stage=Stage.objects.get(code="hired")
+        )
+    application.refresh_from_db()
+    assert (application.stage.code, debrief.decision.status) == ("offer", "open")
 
 
 def test_a_debrief_rejects_with_our_reason_code(plan, application, recruiter, panelists, open_requisition):

@@ -2,23 +2,28 @@
 
 import pytest
 
-from candidates.choices import ApplicationStatus
+from candidates.choices import ApplicationStatus, PreStartCause
 from candidates.models import Application, Candidate, ReasonCode, Source, Stage, StageTransition
 from candidates.services import (
     PipelineError,
     apply,
     close_application,
+    confirm_hire,
     create_candidate,
     email_key,
+    enter_pre_start,
     log_activity,
     merge_candidates,
     move_application,
     phone_key,
+    reassign_owner,
 )
 from candidates.vocabulary import install_default_vocabulary
+from portal.choices import Role
 from requisitions.choices import Action
-from requisitions.services import move_requisition
+from requisitions.services import move_requisition, share_requisition
 from tests.commit import purge_history
+from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -106,15 +111,112 @@ def test_every_move_appends_a_transition_forwards_and_back(candidate, open_requi
         move_application(application=application, to_stage=_stage("screen"), by=recruiter)
 
 
-def test_the_hired_stage_hires_and_closes(candidate, open_requisition, recruiter):
+RESERVED_REFUSALS = {
+    "pre_start": "Pre-start is reached only by recording an accepted offer (or a contractor's start on the opening).",
+    "hired": "Hired is reached only by confirming the start in pre-boarding.",
+}
+
+
+@pytest.mark.parametrize("code", ["pre_start", "hired"])
+def test_a_person_moves_nobody_into_pre_start_or_hired(candidate, open_requisition, recruiter, admin_user, code):
     application = apply(candidate=candidate, requisition=open_requisition, by=recruiter)
 
-    move_application(application=application, to_stage=_stage("hired"), by=recruiter)
+    for by in (recruiter, admin_user, None):  # neither the recruiter, an admin, nor the system
+        with pytest.raises(PipelineError) as refused:
+            move_application(application=application, to_stage=_stage(code), by=by)
+        assert str(refused.value) == RESERVED_REFUSALS[code]
 
     application.refresh_from_db()
-    assert application.status == ApplicationStatus.HIRED
-    with pytest.raises(PipelineError, match="closed"):
+    assert (application.stage.code, application.status) == ("applied", "active")
+    assert list(application.transitions.values_list("to_stage__code", flat=True)) == ["applied"]
+    open_requisition.refresh_from_db()
+    assert open_requisition.hires == 0
+
+
+def test_an_accepted_hire_is_neither_moved_nor_closed_by_hand(candidate, open_requisition, recruiter):
+    application = apply(candidate=candidate, requisition=open_requisition, by=recruiter)
+    enter_pre_start(application=application, by=recruiter, cause=PreStartCause.OFFER)
+
+    with pytest.raises(PipelineError, match="The application is in Pre-start: a hire is undone only by its own"):
         move_application(application=application, to_stage=_stage("offer"), by=recruiter)
+    with pytest.raises(PipelineError, match="The application is in Pre-start: a hire is undone only by its own"):
+        close_application(application=application, reason=_reason("timing"), by=recruiter)
+    with pytest.raises(PipelineError, match="already in Pre-start"):
+        enter_pre_start(application=application, by=recruiter, cause=PreStartCause.ENGAGEMENT)
+
+    application.refresh_from_db()
+    assert (application.stage.code, application.status) == ("pre_start", "active")
+
+
+def test_entering_pre_start_is_logged_with_its_cause(candidate, open_requisition, recruiter):
+    application = apply(candidate=candidate, requisition=open_requisition, by=recruiter)
+    with pytest.raises(PipelineError, match="Unknown cause"):
+        enter_pre_start(application=application, by=recruiter, cause="dragged")
+
+    enter_pre_start(application=application, by=recruiter, cause=PreStartCause.ENGAGEMENT)
+
+    application.refresh_from_db()
+    assert application.history.first().history_change_reason == "candidates.application.pre_start"
+    assert list(application.transitions.values_list("from_stage__code", "to_stage__code", "status", "note")) == [
+        (None, "applied", "active", ""),
+        ("applied", "pre_start", "active", "Contractor started"),
+    ]
+
+
+def test_confirming_the_start_hires_from_pre_start_only(candidate, open_requisition, recruiter, hm):
+    application = apply(candidate=candidate, requisition=open_requisition, by=recruiter)
+    with pytest.raises(PipelineError, match="Only an application in Pre-start can be hired; this one is in Applied"):
+        confirm_hire(application=application, by=recruiter)
+    enter_pre_start(application=application, by=recruiter, cause=PreStartCause.OFFER, note="Offer accepted.")
+    # The last hire fills the requisition before the start: the start is confirmed all the same.
+    move_requisition(requisition=open_requisition, action=Action.FILL, by=hm)
+
+    confirm_hire(application=application, by=recruiter, note="Started on Monday.")
+
+    application.refresh_from_db()
+    assert (application.stage.code, application.status) == ("hired", ApplicationStatus.HIRED)
+    assert application.history.first().history_change_reason == "candidates.application.hired"
+    assert list(application.transitions.values_list("from_stage__code", "to_stage__code", "status", "note")) == [
+        (None, "applied", "active", ""),
+        ("applied", "pre_start", "active", "Offer accepted."),
+        ("pre_start", "hired", "hired", "Started on Monday."),
+    ]
+    with pytest.raises(PipelineError, match="closed"):
+        confirm_hire(application=application, by=recruiter)
+
+
+def test_the_pipeline_service_checks_who_may_act(candidate, open_requisition, recruiter, hm, finance, admin_user):
+    """Recruiters running the requisition and admins move, close and reassign; the system (None) too. A hiring
+    manager, finance, another recruiter and a recruiter the requisition was only shared with may not."""
+    shared = UserFactory(username="shared_recruiter", roles=[Role.RECRUITER])
+    share_requisition(requisition=open_requisition, user=shared, by=hm)
+    stranger = UserFactory(username="stranger_recruiter", roles=[Role.RECRUITER])
+    application = apply(candidate=candidate, requisition=open_requisition, by=recruiter)
+
+    for by in (hm, finance, shared, stranger):
+        for act in (
+            lambda by=by: move_application(application=application, to_stage=_stage("screen"), by=by),
+            lambda by=by: close_application(application=application, reason=_reason("timing"), by=by),
+            lambda by=by: reassign_owner(application=application, owner=shared, by=by),
+        ):
+            with pytest.raises(PipelineError, match=f"Only a recruiter running {open_requisition.reference}, or an"):
+                act()
+        with pytest.raises(PipelineError, match="may add applications"):
+            apply(candidate=create_candidate(by=recruiter, first_name="B", last_name=by.username),
+                  requisition=open_requisition, by=by)  # fmt: skip
+    with pytest.raises(PipelineError, match="does not log activities"):
+        log_activity(application=application, kind="note", body="Seen.", by=finance)
+    assert StageTransition.objects.filter(application=application).count() == 1
+
+    log_activity(application=application, kind="note", body="Looks strong.", by=shared)  # who sees it may log
+    move_application(application=application, to_stage=_stage("screen"), by=admin_user)
+    move_application(application=application, to_stage=_stage("interview"), by=None)
+    reassign_owner(application=application, owner=shared, by=recruiter)
+    assert list(application.transitions.values_list("to_stage__code", "by")) == [
+        ("applied", recruiter.pk),
+        ("screen", admin_user.pk),
+        ("interview", None),
+    ]
 
 
 @pytest.mark.parametrize("code, status", [("skill_gap", "rejected"), ("no_show", "rejected"), ("timing", "withdrawn")])
@@ -209,6 +311,14 @@ def test_merging_two_people_on_one_requisition_is_refused_until_one_closes(open_
     with pytest.raises(PipelineError, match=f"Both applied to {open_requisition.reference}"):
         merge_candidates(keep=one, merge=two, by=recruiter)
     assert Candidate.objects.filter(merged_into__isnull=False).count() == 0
+
+
+def test_a_candidate_with_an_accented_address_is_kept_and_found_again(recruiter):
+    marc = create_candidate(by=recruiter, first_name="Marc-André", last_name="Côté", email="Marc-André.Côté@example.ca")
+
+    assert (marc.email, marc.email_key) == ("Marc-André.Côté@example.ca", "marc-andré.côté@example.ca")
+    # The same letters typed as combining marks (as macOS writes them) are the same address.
+    assert email_key("MARC-ANDRE\u0301.CO\u0302TE\u0301@example.ca") == marc.email_key
 
 
 def test_a_candidate_with_a_bad_email_is_refused(recruiter):

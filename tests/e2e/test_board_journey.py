@@ -1,5 +1,6 @@
 """A recruiter works the board in the browser: moves a card by its menu, drags another, rejects a third with
-a reason code; every change lands in the stage log."""
+a reason code; every change lands in the stage log. A drop on Hired, and a move the service refuses, show
+why, and change nothing."""
 
 import pytest
 
@@ -34,7 +35,9 @@ def test_a_recruiter_moves_drags_and_rejects_on_the_board(live_server, page):
 
     sign_in(page, live_server, "rec")
     page.goto(f"{live_server.url}/candidates/board/{req.pk}/")
-    column = {code: page.locator(f'section[data-stage="{code}"]') for code in ("applied", "screen", "interview")}
+    column = {
+        code: page.locator(f'section[data-stage="{code}"]') for code in ("applied", "screen", "interview", "hired")
+    }
 
     # The keyboard path: the card's own menu.
     page.get_by_label("Move Ada Test to").select_option("interview")
@@ -48,6 +51,19 @@ def test_a_recruiter_moves_drags_and_rejects_on_the_board(live_server, page):
         column["screen"], source_position={"x": 4, "y": 4}, target_position={"x": 20, "y": 20}
     )
     column["screen"].get_by_role("link", name="Grace Test").wait_for()
+
+    # Hired is not a move: its column takes no card, and says which path gets there.
+    page.wait_for_function("!document.querySelector('.htmx-request, .htmx-swapping, .htmx-settling')")
+    page.locator("li.board-card", has_text="Grace Test").drag_to(
+        column["hired"], source_position={"x": 4, "y": 4}, target_position={"x": 20, "y": 20}
+    )
+    page.get_by_text("Hired is reached only by confirming the start in pre-boarding.").wait_for()
+    assert column["screen"].get_by_role("link", name="Grace Test").count() == 1
+
+    # A move the service refuses comes back as the board with its message, not as an error box.
+    page.get_by_label("Move Ada Test to").select_option("interview")
+    page.locator("li.board-card", has_text="Ada Test").get_by_role("button", name="Move").click()
+    page.get_by_text("The application is already in Interview.").wait_for()
 
     # Rejecting asks for the reason code.
     linus = page.locator("li.board-card", has_text="Linus Test")
@@ -63,4 +79,5 @@ def test_a_recruiter_moves_drags_and_rejects_on_the_board(live_server, page):
         )
     )
     assert moves == [("Ada", "interview", "active"), ("Grace", "screen", "active"), ("Linus", "applied", "rejected")]
-    assert errors == []
+    # The refused move answered 400, which the browser notes in its console; no script failed.
+    assert errors == ["Failed to load resource: the server responded with a status of 400 (Bad Request)"]

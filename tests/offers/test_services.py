@@ -104,6 +104,9 @@ def test_the_done_when_flow_above_band_to_acceptance(application, recruiter, hr,
     response.refresh_from_db()
     assert offer.status == OfferStatus.ACCEPTED and offer.responded_at is not None
     assert application.stage.code == "pre_start"
+    # The offer's own path into Pre-start (the pipeline refuses people's moves there), logged as such.
+    assert application.history.first().history_change_reason == "candidates.application.pre_start"
+    assert application.transitions.last().note == "Offer accepted."
     assert (req.hires, req.status) == (1, RequisitionStatus.FILLED)
     assert (response.status, response.outcome) == (DecisionStatus.DONE, Outcome.ACCEPTED)
     committed_events = CostEvent.objects.filter(source_id=offer.pk, kind=CostKind.COMMITTED)

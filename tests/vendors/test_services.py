@@ -662,6 +662,36 @@ def test_contractors_fill_a_contract_requisitions_openings_as_they_start(
         _plan(req, workers[2], supplier, card, recruiter)
 
 
+def test_a_contractor_who_applied_enters_pre_start_as_they_take_the_opening(
+    open_requisition, supplier, recruiter, hm, director, finance
+):
+    """A contractor's start is the one path into Pre-start besides an accepted offer: the worker's application on
+    the contract requisition moves there with the hire counted; a cover engagement (no opening) moves nothing."""
+    req = contract_requisition(hm, director, recruiter)
+    card = rate_card_for(supplier, req, finance)
+    applied, never_applied, covering = (
+        create_candidate(by=recruiter, first_name=name, last_name="Contractor", email=f"{name}@example.com")
+        for name in ("ada", "grace", "linus")
+    )
+    application = apply(candidate=applied, requisition=req, by=recruiter)
+    first = _plan(req, applied, supplier, card, recruiter)
+    second = _plan(req, never_applied, supplier, card, recruiter)
+    cover_application = apply(candidate=covering, requisition=open_requisition, by=recruiter)
+    cover = _plan(open_requisition, covering, supplier, rate_card_for(supplier, open_requisition, finance), recruiter)
+
+    for engagement in (first, second, cover):
+        start_engagement(engagement=engagement, by=recruiter)
+
+    application.refresh_from_db()
+    assert (application.stage.code, application.status) == ("pre_start", "active")
+    assert application.history.first().history_change_reason == "candidates.application.pre_start"
+    assert application.transitions.last().note == f"{first.reference} started."
+    cover_application.refresh_from_db()
+    assert cover_application.stage.code == "applied"
+    req.refresh_from_db()
+    assert (req.status, req.hires) == ("filled", 2)
+
+
 def test_a_contractor_waits_to_start_while_the_contract_requisition_is_on_hold(
     open_requisition, supplier, worker, recruiter, hm, director, finance
 ):

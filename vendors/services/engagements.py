@@ -9,7 +9,9 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from candidates.models import Candidate
+from candidates.choices import RESERVED_STAGE_KINDS, ApplicationStatus, PreStartCause
+from candidates.models import Application, Candidate
+from candidates.services import PipelineError, enter_pre_start
 from portal import clock
 from portal.models import User
 from portal.services.records import save_with_history
@@ -151,12 +153,13 @@ def start_engagement(*, engagement: Engagement, by: User | None) -> Engagement:
             raise VendorError(refusal)
         if engagement.requisition.is_contract:
             try:
+                _worker_to_pre_start(engagement, by=by)
                 record_hire(
                     requisition=engagement.requisition,
                     by=by,
                     what=_("%(ref)s %(who)s started") % {"ref": engagement.reference, "who": engagement.worker},
                 )
-            except RequisitionError as exc:
+            except (PipelineError, RequisitionError) as exc:
                 raise VendorError(str(exc)) from exc
         move_engagement(engagement, EngagementStatus.ACTIVE, by=by, reason=choices.ENGAGEMENT_STARTED)
         sync_forecast(engagement, by=by, memo=_("%(ref)s started") % {"ref": engagement.reference})
@@ -164,3 +167,23 @@ def start_engagement(*, engagement: Engagement, by: User | None) -> Engagement:
         if engagement.end_date - clock.today() <= timedelta(days=RENEWAL_NOTICE_DAYS):
             ask_renewal(engagement)
     return engagement
+
+
+def _worker_to_pre_start(engagement: Engagement, *, by: User | None) -> None:
+    """A contractor taking an opening who applied to the requisition enters Pre-start, as an accepted offer
+    would put them (candidates.services.enter_pre_start). An application already in Pre-start or Hired, or
+    closed, stays as it is; a worker who never applied has none to move."""
+    application = (
+        Application.objects.filter(
+            candidate=engagement.worker_id, requisition=engagement.requisition_id, status=ApplicationStatus.ACTIVE
+        )
+        .exclude(stage__kind__in=RESERVED_STAGE_KINDS)
+        .first()
+    )
+    if application is not None:
+        enter_pre_start(
+            application=application,
+            by=by,
+            cause=PreStartCause.ENGAGEMENT,
+            note=_("%(ref)s started.") % {"ref": engagement.reference},
+        )
