@@ -10,7 +10,7 @@ PORT ?= 8000
 RUN_ENV := DEBUG=$${DEBUG:-true}
 PYTEST_ARGS ?=
 
-.PHONY: install run test lint format migrate seed clean check-deploy bench
+.PHONY: install run test test-dates lint format migrate seed clean check-deploy bench
 
 $(UV):
 	$(PYTHON) -m venv $(VENV)
@@ -45,6 +45,21 @@ run: seed
 test: install
 	@mkdir -p var/static
 	$(PY) -m pytest -n 2 --dist loadgroup $(PYTEST_ARGS)
+
+# The instants `make test-dates` freezes the suite at (PORTAL_TEST_NOW; docs/operations.md, Time in
+# the tests), in order: the suite's default, a year end (late evening in Toronto, already the next year
+# in UTC); a month end (Friday evening, already 1 May in UTC); 29 February; an hour after the clocks
+# jump forward in Toronto (a Sunday); inside the repeated hour when they fall back (a Sunday); and
+# 7 December 2026 in UTC, still Sunday 6 December in Toronto.
+TEST_DATES := 2026-12-31T23:30:00-05:00 2027-04-30T20:30:00-04:00 2028-02-29T09:00:00-05:00 \
+	2027-03-14T03:30:00-04:00 2027-11-07T01:30:00-04:00 2026-12-07T01:50:00+00:00
+
+# The whole suite once per instant above; stops at the first that fails.
+test-dates: install
+	@set -e; for now in $(TEST_DATES); do \
+	    echo "=== make test with PORTAL_TEST_NOW=$$now"; \
+	    PORTAL_TEST_NOW=$$now $(MAKE) --no-print-directory test; \
+	done
 
 lint: install
 	$(VENV)/bin/ruff check .

@@ -1,4 +1,4 @@
-"""Personas, environment probes and the CI rule that nothing may be skipped."""
+"""Personas, environment probes, the CI rule that nothing may be skipped, and the frozen clock (tests/clock.py)."""
 
 import os
 import socket
@@ -9,6 +9,8 @@ from django.db import connection
 
 from portal.choices import Role
 from tests.factories import UserFactory
+
+pytest_plugins = ["tests.clock"]
 
 CHROMIUM = Path("/usr/bin/chromium")
 

@@ -16,11 +16,11 @@ import pytest
 from celery import Celery
 from django.conf import settings
 from django.db import connection
-from django.utils import timezone
 
 from portal.choices import REQUEST
 from portal.models import ReminderLog
 from portal.services.decisions import raise_decision
+from tests import clock
 from tests.conftest import requires_redis
 from tests.factories import UserFactory
 
@@ -106,11 +106,13 @@ def worker(tmp_path):
 @pytest.mark.django_db(transaction=True)
 def test_worker_and_beat_send_one_reminder_for_an_overdue_decision(worker):
     owner = UserFactory(username="owner", email="owner@example.com")
+    # The worker is another process, on the machine's clock, not the suite's frozen one: the decision fell
+    # due an hour before the worker's now, or the worker would see it due weeks ahead (or long overdue).
     decision = raise_decision(
         kind=REQUEST,
         title="Confirm Q1 budget",
         owner=owner,
-        due_at=timezone.now() - timedelta(hours=1),
+        due_at=clock.real_now() - timedelta(hours=1),
     )
 
     sent = _wait_for(lambda: len(_messages(worker["mail_dir"])) >= 1, timeout=60)

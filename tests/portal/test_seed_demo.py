@@ -14,6 +14,7 @@ from portal.models import CostCenter, Decision, Holiday, User
 from requisitions.choices import Status
 from requisitions.demo import NEEDS
 from requisitions.models import Requisition
+from tests import clock
 
 pytestmark = pytest.mark.django_db
 
@@ -126,10 +127,11 @@ def test_every_demo_login_lands_on_my_work_with_something_to_do(client):
 MOMENTS = [
     datetime(2027, 3, 8, 8, 30, tzinfo=timezone.get_default_timezone()),  # a Monday, before work
     NOW,  # a Wednesday morning
+    clock.instant(),  # the run's own: under `make test-dates`, a weekend, 29 February, a DST change, a year end
 ]
 
 
-@pytest.mark.parametrize("now", MOMENTS, ids=["monday-early", "wednesday-morning"])
+@pytest.mark.parametrize("now", MOMENTS, ids=["monday-early", "wednesday-morning", "frozen-instant"])
 def test_demo_data_holds_nothing_in_the_future_and_no_due_date_on_a_day_off(now):
     from candidates.models import Activity, Application, StageTransition
     from offers.models import Offer

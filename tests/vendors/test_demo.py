@@ -17,6 +17,7 @@ from offers.models import Offer
 from portal.choices import ChainStatus, CostCategory, CostKind, DecisionStatus
 from portal.models import ApprovalChain, CostEvent, Decision, Holiday, User
 from portal.services.ledger import first_of_month
+from tests import clock
 from vendors.choices import (
     PLACES_HIRES,
     RATE_APPROVAL_KIND,
@@ -50,6 +51,7 @@ TZ = timezone.get_default_timezone()
 MOMENTS = [
     datetime(2027, 3, 10, 9, 30, tzinfo=TZ),  # a Wednesday morning (the other demo tests' moment)
     datetime(2027, 2, 1, 8, 30, tzinfo=TZ),  # a Monday, first of the month, before work
+    clock.instant(),  # the run's own: under `make test-dates`, a weekend, 29 February, a DST change, a year end
 ]
 
 
@@ -63,7 +65,7 @@ def _counts():
     return {model.__name__: model.objects.count() for model in models}
 
 
-@pytest.mark.parametrize("now", MOMENTS, ids=["wednesday", "first-monday"])
+@pytest.mark.parametrize("now", MOMENTS, ids=["wednesday", "first-monday", "frozen-instant"])
 def test_demo_vendors_engagements_timesheets_invoices_and_the_ledger(now):
     with time_machine.travel(now, tick=False):
         _seed()
