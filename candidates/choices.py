@@ -87,6 +87,7 @@ APPLICATION_REJECTED = "candidates.application.rejected"
 APPLICATION_WITHDRAWN = "candidates.application.withdrawn"
 APPLICATION_TOUCHED = "candidates.application.touched"
 APPLICATION_REASSIGNED = "candidates.application.reassigned"
+APPLICATION_LINKED = "candidates.application.linked"
 APPLICATION_PRE_START = "candidates.application.pre_start"
 APPLICATION_HIRED = "candidates.application.hired"
 

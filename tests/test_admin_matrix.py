@@ -42,6 +42,7 @@ from portal.services import reminders
 from portal.services.saved_views import save_view
 from requisitions.choices import Status as RequisitionStatus
 from requisitions.services import approve_requisition, create_requisition, submit_requisition
+from tests import clock
 from tests.commit import committed
 from tests.factories import CostCenterFactory, UserFactory, requisition_fields, submit_scorecard
 from tests.offers.conftest import application, head, open_requisition, terms  # noqa: F401  (fixtures)
@@ -82,7 +83,7 @@ def _interview_with_a_scorecard(application, recruiter, interviewer):  # noqa: F
     """A technical interview held yesterday, its scorecard submitted (the debrief is raised)."""
     move_application(application=application, to_stage=Stage.objects.get(code="interview"), by=recruiter)
     plan = panels.ensure_plan(requisition=application.requisition, by=recruiter)
-    start = timezone.now() + timedelta(days=1)
+    start = clock.now() + timedelta(days=1)
     interview = panels.schedule_interview(
         application=application,
         round=plan.rounds.get(name="Technical"),
@@ -92,7 +93,7 @@ def _interview_with_a_scorecard(application, recruiter, interviewer):  # noqa: F
         ends_at=start + timedelta(hours=1),
         video_link="https://meet.example.com/abc",
     )
-    held = timezone.now() - timedelta(days=1)
+    held = clock.now() - timedelta(days=1)
     Interview.objects.filter(pk=interview.pk).update(starts_at=held, ends_at=held + timedelta(hours=1))
     interview.refresh_from_db()
     panels.complete_interview(interview=interview, by=recruiter)
@@ -161,7 +162,7 @@ def _paperwork(client, application, recruiter, finance):  # noqa: F811
 
 def _reminders():
     """Every open decision reminded as overdue, ten days on."""
-    later = timezone.now() + timedelta(days=10)
+    later = clock.now() + timedelta(days=10)
     for decision_id in reminders.decisions_needing_reminders(later):
         reminders.send_reminders(decision_id=decision_id, now=later)
 

@@ -31,6 +31,7 @@ from candidates.services import (
     close_problem,
     create_candidate,
     email_key,
+    link_external_id,
     move_application,
     move_problem,
     owner_problem,
@@ -479,7 +480,7 @@ def _check_row(number: int, row: dict[str, str], known: _Known) -> RowPlan:
         p.owner = _label(p, row, "recruiter", vocabulary)
     p.applied_at = _moment(p, row, "applied_at")
     p.last_activity_at = _moment(p, row, "last_activity_at")
-    now = timezone.now()
+    now = clock.now()
     for moment in (p.applied_at, p.last_activity_at):
         if moment and moment > now:
             errors.append(_("A date is in the future: %(d)s.") % {"d": moment.date().isoformat()})
@@ -694,11 +695,11 @@ def _write_row(p: RowPlan, *, by: User, file_name: str) -> str:
         if p.owner is not None and p.owner.pk != app.owner_id:
             app = reassign_owner(application=app, owner=p.owner, by=by)
         if p.external_id and not app.external_id:
-            Application.objects.filter(pk=app.pk).update(external_id=p.external_id)
+            app = link_external_id(application=app, external_id=p.external_id, by=by)
         if p.status == CLOSED:
             close_application(application=app, reason=p.reason, by=by, note=note)
         return "update"
-    now = timezone.now()
+    now = clock.now()
     applied = p.applied_at or now
     last = max(p.last_activity_at or applied, applied)
     candidate = p.candidate
@@ -729,7 +730,7 @@ def _write_row(p: RowPlan, *, by: User, file_name: str) -> str:
 
 
 def _finish(imp: CandidateImport, status: str, *, problems, created=0, updated=0, unchanged=0, skipped=0):
-    imp.status, imp.problems, imp.finished_at = status, problems[:1000], timezone.now()
+    imp.status, imp.problems, imp.finished_at = status, problems[:1000], clock.now()
     imp.created_count, imp.updated_count, imp.unchanged_count, imp.skipped_count = created, updated, unchanged, skipped
     imp.save()
     return imp

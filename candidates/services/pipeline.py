@@ -367,6 +367,20 @@ def reassign_owner(*, application: Application, owner: User, by: User | None) ->
     return app
 
 
+def link_external_id(*, application: Application, external_id: str, by: User | None) -> Application:
+    """Record the ATS's own id of an application that has none yet (an import matching it by email), so
+    the next import finds it by that id. An id once set is kept: the ATS does not renumber."""
+    with transaction.atomic():
+        app = _locked(application)
+        _check_may_move(by, app)
+        if app.external_id or not external_id:
+            return app
+        app.external_id = external_id
+        app.full_clean(exclude=["candidate", "requisition", "stage", "owner", "source", "disposition"])
+        save_with_history(app, by=by, reason=choices.APPLICATION_LINKED)
+    return app
+
+
 def apply_in_bulk(
     *,
     applications: list[Application],

@@ -470,3 +470,30 @@ def test_an_export_with_accented_addresses_is_imported(recruiter, open_requisiti
         "marc-andré.côté@example.ca",
         "zoë@exämple.ca",
     ]
+
+
+def test_an_application_matched_by_email_takes_the_ats_id_with_its_history(
+    client, recruiter, open_requisition, labels
+):
+    """A person already on the requisition (added by hand, no ATS id) is matched by email; the import records
+    the ATS's id on the application through the pipeline, with a history row saying who linked it."""
+    from candidates.services import apply, create_candidate
+
+    person = create_candidate(by=recruiter, first_name="Person0", last_name="Tremblay", email="person0@example.com")
+    by_hand = apply(candidate=person, requisition=open_requisition, by=recruiter)
+    client.force_login(recruiter)
+    _upload(client, _greenhouse(_good_rows(1)))
+    imp = CandidateImport.objects.get()
+    _map(client, imp, labels)
+    with committed():
+        client.post(reverse("candidates:import_run", args=[imp.pk]))
+
+    by_hand.refresh_from_db()
+    assert by_hand.external_id == "GH-0"
+    latest = by_hand.history.latest()
+    assert (latest.history_change_reason, latest.history_user, latest.external_id) == (
+        "candidates.application.linked",
+        recruiter,
+        "GH-0",
+    )
+    assert Application.objects.filter(candidate=person).count() == 1

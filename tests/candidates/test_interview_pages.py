@@ -15,6 +15,7 @@ from candidates.models import Interview, InterviewerCap, StageTransition
 from candidates.services import apply, create_candidate, interviews, move_application
 from portal.choices import Role
 from portal.models import Decision
+from tests import clock
 from tests.factories import UserFactory, submit_scorecard
 
 pytestmark = pytest.mark.django_db
@@ -36,7 +37,7 @@ def _application(setting, recruiter, n=0):
 
 
 def _book(setting, application, recruiter, *, days=1):
-    start = timezone.now() + timedelta(days=days)
+    start = clock.now() + timedelta(days=days)
     return interviews.schedule_interview(
         application=application,
         round=setting["technical"],
@@ -49,7 +50,7 @@ def _book(setting, application, recruiter, *, days=1):
 
 
 def _into_the_past(interview):
-    start = timezone.now() - timedelta(hours=3)
+    start = clock.now() - timedelta(hours=3)
     Interview.objects.filter(pk=interview.pk).update(starts_at=start, ends_at=start + timedelta(hours=1))
 
 
@@ -127,7 +128,7 @@ def test_bad_scorecard_input_is_refused_with_a_message(client, setting, recruite
 def test_the_load_page_flags_an_interviewer_over_cap(client, setting, recruiter):
     lead = setting["panel"][0]
     InterviewerCap.objects.create(user=lead, weekly_cap=1)
-    monday = interviews.week_bounds(timezone.now() + timedelta(days=7))[0]
+    monday = interviews.week_bounds(clock.now() + timedelta(days=7))[0]
     for n in range(2):
         start = monday + timedelta(days=1, hours=10 + 2 * n)
         interviews.schedule_interview(
