@@ -472,9 +472,7 @@ def test_an_export_with_accented_addresses_is_imported(recruiter, open_requisiti
     ]
 
 
-def test_an_application_matched_by_email_takes_the_ats_id_with_its_history(
-    client, recruiter, open_requisition, labels
-):
+def test_an_application_matched_by_email_takes_the_ats_id_with_its_history(client, recruiter, open_requisition, labels):
     """A person already on the requisition (added by hand, no ATS id) is matched by email; the import records
     the ATS's id on the application through the pipeline, with a history row saying who linked it."""
     from candidates.services import apply, create_candidate
