@@ -375,7 +375,7 @@ def work_panels() -> list[WorkPanel]:
 class DetailPanel:
     """A section a module adds to another app's detail page, so the page shows the module's data without
     naming the module (the page of a staffing need shows its pipeline, its hires to come and its
-    contractors; a candidate's page shows each application's offers).
+    contractors; a person's page shows what each of their applications led to).
 
     `model_label` is the page's model ("app_label.Model"); `visible(user, obj)` says who may see the panel
     (the predicate of the module's own pages, never looser); `context(user, obj)` returns the template's

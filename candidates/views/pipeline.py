@@ -180,7 +180,7 @@ def pipeline_bulk(request):
         raise PermissionDenied
     form = BulkForm(
         request.POST,
-        applications=selectors.applications_run_by(request.user).select_related("candidate", "requisition"),
+        applications=selectors.applications_for_user(request.user).select_related("candidate", "requisition"),
     )
     try:
         data = _valid(form)

@@ -204,11 +204,13 @@ def test_the_pipeline_service_checks_who_may_act(candidate, open_requisition, re
         with pytest.raises(PipelineError, match="may add applications"):
             apply(candidate=create_candidate(by=recruiter, first_name="B", last_name=by.username),
                   requisition=open_requisition, by=by)  # fmt: skip
-    with pytest.raises(PipelineError, match="does not log activities"):
-        log_activity(application=application, kind="note", body="Seen.", by=finance)
+    for by in (finance, shared):  # a view-only share reads the notes but does not add to them
+        with pytest.raises(PipelineError, match="does not log activities"):
+            log_activity(application=application, kind="note", body="Seen.", by=by)
     assert StageTransition.objects.filter(application=application).count() == 1
+    assert not application.activities.exists()
 
-    log_activity(application=application, kind="note", body="Looks strong.", by=shared)  # who sees it may log
+    log_activity(application=application, kind="note", body="Looks strong.", by=hm)  # the hiring manager runs it
     move_application(application=application, to_stage=_stage("screen"), by=admin_user)
     move_application(application=application, to_stage=_stage("interview"), by=None)
     reassign_owner(application=application, owner=shared, by=recruiter)
