@@ -3,6 +3,7 @@ retired rather than deleted. Candidates and applications are read-only here: the
 
 from django.contrib import admin
 
+from candidates.choices import VOCABULARY_SAVED
 from candidates.models import (
     Application,
     Candidate,
@@ -16,6 +17,7 @@ from candidates.models import (
     Stage,
 )
 from portal.admin import HistoryAdmin, ReadOnlyAdmin
+from portal.services.records import save_with_history
 
 
 class VocabularyAdmin(HistoryAdmin):
@@ -23,9 +25,7 @@ class VocabularyAdmin(HistoryAdmin):
         return False  # retire instead: transitions and applications point at it
 
     def save_model(self, request, obj, form, change):
-        obj._history_user = request.user
-        obj._change_reason = f"candidates.{obj._meta.model_name}.saved"
-        super().save_model(request, obj, form, change)
+        save_with_history(obj, by=request.user, reason=VOCABULARY_SAVED.format(model=obj._meta.model_name))
 
 
 @admin.register(Stage)

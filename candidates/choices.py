@@ -89,6 +89,7 @@ APPLICATION_TOUCHED = "candidates.application.touched"
 APPLICATION_REASSIGNED = "candidates.application.reassigned"
 APPLICATION_LINKED = "candidates.application.linked"
 APPLICATION_PRE_START = "candidates.application.pre_start"
+VOCABULARY_SAVED = "candidates.{model}.saved"  # a stage, reason code, source, criterion or plan template
 APPLICATION_HIRED = "candidates.application.hired"
 
 

@@ -4,6 +4,7 @@ reason codes by category, normalised sources. Admins change it in Administration
 
 from candidates.choices import ReasonCategory, SourceKind, StageKind
 from candidates.models import ReasonCode, Source, Stage
+from portal.services.records import save_with_history
 
 # code, name, definition, SLA days, kind
 STAGES = [
@@ -136,6 +137,4 @@ def install_default_interview_library() -> dict[str, int]:
 
 
 def _save(record):
-    record._change_reason = "candidates.vocabulary.default"
-    record.save()
-    return record
+    return save_with_history(record, by=None, reason="candidates.vocabulary.default")

@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from portal import registry
-from portal.choices import USER_CREATED
+from portal.choices import USER_CHANGED, USER_CREATED
 from portal.models import (
     AccessLog,
     ApprovalChain,
@@ -36,6 +36,7 @@ from portal.models import (
 from portal.roles import group_name
 from portal.services.approvals import save_approval_rule
 from portal.services.org import save_org_record
+from portal.services.records import save_with_history
 from portal.services.users import set_roles
 
 admin.site.site_header = _("Staffing portal administration")
@@ -259,9 +260,7 @@ class UserAdmin(BaseUserAdmin, HistoryAdmin):
         return super().formfield_for_manytomany(db_field, request, **kwargs)
 
     def save_model(self, request, obj, form, change):
-        obj._history_user = request.user
-        obj._change_reason = "portal.user.changed" if change else USER_CREATED
-        super().save_model(request, obj, form, change)
+        save_with_history(obj, by=request.user, reason=USER_CHANGED if change else USER_CREATED)
 
     def save_related(self, request, form, formsets, change):
         groups = form.cleaned_data.pop("groups", None)

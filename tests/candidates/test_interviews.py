@@ -23,6 +23,7 @@ from candidates.services import PipelineError, apply, create_candidate, intervie
 from portal.choices import Outcome, Role
 from portal.models import Decision, ReminderLog
 from portal.services import reminders
+from tests import clock
 from tests.commit import committed
 from tests.factories import UserFactory
 
@@ -157,20 +158,30 @@ def test_the_panel_is_checked(plan, application, recruiter, panelists, finance, 
     assert not Interview.objects.exists()
 
 
+def _next_tuesday_morning():
+    """10:00 on the coming Tuesday (local): the bookings below share one week whatever day the suite runs."""
+    local = clock.now()
+    target = (local + timedelta(days=(1 - local.weekday()) % 7 or 7)).replace(
+        hour=10, minute=0, second=0, microsecond=0
+    )
+    return timedelta(seconds=target.timestamp() - local.timestamp())  # real seconds, across a DST change too
+
+
 def test_double_booking_and_a_full_week_are_warned_until_confirmed(plan, application, recruiter, panelists):
     technical = _round(plan, "Technical")
     lead = [interviews.Seat(panelists[0], "lead")]
-    _book(application, technical, lead, recruiter, start_in=timedelta(days=7))
+    tuesday = _next_tuesday_morning()
+    _book(application, technical, lead, recruiter, start_in=tuesday)
     with pytest.raises(interviews.ConflictWarning) as warned:
-        _book(application, technical, lead, recruiter, start_in=timedelta(days=7, minutes=30))
+        _book(application, technical, lead, recruiter, start_in=tuesday + timedelta(minutes=30))
     assert "already in an interview" in warned.value.warnings[0]
     assert Interview.objects.count() == 1
-    _book(application, technical, lead, recruiter, start_in=timedelta(days=7, minutes=30), confirm=True)
+    _book(application, technical, lead, recruiter, start_in=tuesday + timedelta(minutes=30), confirm=True)
     assert Interview.objects.count() == 2
 
     InterviewerCap.objects.create(user=panelists[0], weekly_cap=2)
     with pytest.raises(interviews.ConflictWarning) as warned:
-        _book(application, technical, lead, recruiter, start_in=timedelta(days=7, hours=3))
+        _book(application, technical, lead, recruiter, start_in=tuesday + timedelta(hours=3))
     assert any("over their cap of 2" in w for w in warned.value.warnings)
 
 

@@ -130,7 +130,8 @@ def test_a_view_only_share_may_not_move_note_or_bulk_change_the_candidates(
     bulk = client.post(
         reverse("candidates:bulk"), {"action": "move", "application": [application.pk], "stage": "screen"}, follow=True
     )
-    assert "not one of the available choices" in bulk.content.decode()
+    refusal = f"Nothing was changed: you may not move the applications of {application.requisition.reference}."
+    assert refusal in bulk.content.decode()  # it sees them, so it is told why
     board = client.get(reverse("candidates:board", args=[application.requisition_id]))
     assert (board.status_code, board.context["can_move"]) == (200, False)
     page = client.get(application.candidate.get_absolute_url()).content.decode()
