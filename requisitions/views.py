@@ -199,16 +199,19 @@ def requisition_detail(request, pk):
     user = request.user
     open_decisions = list(open_chain_decisions(req).select_related("owner"))
     show_costs = can_view_costs(user, req)
+    show_cost_center = can_see_cost_centers(user)  # the cost center and its budget owner are cost data too
+    hidden = [*(() if show_costs else COST_FIELDS), *(() if show_cost_center else ("cost_center", "budget_owner"))]
     actions = allowed_actions(user, req, open_decisions)
     can_edit = Action.SUBMIT in actions  # the same rule: the people who run it, while it is a draft
     context = {
         "requisition": req,
         "show_costs": show_costs,
+        "show_cost_center": show_cost_center,
         "actions": actions,
         "can_edit": can_edit,
         "timeline": chain_timeline(req),
         "warnings": intake_warnings(req, _visible(request)) if can_edit else [],
-        "history": audit.history_entries(req, hidden_fields=() if show_costs else COST_FIELDS),
+        "history": audit.history_entries(req, hidden_fields=hidden),
         "comment_form": CommentForm(),
         "can_share": can_share_requisition(user, req),
         # What modules show about it (candidates, offers, contractors...), each to those who may see it.

@@ -626,3 +626,22 @@ def test_interviewers_are_offered_no_cost_center_and_one_they_name_is_refused(cl
     assert _titles(response) == ["Backend Developer"]
     assert list(response.context["filter"].form.fields["cost_center"].queryset) == list(CostCenter.objects.all())
     assert "Secret Skunkworks" in response.content.decode()
+
+
+def test_interviewers_see_no_cost_center_or_budget_owner_on_the_requisition_page(client, hm, finance, interviewer):
+    """The list's filter hid cost centers from interviewers while the requisition page named the cost center
+    and its budget owner: one rule (portal.permissions.can_see_cost_centers) for both."""
+    from tests.factories import CostCenterFactory
+
+    center = CostCenterFactory(name="Ledger Ops", budget_owner=finance)
+    mine = create_requisition(by=hm, hiring_manager=hm, **requisition_fields(cost_center=center))
+    grant_object_permission(perm="requisitions.view_requisition", user=interviewer, obj=mine, by=hm)
+
+    client.force_login(interviewer)
+    page = client.get(mine.get_absolute_url()).content.decode()
+    assert "Backend Developer" in page
+    assert [text in page for text in ("Cost center", "Ledger Ops", "Budget owner", str(finance))] == [False] * 4
+
+    client.force_login(hm)
+    page = client.get(mine.get_absolute_url()).content.decode()
+    assert [text in page for text in ("Cost center", "Ledger Ops", "Budget owner")] == [True] * 3
