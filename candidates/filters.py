@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from candidates.choices import ApplicationStatus
 from candidates.models import Application, Source, Stage
 from candidates.permissions import can_view_contact_details
-from portal.filters import StrictFilterSet
+from portal.filters import SortFilter, StrictFilterSet
 from portal.models import User
 from requisitions.selectors import requisitions_for_user
 
@@ -51,6 +51,23 @@ class ApplicationFilter(StrictFilterSet):
         field_name="applied_at",
         label=_("Applied between"),
         widget=django_filters.widgets.RangeWidget(attrs={"type": "date"}),
+    )
+    sort = SortFilter(
+        fields=(
+            ("last_activity_at", "activity"),
+            ("stage_entered_at", "in_stage"),
+            ("stage__position", "stage"),
+            ("applied_at", "applied"),
+            ("candidate__last_name", "candidate"),
+        ),
+        field_labels={
+            "last_activity_at": _("Last activity"),
+            "stage_entered_at": _("Entered the stage"),
+            "stage__position": _("Stage"),
+            "applied_at": _("Applied"),
+            "candidate__last_name": _("Candidate"),
+        },
+        label=_("Sort"),
     )
 
     class Meta:

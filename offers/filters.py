@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from offers.choices import OfferStatus
 from offers.models import Offer
 from offers.selectors import offers_for_user
-from portal.filters import StrictFilterSet
+from portal.filters import SortFilter, StrictFilterSet
 from portal.models import User
 from requisitions.models import Requisition
 from requisitions.selectors import requisitions_for_user
@@ -43,7 +43,7 @@ class OfferFilter(StrictFilterSet):
     expires = django_filters.DateFromToRangeFilter(
         field_name="current_version__expires_on", label=_("Expires between"), widget=DATE_RANGE
     )
-    sort = django_filters.OrderingFilter(
+    sort = SortFilter(
         fields=(
             ("created_at", "created"),
             ("current_version__start_date", "start"),

@@ -64,6 +64,15 @@ class StrictFilterSet(django_filters.FilterSet):
         return type(form_class.__name__, (_RefuseDroppedValues, form_class), {})
 
 
+class SortFilter(django_filters.OrderingFilter):
+    """The sort select of a list: django-filter's OrderingFilter, then the primary key (newest first) to
+    break ties, so rows that sort equal keep one order and paging neither repeats nor skips one."""
+
+    def filter(self, qs, value):
+        qs = super().filter(qs, value)
+        return qs.order_by(*qs.query.order_by, "-pk") if value else qs
+
+
 def filter_keys(form: forms.Form, name: str) -> list[str]:
     """The query keys the field `name` of `form` reads: its name, or one per sub-widget (`_min`, `_after`...)."""
     html_name = form.add_prefix(name)

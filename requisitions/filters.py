@@ -4,7 +4,7 @@ import django_filters
 from django.utils.translation import gettext_lazy as _
 
 from portal.choices import Role
-from portal.filters import StrictFilterSet
+from portal.filters import SortFilter, StrictFilterSet
 from portal.models import CostCenter, Department, Location, User
 from portal.permissions import can_see_cost_centers
 from portal.roles import group_name
@@ -44,7 +44,7 @@ class RequisitionFilter(StrictFilterSet):
         label=_("Target start between"),
         widget=django_filters.widgets.RangeWidget(attrs={"type": "date"}),
     )
-    sort = django_filters.OrderingFilter(
+    sort = SortFilter(
         fields=(
             ("created_at", "created"),
             ("target_start_date", "start"),

@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from portal import clock
 from portal.choices import Currency
-from portal.filters import StrictFilterSet
+from portal.filters import SortFilter, StrictFilterSet
 from portal.models import Level, Location, RoleFamily
 from requisitions.models import Requisition
 from requisitions.selectors import requisitions_for_user
@@ -70,7 +70,7 @@ class VendorFilter(StrictFilterSet):
     kind = django_filters.ChoiceFilter(choices=VendorKind.choices, method="filter_kind", label=_("Kind"))
     status = django_filters.ChoiceFilter(choices=VendorStatus.choices, label=_("Status"))
     contract_expires = _date_range("contract_expires_on", _("Contract expires between"))
-    sort = django_filters.OrderingFilter(
+    sort = SortFilter(
         fields=(
             ("name", "name"),
             ("kind", "kind"),
@@ -103,7 +103,7 @@ class RateCardFilter(StrictFilterSet):
     location = django_filters.ModelChoiceFilter(queryset=Location.objects.all(), label=_("Location"))
     currency = django_filters.ChoiceFilter(choices=Currency.choices, label=_("Currency"))
     valid_on = django_filters.DateFilter(method="filter_valid_on", label=_("Valid on"), widget=DATE)
-    sort = django_filters.OrderingFilter(
+    sort = SortFilter(
         fields=(
             ("valid_to", "valid_to"),
             ("valid_from", "valid_from"),
@@ -147,7 +147,7 @@ class EngagementFilter(StrictFilterSet):
     vendor = django_filters.ModelChoiceFilter(queryset=_vendors_engaged, label=_("Vendor"))
     requisition = _requisition()
     ends = _date_range("end_date", _("Ends between"))
-    sort = django_filters.OrderingFilter(
+    sort = SortFilter(
         fields=(
             ("end_date", "end"),
             ("start_date", "start"),
@@ -175,7 +175,7 @@ class TimesheetFilter(StrictFilterSet):
     )
     requisition = _requisition(field_name="engagement__requisition")
     week = _date_range("week_start", _("Weeks starting between"))
-    sort = django_filters.OrderingFilter(
+    sort = SortFilter(
         fields=(
             ("week_start", "week"),
             ("engagement__worker__last_name", "worker"),
@@ -202,7 +202,7 @@ class InvoiceFilter(StrictFilterSet):
     currency = django_filters.ChoiceFilter(choices=Currency.choices, label=_("Currency"))
     received = _date_range("received_on", _("Received between"))
     period = _date_range("period_start", _("Period starting between"))
-    sort = django_filters.OrderingFilter(
+    sort = SortFilter(
         fields=(
             ("received_on", "received"),
             ("period_start", "period"),

@@ -12,6 +12,7 @@ from django.utils import timezone
 from candidates.models import Stage
 from candidates.services import apply, create_candidate, move_application
 from portal.choices import Role
+from tests import clock
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -83,6 +84,30 @@ def test_flags_filter_stuck_and_over_sla(client, people, recruiter):
         response = client.get(url, {"flag": "stuck_14"})
         assert _names(response) == ["Ada Byron", "Grace Hopper"]
         assert "stuck 14" in response.content.decode()
+
+
+def test_the_pipeline_sorts_by_its_main_columns(client, people, open_requisition, recruiter):
+    with time_machine.travel(clock.now() + timedelta(hours=1)):  # applied last, still in the first stage
+        late = apply(
+            candidate=create_candidate(by=recruiter, first_name="Alan", last_name="Turing"),
+            requisition=open_requisition,
+            by=recruiter,
+        )
+    with time_machine.travel(clock.now() + timedelta(hours=2)):  # moved on: the furthest along
+        move_application(application=people["ada"], to_stage=Stage.objects.get(code="screen"), by=recruiter)
+    client.force_login(recruiter)
+    url = reverse("candidates:pipeline")
+
+    def order(sort):
+        return [str(a.candidate) for a in client.get(url, {"sort": sort} if sort else {}).context["object_list"]]
+
+    assert order("") == ["Ada Byron", str(late.candidate), "Grace Hopper"]  # most recently active first
+    assert order("candidate") == ["Ada Byron", "Grace Hopper", "Alan Turing"]
+    assert order("-stage")[0] == "Ada Byron"
+    assert order("applied") == ["Ada Byron", "Grace Hopper", "Alan Turing"]
+    assert order("in_stage")[-1] == "Ada Byron"  # entered its stage last
+    refused = client.get(url, {"sort": "salary"})
+    assert refused.status_code == 400 and _names(refused) == []
 
 
 @pytest.mark.parametrize("query", [{"flag": "bogus"}, {"stage": "999999"}, {"status": "x"}, {"applied_min": "nope"}])
