@@ -18,7 +18,7 @@ from django_filters.widgets import SuffixedMultiWidget
 
 from portal import registry
 from portal.choices import CostCategory, CostKind, Currency
-from portal.models import CostCenter, CostEvent
+from portal.models import CostCenter, CostEvent, Notification
 
 MONTH_RE = re.compile(r"^(19|20)\d\d-(0[1-9]|1[0-2])$")
 
@@ -148,6 +148,21 @@ class DecisionFilter(StrictFilterSet):
         if value == "today":
             return queryset.filter(due_at__gte=now, due_at__lte=end_of_today)
         return queryset.filter(due_at__gte=now, due_at__lte=now + timedelta(days=7))
+
+
+class NotificationFilter(StrictFilterSet):
+    """The notification list: all of them, or only the unread."""
+
+    show = django_filters.ChoiceFilter(
+        choices=[("unread", _("Unread"))], method="filter_show", label=_("Show"), empty_label=_("All")
+    )
+
+    class Meta:
+        model = Notification
+        fields = []
+
+    def filter_show(self, queryset, name, value):
+        return queryset.filter(read_at__isnull=True)
 
 
 class MonthField(forms.CharField):

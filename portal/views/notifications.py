@@ -5,19 +5,31 @@ from django.shortcuts import get_object_or_404, redirect
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
-from django.views.generic import ListView
+from django_filters.views import FilterView
 
+from portal.filters import NotificationFilter
 from portal.selectors import notifications_for_user
 from portal.services.notifications import mark_all_read, mark_read
+from portal.views.lists import PartialListMixin
 
 
-class NotificationListView(ListView):
-    template_name = "portal/notification_list.html"
+class NotificationListView(PartialListMixin, FilterView):
+    """The user's notifications, newest first; `?show=unread` keeps the unread. Strict like every list."""
+
+    template_name = partial_template_name = "portal/notification_list.html"
+    filterset_class = NotificationFilter
     context_object_name = "notifications"
     paginate_by = 30
 
     def get_queryset(self):
         return notifications_for_user(self.request.user)
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            notification_tabs=[("", _("All")), ("unread", _("Unread"))],
+            shown=self.request.GET.get("show", ""),
+            **kwargs,
+        )
 
 
 @require_POST

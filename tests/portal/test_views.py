@@ -368,3 +368,21 @@ def test_a_request_with_over_long_details_is_refused_with_a_message(client, hiri
     assert response.status_code == 200
     assert "at most 4000 characters" in response.content.decode()
     assert not Decision.objects.exists()
+
+
+def test_the_notification_list_shows_all_or_the_unread_and_refuses_other_parameters(client, finance, hr):
+    read = Notification.objects.create(user=finance, message="Seen already")
+    Notification.objects.create(user=finance, message="Still new")
+    Notification.objects.create(user=hr, message="Someone else's")
+    Notification.objects.filter(pk=read.pk).update(read_at=read.created_at)
+    client.force_login(finance)
+    url = reverse("portal:notifications")
+
+    def messages(query):
+        response = client.get(url, query)
+        return response.status_code, sorted(n.message for n in response.context["notifications"])
+
+    assert messages({}) == (200, ["Seen already", "Still new"])
+    assert messages({"show": "unread"}) == (200, ["Still new"])
+    assert messages({"show": "everything"}) == (400, [])
+    assert messages({"user": hr.pk}) == (400, [])  # a parameter no filter reads widens nothing
