@@ -20,7 +20,7 @@ from django_filters.views import FilterView
 
 from candidates.filters import ApplicationFilter
 from offers.filters import OfferFilter
-from portal.filters import CostEventFilter, CurrencyFilter, DecisionFilter, filter_keys
+from portal.filters import CostEventFilter, CurrencyFilter, DecisionFilter, NotificationFilter, filter_keys
 from portal.models import ExportLog
 from requisitions.filters import RequisitionFilter
 from vendors.filters import EngagementFilter, InvoiceFilter, RateCardFilter, TimesheetFilter, VendorFilter
@@ -54,6 +54,7 @@ EXPORTS = {
 # Every filterable list page, with the filter set it reads and the URL arguments to try it with.
 LISTS = {
     "portal:my_work": Export(DecisionFilter),
+    "portal:notifications": Export(NotificationFilter),
     "requisitions:approvals": Export(DecisionFilter),
     "requisitions:list": Export(RequisitionFilter),
     "candidates:pipeline": Export(ApplicationFilter),
