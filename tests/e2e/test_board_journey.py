@@ -11,7 +11,7 @@ from portal.models import ApprovalRule
 from requisitions.choices import Action
 from requisitions.services import approve_requisition, create_requisition, move_requisition, submit_requisition
 from tests.conftest import requires_chromium
-from tests.e2e.helpers import sign_in
+from tests.e2e.helpers import sign_in, wait_for_htmx
 from tests.factories import UserFactory, requisition_fields
 
 pytestmark = [requires_chromium, pytest.mark.django_db(transaction=True)]
@@ -46,14 +46,14 @@ def test_a_recruiter_moves_drags_and_rejects_on_the_board(live_server, page):
 
     # Dragging a card onto a column runs the same form. The drag starts once htmx has settled the board
     # it swapped in, from the card's corner (not its link or its menu).
-    page.wait_for_function("!document.querySelector('.htmx-request, .htmx-swapping, .htmx-settling')")
+    wait_for_htmx(page)
     page.locator("li.board-card", has_text="Grace Test").drag_to(
         column["screen"], source_position={"x": 4, "y": 4}, target_position={"x": 20, "y": 20}
     )
     column["screen"].get_by_role("link", name="Grace Test").wait_for()
 
     # Hired is not a move: its column takes no card, and says which path gets there.
-    page.wait_for_function("!document.querySelector('.htmx-request, .htmx-swapping, .htmx-settling')")
+    wait_for_htmx(page)
     page.locator("li.board-card", has_text="Grace Test").drag_to(
         column["hired"], source_position={"x": 4, "y": 4}, target_position={"x": 20, "y": 20}
     )
