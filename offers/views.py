@@ -75,10 +75,7 @@ class OfferListView(PartialListMixin, FilterView):
     filterset_class = OfferFilter
     paginate_by = 50
 
-    def dispatch(self, request, *args, **kwargs):
-        if not can_see_offers(request.user):
-            raise PermissionDenied
-        return super().dispatch(request, *args, **kwargs)
+    allowed = staticmethod(can_see_offers)
 
     def get_queryset(self):
         return _offers(self.request)

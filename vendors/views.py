@@ -126,10 +126,7 @@ class VendorListView(PartialListMixin, FilterView):
     filterset_class = VendorFilter
     paginate_by = 50
 
-    def dispatch(self, request, *args, **kwargs):
-        if not can_see_vendors(request.user):
-            raise PermissionDenied
-        return super().dispatch(request, *args, **kwargs)
+    allowed = staticmethod(can_see_vendors)
 
     def get_queryset(self):
         return selectors.vendor_list(self.request.user)
@@ -306,10 +303,7 @@ class RateCardListView(PartialListMixin, FilterView):
     filterset_class = RateCardFilter
     paginate_by = 50
 
-    def dispatch(self, request, *args, **kwargs):
-        if not can_see_vendors(request.user):
-            raise PermissionDenied
-        return super().dispatch(request, *args, **kwargs)
+    allowed = staticmethod(can_see_vendors)
 
     def get_queryset(self):
         return _rate_cards(self.request)
@@ -672,10 +666,7 @@ class TimesheetListView(PartialListMixin, FilterView):
     filterset_class = TimesheetFilter
     paginate_by = 50
 
-    def dispatch(self, request, *args, **kwargs):
-        if not can_see_engagements(request.user):
-            raise PermissionDenied
-        return super().dispatch(request, *args, **kwargs)
+    allowed = staticmethod(can_see_engagements)
 
     def get_queryset(self):
         return _timesheets(self.request)
@@ -719,10 +710,7 @@ class InvoiceListView(PartialListMixin, FilterView):
     filterset_class = InvoiceFilter
     paginate_by = 50
 
-    def dispatch(self, request, *args, **kwargs):
-        if not can_see_invoices(request.user):
-            raise PermissionDenied
-        return super().dispatch(request, *args, **kwargs)
+    allowed = staticmethod(can_see_invoices)
 
     def get_queryset(self):
         return _invoices(self.request)

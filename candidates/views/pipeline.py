@@ -62,10 +62,7 @@ class PipelineView(PartialListMixin, FilterView):
     filterset_class = ApplicationFilter
     paginate_by = 50
 
-    def dispatch(self, request, *args, **kwargs):
-        if not request.user.has_perm("candidates.view_application"):
-            raise PermissionDenied
-        return super().dispatch(request, *args, **kwargs)
+    allowed = staticmethod(lambda user: user.has_perm("candidates.view_application"))
 
     def get_queryset(self):
         qs = selectors.pipeline(self.request.user)

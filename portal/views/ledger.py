@@ -50,10 +50,7 @@ class CostEventListView(PartialListMixin, FilterView):
     filterset_class = CostEventFilter
     paginate_by = 50
 
-    def dispatch(self, request, *args, **kwargs):
-        if not can_view_ledger(request.user):
-            raise PermissionDenied
-        return super().dispatch(request, *args, **kwargs)
+    allowed = staticmethod(can_view_ledger)
 
     def get_queryset(self):
         return cost_events().order_by("month", "cost_center__code", "id")

@@ -1,6 +1,7 @@
 """What every filterable list page shares: htmx swaps its table partial, a full page otherwise; and its
 parameters are read strictly."""
 
+from django.core.exceptions import PermissionDenied
 from django.utils.cache import patch_vary_headers
 
 from portal.filters import refuse_unknown_parameters
@@ -25,6 +26,14 @@ class PartialListMixin:
 
     partial_template_name: str
     known_parameters: tuple[str, ...] = LIST_PARAMETERS
+    # Who may open the list: a predicate on the user (its app's permission), set with staticmethod(...);
+    # anyone else gets 403 before anything is read. None: whoever the URL lets in (signed in).
+    allowed = None
+
+    def dispatch(self, request, *args, **kwargs):
+        if self.allowed is not None and not self.allowed(request.user):
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
 
     def get_template_names(self):
         if is_partial_request(self.request):
