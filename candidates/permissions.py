@@ -16,15 +16,17 @@ def can_view_contact_details(user: User) -> bool:
     return user.is_active and (user.is_superuser or user.has_role(*CONTACT_ROLES))
 
 
+def can_see_applications(user: User) -> bool:
+    """Whose role sees applications at all (the pipeline, the board, its menu entry); which ones,
+    selectors.applications_for_user says."""
+    return user.is_active and user.has_perm("candidates.view_application")
+
+
 def can_see_pipeline_of(user: User, requisition) -> bool:
     """Are `requisition`'s applications in the user's slice (selectors.applications_for_user, for one
     requisition)? The pipeline's permission, and the requisition seen by role (finance, HR, admins) or
     granted (those who run it, or to whom it was shared): an approver sees the requisition, not its people."""
-    return (
-        user.is_active
-        and user.has_perm("candidates.view_application")
-        and has_perm(user, "requisitions.view_requisition", requisition)
-    )
+    return can_see_applications(user) and has_perm(user, "requisitions.view_requisition", requisition)
 
 
 def can_move_applications(user: User) -> bool:

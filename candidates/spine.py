@@ -90,7 +90,7 @@ def requisition_pipeline_panel(user, requisition):
 def register() -> None:
     from candidates.choices import DEBRIEF_KIND, DEBRIEF_OUTCOMES, SCORECARD_DUE_KIND
     from candidates.filters import ApplicationFilter
-    from candidates.permissions import can_see_pipeline_of, can_sit_on_panel
+    from candidates.permissions import can_see_applications, can_see_pipeline_of, can_sit_on_panel
 
     registry.register_role_permissions("candidates", ROLE_PERMISSIONS)
     registry.register_nav(
@@ -99,7 +99,7 @@ def register() -> None:
             _("Pipeline"),
             "candidates:pipeline",
             order=15,
-            visible=lambda user: user.has_perm("candidates.view_application"),
+            visible=can_see_applications,
         )
     )
     registry.register_nav(
@@ -145,9 +145,7 @@ def register() -> None:
             )
         )
     )
-    registry.register_saved_view_page(
-        "candidates:pipeline", ApplicationFilter, allowed=lambda user: user.has_perm("candidates.view_application")
-    )
+    registry.register_saved_view_page("candidates:pipeline", ApplicationFilter, allowed=can_see_applications)
     registry.register_kind(
         registry.DecisionKind(
             key=SCORECARD_DUE_KIND,

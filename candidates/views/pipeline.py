@@ -23,6 +23,7 @@ from candidates.permissions import (
     can_move_application,
     can_move_applications,
     can_move_applications_on,
+    can_see_applications,
     can_see_scorecards,
     can_view_contact_details,
     requisitions_run_by,
@@ -62,7 +63,7 @@ class PipelineView(PartialListMixin, FilterView):
     filterset_class = ApplicationFilter
     paginate_by = 50
 
-    allowed = staticmethod(lambda user: user.has_perm("candidates.view_application"))
+    allowed = staticmethod(can_see_applications)
 
     def get_queryset(self):
         qs = selectors.pipeline(self.request.user)
@@ -206,7 +207,7 @@ def _safe(request) -> bool:
 @require_GET
 def requisition_board(request, pk):
     """One requisition's active applications in columns by stage; recruiters move them from here."""
-    if not request.user.has_perm("candidates.view_application"):
+    if not can_see_applications(request.user):
         raise PermissionDenied
     req = get_object_or_404(requisitions_for_user(request.user), pk=pk)
     return _render_board(request, req)
