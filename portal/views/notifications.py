@@ -27,7 +27,7 @@ class NotificationListView(PartialListMixin, FilterView):
     def get_context_data(self, **kwargs):
         return super().get_context_data(
             notification_tabs=[("", _("All")), ("unread", _("Unread"))],
-            shown=self.request.GET.get("show", ""),
+            shown=self.filterset.form.cleaned_data["show"] if self.filterset.is_valid() else None,  # no tab if refused
             **kwargs,
         )
 
