@@ -452,6 +452,37 @@ def accept_offer(*, offer: Offer, by: User, note: str = "") -> Offer:
     return offer
 
 
+def move_commitment(*, offer: Offer, start: date, by: User | None, memo: str) -> None:
+    """The hire's start moved (or was confirmed on another day): the pay the accepted offer committed moves
+    to the months from `start`. The standing commitments are reversed and recorded again from the new start
+    (never edited), so the ledger's totals are unchanged and the months follow the start."""
+    with transaction.atomic():
+        offer = _locked(offer)
+        if offer.status != OfferStatus.ACCEPTED:
+            raise OfferError(_("Only an accepted offer's commitments follow its start date."))
+        req = offer.requisition
+        if not req.cost_center_id or not ledger.has_outstanding(source=offer, kind=CostKind.COMMITTED):
+            return
+        ledger.reverse_outstanding(source=offer, kind=CostKind.COMMITTED, by=by, memo=memo)
+        ledger.record_lines(
+            lines=commitment_lines(offer.current_version),
+            kind=CostKind.COMMITTED,
+            first_month=start,
+            cost_center=req.cost_center,
+            by=by,
+            need=req,
+            source=offer,
+            memo=memo,
+        )
+
+
+def reverse_commitment(*, offer: Offer, by: User | None, memo: str) -> None:
+    """The hire fell through before the start (a no-show, a withdrawal): what the offer committed is reversed."""
+    with transaction.atomic():
+        offer = _locked(offer)
+        ledger.reverse_outstanding(source=offer, kind=CostKind.COMMITTED, by=by, memo=memo)
+
+
 def decline_offer(*, offer: Offer, by: User, reason: ReasonCode, note: str = "") -> Offer:
     """The candidate declined, for a reason of the "offer declined" vocabulary: the application closes."""
     if reason is None or reason.category != ReasonCategory.OFFER_DECLINED:

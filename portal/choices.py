@@ -37,6 +37,8 @@ class Outcome(models.TextChoices):
     RENEWED = "renewed", _("Renewed")
     ENDED = "ended", _("Ended")
     BLOCKED = "blocked", _("Blocked")
+    REPLACEMENT = "replacement", _("Replacement claimed")
+    REFUND = "refund", _("Refund claimed")
 
 
 # Outcomes that need a written reason.
@@ -110,6 +112,7 @@ DECISION_RAISED = "portal.decision.raised"
 DECISION_RESOLVED = "portal.decision.resolved"
 DECISION_REASSIGNED = "portal.decision.reassigned"
 DECISION_CANCELLED = "portal.decision.cancelled"
+DECISION_RESCHEDULED = "portal.decision.rescheduled"
 ORG_RECORD_SAVED = "portal.{model}.saved"
 RULE_SAVED = "portal.approvalrule.saved"
 COST_RECORDED = "portal.costevent.recorded"

@@ -278,6 +278,8 @@ CELERY_BEAT_SCHEDULE = {
     # Engagements start and end on their dates, renewals are asked for 30 days ahead, and rate cards and
     # vendor contracts about to expire are flagged 30 and 14 days ahead (each once).
     "vendor-daily": {"task": "vendors.tasks.daily", "schedule": 3600.0},
+    # Each hiring manager gets one digest 5 business days before a start that has anything open.
+    "start-digests": {"task": "onboarding.tasks.send_start_digests", "schedule": 3600.0},
 }
 
 # --- Offers -----------------------------------------------------------------------------------

@@ -10,6 +10,7 @@ urlpatterns = [
     path("candidates/", include("candidates.urls")),
     path("offers/", include("offers.urls")),
     path("vendors/", include("vendors.urls")),
+    path("onboarding/", include("onboarding.urls")),
     path(
         "accounts/login/",
         auth_views.LoginView.as_view(redirect_authenticated_user=True),

@@ -29,7 +29,9 @@ TRANSITIONS: dict[str, set[str]] = {
     Status.APPROVED: {Status.OPEN, Status.CANCELLED},
     Status.OPEN: {Status.ON_HOLD, Status.FILLED, Status.CANCELLED},
     Status.ON_HOLD: {Status.OPEN, Status.CANCELLED},
-    Status.FILLED: set(),
+    # Filled → open only when a hire falls through before the start (services.release_hire); no page offers
+    # it (permissions.actions_from).
+    Status.FILLED: {Status.OPEN},
     Status.CANCELLED: set(),
     Status.REJECTED: set(),
 }
@@ -103,4 +105,5 @@ HELD = "requisitions.requisition.held"
 RESUMED = "requisitions.requisition.resumed"
 FILLED = "requisitions.requisition.filled"
 HIRED = "requisitions.requisition.hired"
+HIRE_RELEASED = "requisitions.requisition.hire_released"
 CANCELLED = "requisitions.requisition.cancelled"

@@ -78,11 +78,12 @@ def can_approve_requisition(user: User, req: Requisition, open_decisions) -> boo
 
 
 def actions_from(status: str) -> list[str]:
-    """The actions whose move the transition table allows from `status` (choices.ACTION_MOVES), opening
-    or resuming by where the move to Open starts."""
+    """The actions whose move the transition table allows from `status` (choices.ACTION_MOVES): opening from
+    approved, resuming from on hold."""
     actions = moves_allowed(status, transitions=TRANSITIONS, moves=ACTION_MOVES)
-    resuming = status == Status.ON_HOLD
-    return [a for a in actions if a not in (Action.OPEN, Action.RESUME) or (a == Action.RESUME) == resuming]
+    opens_from = {Action.OPEN: Status.APPROVED, Action.RESUME: Status.ON_HOLD}
+    # A filled requisition opens again only when a hire falls through (services.release_hire): no person does it.
+    return [a for a in actions if a not in opens_from or opens_from[a] == status]
 
 
 # Moves made by the people who run the requisition (requisitions.services.move_requisition); where each

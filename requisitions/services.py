@@ -402,6 +402,34 @@ def record_hire(*, requisition: Requisition, by: User | None, what: str) -> Requ
     return req
 
 
+def release_hire(*, requisition: Requisition, by: User | None, what: str) -> Requisition:
+    """A hire fell through before the start (a no-show, a withdrawal): the opening it took is free again.
+    A requisition the hire had filled opens again; on an open one the forecast is recorded again for the
+    openings left (from the target start, or this month when it has passed). Called inside the caller's
+    transaction (onboarding's no-show), which has authorised `by`."""
+    with transaction.atomic():
+        req = _locked(requisition)
+        if not req.hires:
+            raise RequisitionError(_("%(ref)s has no hire to release.") % {"ref": req.reference})
+        req.hires -= 1
+        why = _("hire released: %(what)s") % {"what": what}
+        if req.status == Status.FILLED:
+            req.filled_at = None
+            _move(req, Status.OPEN, by=by, reason=choices.HIRE_RELEASED)
+        else:
+            save_with_history(req, by=by, reason=choices.HIRE_RELEASED)
+        if req.status in choices.FORECAST:
+            _reverse_forecast(req, by=by, why=why)
+            _record_forecast(req, by=by, start=req.target_start_date)
+        _tell_owners(
+            req,
+            _("%(ref)s %(title)s: an opening is free again (%(what)s).")
+            % {"ref": req.reference, "title": req.title, "what": what},
+            by,
+        )
+    return req
+
+
 # --- After approval ------------------------------------------------------------------------------
 
 # The audit code of each move after approval; the status it moves to is choices.ACTION_MOVES'.

@@ -110,6 +110,10 @@ class LineFlag(models.TextChoices):
     UNMATCHED = "unmatched", _("Nothing approved to match")
 
 
+# The decision finance takes when a placed hire falls through within the agency's guarantee.
+GUARANTEE_KIND = "agency_guarantee"
+
+
 class PlacementStatus(models.TextChoices):
     ACTIVE = "active", _("Placed")
     REPLACED = "replaced", _("Left in the guarantee period")
@@ -171,3 +175,4 @@ INVOICE_OVERRIDDEN = "vendors.invoice.approved_with_override"
 INVOICE_REJECTED = "vendors.invoice.rejected"
 INVOICE_PAID = "vendors.invoice.paid"
 PLACEMENT_RECORDED = "vendors.placement.recorded"
+PLACEMENT_FELL_THROUGH = "vendors.placement.fell_through"

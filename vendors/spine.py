@@ -41,6 +41,11 @@ def renewal_hold_rule(decision) -> registry.HoldRule:
     return registry.HoldRule(roles=frozenset({Role.HIRING_MANAGER, Role.ADMIN}))
 
 
+def guarantee_hold_rule(decision) -> registry.HoldRule:
+    """Claiming a placement's guarantee is finance's (an admin stands in)."""
+    return registry.HoldRule(roles=frozenset({Role.FINANCE, Role.ADMIN}))
+
+
 def timesheets_panel(user):
     from vendors.selectors import timesheets_to_approve
 
@@ -68,7 +73,7 @@ def requisition_contractors_panel(user, requisition):
 
 
 def register() -> None:
-    from vendors.choices import RENEWAL_KIND
+    from vendors.choices import GUARANTEE_KIND, RENEWAL_KIND
     from vendors.filters import EngagementFilter, InvoiceFilter, TimesheetFilter
     from vendors.finance import SPEND_REPORTS
     from vendors.permissions import can_see_engagements, can_see_invoices, can_see_spend, can_see_vendors
@@ -83,6 +88,16 @@ def register() -> None:
             outcomes=(Outcome.RENEWED, Outcome.ENDED),
             hold_rule=renewal_hold_rule,
             action_label="Renew or end",
+        )
+    )
+    registry.register_kind(
+        registry.DecisionKind(
+            key=GUARANTEE_KIND,
+            label=_("Agency guarantee claim"),
+            outcomes=(Outcome.REPLACEMENT, Outcome.REFUND),
+            page_outcomes=(Outcome.REPLACEMENT, Outcome.REFUND),
+            hold_rule=guarantee_hold_rule,
+            action_label="Claim",
         )
     )
     registry.register_role_permissions("vendors", ROLE_PERMISSIONS)

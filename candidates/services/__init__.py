@@ -29,6 +29,7 @@ from candidates.services.pipeline import (
     owner_problem,
     phone_key,
     reassign_owner,
+    release_pre_start,
 )
 
 __all__ = [
@@ -44,6 +45,7 @@ __all__ = [
     "email_key",
     "link_external_id",
     "enter_pre_start",
+    "release_pre_start",
     "log_activity",
     "merge_candidates",
     "move_application",

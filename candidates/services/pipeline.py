@@ -312,6 +312,34 @@ def confirm_hire(*, application: Application, by: User | None, note: str = "") -
         return _enter(app, stage, by=by, note=note, reason=choices.APPLICATION_HIRED)
 
 
+def release_pre_start(*, application: Application, reason: ReasonCode, by: User | None, note: str = "") -> Application:
+    """A hire in Pre-start fell through before the start: the person did not show up, or withdrew. The
+    application closes with `reason` (a "no show" or "they withdrew" reason). Only pre-boarding's no-show
+    calls it (the caller has authorised `by` and releases the opening in the same transaction)."""
+    if reason is None or reason.category not in (ReasonCategory.NO_SHOW, ReasonCategory.THEY_WITHDREW):
+        raise PipelineError(_("Choose a “no show” or “they withdrew” reason."))
+    if not reason.is_active:
+        raise PipelineError(_("“%(reason)s” is retired: choose a current reason.") % {"reason": reason.label})
+    with transaction.atomic():
+        app = _locked(application, requisition_open=False)
+        check_active(app)
+        if app.stage.kind != StageKind.PRE_START:
+            raise PipelineError(
+                _("Only an application in Pre-start falls through before the start; this one is in %(stage)s.")
+                % {"stage": app.stage}
+            )
+        now = clock.now()
+        app.status = STATUS_FOR_CATEGORY[ReasonCategory(reason.category)]
+        app.disposition = reason
+        app.last_activity_at = now
+        code = (
+            choices.APPLICATION_WITHDRAWN if app.status == ApplicationStatus.WITHDRAWN else choices.APPLICATION_REJECTED
+        )
+        save_with_history(app, by=by, reason=code)
+        _transition(app, from_stage=app.stage, by=by, at=now, reason=reason, note=note)
+    return app
+
+
 def close_application(
     *, application: Application, reason: ReasonCode, by: User | None, note: str = "", debrief=None
 ) -> Application:

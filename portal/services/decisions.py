@@ -11,6 +11,7 @@ from portal.choices import (
     DECISION_CANCELLED,
     DECISION_RAISED,
     DECISION_REASSIGNED,
+    DECISION_RESCHEDULED,
     DECISION_RESOLVED,
     OUTCOMES_NEEDING_NOTE,
     DecisionStatus,
@@ -182,6 +183,20 @@ def reassign_decision(
         save_with_history(locked, by=by, reason=DECISION_REASSIGNED)
         clear_for_decision(decision=locked, keep_user_ids=[owner.pk] if owner else [])
     _notify_owners(locked, _("%(who)s handed you a decision: %(title)s") % {"who": by, "title": locked.title})
+    return locked
+
+
+def reschedule_decision(*, decision: Decision, due_at: datetime, by: User | None, note: str) -> Decision:
+    """Move an open decision's due date because its subject's schedule moved (a start date that slipped
+    moves the tasks anchored to it). Called by the workflow that owns the subject, which has authorised
+    `by`; reminders restart for the new date (they are keyed by due date). A closed decision stays as it is."""
+    with transaction.atomic():
+        locked = Decision.objects.select_for_update().get(pk=decision.pk)
+        if not locked.is_open or locked.due_at == due_at:
+            return locked
+        locked.due_at = due_at
+        locked.note = note.strip()[:TEXT_LIMIT]
+        save_with_history(locked, by=by, reason=DECISION_RESCHEDULED)
     return locked
 
 

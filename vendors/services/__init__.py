@@ -28,7 +28,7 @@ from vendors.services.invoices import (
     reject_invoice,
     rematch_invoice,
 )
-from vendors.services.placements import record_placement
+from vendors.services.placements import placement_fell_through, record_placement
 from vendors.services.rate_cards import save_rate_card
 from vendors.services.renewals import RenewalInput, end_engagement, renew_engagement
 from vendors.services.terms import approve_rate, refuse_rate, revise_rate
@@ -56,6 +56,7 @@ __all__ = [
     "end_engagement",
     "invoice_problems",
     "mark_paid",
+    "placement_fell_through",
     "record_placement",
     "record_timesheet",
     "refuse_rate",

@@ -6,11 +6,13 @@ from decimal import Decimal
 from django.utils.translation import gettext as _
 
 from portal import clock
-from portal.choices import CostCategory, CostKind
+from portal.choices import CostCategory, CostKind, Role
 from portal.models import User
 from portal.services import ledger
+from portal.services.decisions import raise_decision
 from portal.services.records import save_with_history
 from vendors import choices
+from vendors.choices import GUARANTEE_KIND, PlacementStatus
 from vendors.models import (
     Placement,
 )
@@ -62,4 +64,36 @@ def record_placement(*, offer, version, by: User | None) -> Placement | None:
                 "base": f"{base.amount:,.2f}",
             },
         )
+    return placement
+
+
+def placement_fell_through(*, offer, on, by: User | None, what: str) -> Placement | None:
+    """The hire an agency placed did not start (a no-show, a withdrawal) on `on`. Within the placement's
+    guarantee, the placement is marked as left in the guarantee period and finance gets a decision: claim
+    the replacement or the refund the agency's terms give. None when no agency placed the hire, or the
+    guarantee has passed. Called inside the caller's transaction."""
+    placement = Placement.objects.select_for_update().filter(offer=offer).select_related("vendor").first()
+    if placement is None or placement.status != PlacementStatus.ACTIVE:
+        return None
+    if placement.guarantee_until is None or on > placement.guarantee_until:
+        return None
+    placement.status = PlacementStatus.REPLACED
+    save_with_history(placement, by=by, reason=choices.PLACEMENT_FELL_THROUGH)
+    raise_decision(
+        kind=GUARANTEE_KIND,
+        title=_("Claim the replacement or a refund from %(vendor)s: %(what)s")
+        % {"vendor": placement.vendor, "what": what},
+        detail=_("%(ref)s: fee %(fee)s, guarantee until %(until)s. %(what)s.")
+        % {
+            "ref": placement.reference,
+            "fee": f"{placement.fee_money}",
+            "until": placement.guarantee_until.isoformat(),
+            "what": what,
+        },
+        owner_role=Role.FINANCE,
+        sla_business_days=5,
+        subject=placement,
+        by=None,
+        key=f"placement:{placement.pk}:guarantee",
+    )
     return placement
