@@ -47,7 +47,7 @@ from offers.services import (
     submit_offer,
     withdraw_offer,
 )
-from portal import audit
+from portal import audit, registry
 from portal.exceptions import PortalError
 from portal.filters import filters_query
 from portal.services.approvals import chain_timelines, open_chain_decisions
@@ -245,6 +245,7 @@ def offer_detail(request, pk):
         else "",
         "decline_form": DeclineForm() if Action.DECLINE in actions else None,
         "history": audit.history_entries(offer),
+        "panels": registry.detail_panels(offer, user),
     }
     return render(request, "offers/offer_detail.html", context)
 

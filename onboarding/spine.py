@@ -87,6 +87,7 @@ def offer_start_panel(user, offer):
 
 
 def register() -> None:
+    from onboarding.filters import StartFilter
     from onboarding.permissions import can_see_cases, can_see_my_tasks
 
     for spec in ROLES:
@@ -141,3 +142,4 @@ def register() -> None:
             visible=lambda user, offer: can_see_cases(user),
         )
     )
+    registry.register_saved_view_page("onboarding:starts", StartFilter, allowed=can_see_cases)

@@ -96,11 +96,36 @@ def outsider(db):
     return _persona("p_outsider")
 
 
-PERSONAS = ["recruiter", "hiring_manager", "interviewer", "finance", "hr", "admin_user", "outsider"]
+@pytest.fixture
+def it_staff(db):
+    """IT: prepares accounts and equipment for pre-boarding (a role the onboarding module registers)."""
+    from onboarding.choices import IT
+
+    return _persona("p_it", IT)
 
 
 @pytest.fixture
-def personas(recruiter, hiring_manager, interviewer, finance, hr, admin_user, outsider):
+def facilities_staff(db):
+    from onboarding.choices import FACILITIES
+
+    return _persona("p_facilities", FACILITIES)
+
+
+PERSONAS = [
+    "recruiter",
+    "hiring_manager",
+    "interviewer",
+    "finance",
+    "hr",
+    "admin_user",
+    "outsider",
+    "it_staff",
+    "facilities_staff",
+]
+
+
+@pytest.fixture
+def personas(recruiter, hiring_manager, interviewer, finance, hr, admin_user, outsider, it_staff, facilities_staff):
     return {
         "recruiter": recruiter,
         "hiring_manager": hiring_manager,
@@ -109,6 +134,8 @@ def personas(recruiter, hiring_manager, interviewer, finance, hr, admin_user, ou
         "hr": hr,
         "admin_user": admin_user,
         "outsider": outsider,
+        "it_staff": it_staff,
+        "facilities_staff": facilities_staff,
     }
 
 

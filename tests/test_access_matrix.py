@@ -26,7 +26,8 @@ DONE = {"outcome": Outcome.DONE}
 WHY = {"note": "Raised in error."}
 NOTE = {"kind": "call", "body": "Left a voicemail."}
 SAVE_VIEW = {"page": "candidates:pipeline", "name": "Stuck a week", "query": "flag=stuck_7&page=3"}
-# The role each persona's "role" decision goes to (the role-less outsider gets one of a role it lacks).
+# The role each persona's "role" decision goes to (the role-less outsider, IT and facilities get one of a role
+# they lack).
 PERSONA_ROLE = {
     "recruiter": Role.RECRUITER,
     "hiring_manager": Role.HIRING_MANAGER,
@@ -35,7 +36,12 @@ PERSONA_ROLE = {
     "hr": Role.HR,
     "admin_user": Role.ADMIN,
     "outsider": Role.FINANCE,
+    "it_staff": Role.FINANCE,
+    "facilities_staff": Role.FINANCE,
 }
+# IT and facilities are outsiders to everything but pre-boarding: where a route says nothing of them, they
+# are expected to fare as the outsider does.
+AS_OUTSIDER = ("it_staff", "facilities_staff")
 
 
 @dataclass(frozen=True)
@@ -52,6 +58,8 @@ class Case:
     def status_for(self, persona: str) -> int:
         if persona in self.expect:
             return self.expect[persona]
+        if persona in AS_OUTSIDER:
+            return self.expect.get("outsider", self.default)
         return self.default
 
 
@@ -455,7 +463,76 @@ ROUTES: dict[str, list[Case]] = {
             "POST", scope="other", default=404, finance=403, hr=403, admin_user=302, data={"note": "No longer needed."}
         ),
     ],  # fmt: skip
-}
+    # Pre-boarding. "own": the case of a hire on the requisition the persona hiring manager and recruiter run;
+    # "other": one on a stranger's. Tasks: "own" is the own case's equipment task (IT's), "workspace" its
+    # facilities task, "check" its background check (HR's), "other" the other case's equipment task.
+    **{
+        name: [case(default=403, recruiter=200, hiring_manager=200, finance=200, hr=200, admin_user=200)]
+        for name in ("onboarding:risk", "onboarding:starts")
+    },
+    "onboarding:starts_export": [
+        case(default=403, hr=200, admin_user=200),
+        case(default=403, hr=200, admin_user=200, data={"format": "xlsx"}),
+        case(default=403, hr=400, admin_user=400, data={"starts_after": "2027-02-30"}),
+    ],
+    "onboarding:my_tasks": [case(interviewer=403, outsider=403, it_staff=200, facilities_staff=200)],
+    "onboarding:case": [
+        case(scope="own", interviewer=404, outsider=404),
+        case(scope="other", default=404, finance=200, hr=200, admin_user=200),
+    ],
+    **{
+        name: [
+            case("POST", scope="own", default=302, finance=403, interviewer=404, outsider=404, data=data),
+            case("POST", scope="other", default=404, finance=403, hr=302, admin_user=302, data=data),
+        ]
+        for name, data in (
+            ("onboarding:move_start", {"start": "2027-03-01", "reason": "Notice period."}),
+            ("onboarding:fell_through", {"outcome": "no_show"}),
+            ("onboarding:work_email", {"work_email": "own.candidate@example.com"}),
+        )
+    },
+    "onboarding:confirm_start": [
+        case("POST", scope="own", default=302, recruiter=403, finance=403, interviewer=404, outsider=404),
+        case("POST", scope="other", default=404, finance=403, hr=302, admin_user=302),
+    ],
+    "onboarding:task": [
+        case(scope="own", interviewer=404, outsider=404, it_staff=200, facilities_staff=404),
+        case(scope="workspace", interviewer=404, outsider=404, it_staff=404, facilities_staff=200),
+        case(scope="other", default=404, finance=200, hr=200, admin_user=200, it_staff=200),
+    ],
+    "onboarding:task_status": [
+        case(
+            "POST", scope="own", default=403, hr=302, admin_user=302, it_staff=302, interviewer=404, outsider=404,
+            facilities_staff=404, data={"status": "in_progress"},
+        ),
+        case(
+            "POST", scope="other", default=404, finance=403, hr=302, admin_user=302, it_staff=302,
+            data={"status": "in_progress"},
+        ),
+    ],
+    "onboarding:task_due": [
+        case(
+            "POST", scope="own", default=302, finance=403, it_staff=403, interviewer=404, outsider=404,
+            facilities_staff=404, data={"due": "2027-02-01", "reason": "Vendor delay."},
+        ),
+        case(
+            "POST", scope="other", default=404, finance=403, it_staff=403, hr=302, admin_user=302,
+            data={"due": "2027-02-01", "reason": "Vendor delay."},
+        ),
+    ],
+    **{
+        name: [
+            case(
+                "POST", scope="check", default=403, hr=302, interviewer=404, outsider=404, it_staff=404,
+                facilities_staff=404, data=data,
+            ),
+        ]
+        for name, data in (
+            ("onboarding:check_request", {"provider": "Sterling", "package": "Standard"}),
+            ("onboarding:check_result", {"status": "clear"}),
+        )
+    },
+}  # fmt: skip
 
 # The Django admin is checked on its own (test_admin_is_for_admins_only): it has hundreds of patterns.
 SEPARATELY_TESTED_NAMESPACES = ("admin:",)
@@ -640,6 +717,43 @@ def offers_world(candidates_world):
 
 
 @pytest.fixture
+def onboarding_world(candidates_world):
+    """The offer on each candidate of candidates_world approved by whoever holds each step and accepted: a
+    pre-boarding case on each requisition."""
+    from offers.services import accept_offer, approve_offer, create_offer, extend_offer, submit_offer
+    from onboarding.choices import TaskKind
+    from onboarding.models import PreboardingCase
+    from portal.models import User
+    from portal.services.approvals import open_chain_decisions
+    from tests.offers.conftest import terms
+
+    cases = {}
+    for scope, application in candidates_world["application"].items():
+        recruiter = application.requisition.recruiter
+        offer = create_offer(
+            application=application, by=recruiter, terms=terms(application.requisition, title="Backend Developer")
+        )
+        submit_offer(offer=offer, by=recruiter)
+        offer.refresh_from_db()
+        while offer.status == "pending_approval":
+            decision = open_chain_decisions(offer.current_version).first()
+            approver = decision.owner or User.objects.with_role(decision.owner_role).exclude(pk=recruiter.pk).first()
+            approve_offer(offer=offer, by=approver)
+            offer.refresh_from_db()
+        accept_offer(offer=extend_offer(offer=offer, by=recruiter), by=recruiter)
+        cases[scope] = PreboardingCase.objects.get(offer=offer)
+    return {
+        "case": cases,
+        "task": {
+            "own": cases["own"].tasks.get(kind=TaskKind.EQUIPMENT),
+            "workspace": cases["own"].tasks.get(kind=TaskKind.WORKSPACE),
+            "check": cases["own"].tasks.get(kind=TaskKind.BACKGROUND_CHECK),
+            "other": cases["other"].tasks.get(kind=TaskKind.EQUIPMENT),
+        },
+    }
+
+
+@pytest.fixture
 def vendors_world(candidates_world, personas):
     """An approved supplier with a rate card per requisition; an active engagement on each requisition of
     candidates_world (its worker the candidate there) with a week its recruiter recorded; one invoice."""
@@ -714,6 +828,11 @@ def vendors_world(candidates_world, personas):
 def _url(name, scope, persona, world):
     if scope is None:
         return reverse(name)
+    if name.startswith("onboarding:"):
+        o = world["onboarding"]
+        if name.startswith(("onboarding:task", "onboarding:check")):
+            return reverse(name, args=[o["task"][scope].pk])
+        return reverse(name, args=[o["case"][scope].pk])
     if name.startswith("vendors:"):
         v = world["vendors"]
         args = {
@@ -794,6 +913,7 @@ def _state():
         Scorecard,
     )
     from offers.models import Offer, OfferVersion
+    from onboarding.models import BackgroundCheck, PreboardingCase, PreboardingTask
     from portal.models import ExportLog
     from requisitions.models import Requisition
     from vendors.models import ClauseCheck, Engagement, Invoice, RateCard, Timesheet, Vendor, VendorContact
@@ -822,6 +942,9 @@ def _state():
         list(Engagement.objects.order_by("pk").values_list("pk", "status", "end_date")),
         list(Timesheet.objects.order_by("pk").values_list("pk", "status")),
         list(Invoice.objects.order_by("pk").values_list("pk", "status")),
+        list(PreboardingCase.objects.order_by("pk").values_list("pk", "status", "planned_start", "work_email")),
+        list(PreboardingTask.objects.order_by("pk").values_list("pk", "status", "due_date", "due_set_by_hand")),
+        list(BackgroundCheck.objects.order_by("pk").values_list("pk", "status", "provider")),
     )
 
 
@@ -842,6 +965,8 @@ def test_access_matrix(request, client, world, name, index):
     if name.startswith("vendors:"):
         world["candidates"] = request.getfixturevalue("candidates_world")
         world["vendors"] = request.getfixturevalue("vendors_world")
+    if name.startswith("onboarding:"):
+        world["onboarding"] = request.getfixturevalue("onboarding_world")
     for persona in EVERYONE:
         with transaction.atomic():
             _check(client, world, name, route, persona)

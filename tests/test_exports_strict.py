@@ -20,6 +20,7 @@ from django_filters.views import FilterView
 
 from candidates.filters import ApplicationFilter
 from offers.filters import OfferFilter
+from onboarding.filters import StartFilter
 from portal.filters import CostEventFilter, CurrencyFilter, DecisionFilter, NotificationFilter, filter_keys
 from portal.models import ExportLog
 from requisitions.filters import RequisitionFilter
@@ -32,10 +33,12 @@ SPEND_REPORTS = ["cash", "vendors", "ending", "hires"]
 
 @dataclass(frozen=True)
 class Export:
-    """An export: the filter set it reads, and the URL arguments to try it with (one call per tuple)."""
+    """An export: the filter set it reads, the URL arguments to try it with (one call per tuple), and who
+    exports it (finance, unless the export is another role's)."""
 
     filterset: type
     args: list[tuple] = field(default_factory=lambda: [()])
+    persona: str = "finance"
 
 
 EXPORTS = {
@@ -46,6 +49,7 @@ EXPORTS = {
     "vendors:engagement_export": Export(EngagementFilter),
     "vendors:timesheet_export": Export(TimesheetFilter),
     "vendors:invoice_export": Export(InvoiceFilter),
+    "onboarding:starts_export": Export(StartFilter, persona="hr"),  # the HRIS hand-off is HR's
     # The spend pages are their own exports (?format=).
     "vendors:spend": Export(CurrencyFilter),
     "vendors:spend_report": Export(CurrencyFilter, args=[(report,) for report in SPEND_REPORTS]),
@@ -57,6 +61,7 @@ LISTS = {
     "portal:notifications": Export(NotificationFilter),
     "requisitions:approvals": Export(DecisionFilter),
     "requisitions:list": Export(RequisitionFilter),
+    "onboarding:starts": Export(StartFilter),
     "candidates:pipeline": Export(ApplicationFilter),
     "portal:ledger": Export(CurrencyFilter),
     "portal:ledger_events": Export(CostEventFilter),
@@ -183,8 +188,8 @@ def _refused(response, *names):
 
 
 @pytest.mark.parametrize("name, args", EXPORT_CALLS)
-def test_an_export_refuses_what_it_cannot_read(client, finance, name, args):
-    client.force_login(finance)
+def test_an_export_refuses_what_it_cannot_read(client, request, name, args):
+    client.force_login(request.getfixturevalue(EXPORTS[name].persona))
     url = reverse(name, args=args)
     filterset = EXPORTS[name].filterset
 
@@ -200,8 +205,9 @@ def test_an_export_refuses_what_it_cannot_read(client, finance, name, args):
 
 @pytest.mark.parametrize("name, args", EXPORT_CALLS)
 @pytest.mark.parametrize("fmt", ["csv", "xlsx"])
-def test_a_clean_export_is_one_file_and_one_log_row(client, finance, name, args, fmt):
-    client.force_login(finance)
+def test_a_clean_export_is_one_file_and_one_log_row(client, request, name, args, fmt):
+    person = request.getfixturevalue(EXPORTS[name].persona)
+    client.force_login(person)
 
     response = client.get(reverse(name, args=args), {"format": fmt})
 
@@ -209,7 +215,7 @@ def test_a_clean_export_is_one_file_and_one_log_row(client, finance, name, args,
     assert response["Content-Disposition"].startswith("attachment; filename=")
     assert response["X-Content-Type-Options"] == "nosniff"
     [log] = ExportLog.objects.all()
-    assert (log.user, log.format) == (finance, fmt)
+    assert (log.user, log.format) == (person, fmt)
     assert log.export_id in response["Content-Disposition"]
 
 

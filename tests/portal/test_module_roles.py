@@ -1,4 +1,4 @@
-"""A module adds a role through the registry: the test-only purchases module (tests/chainapp) registers IT
+"""A module adds a role through the registry: the test-only purchases module (tests/chainapp) registers Procurement
 from its spine.py, and the role works everywhere a core role does, with nothing in portal/ naming it."""
 
 import ast
@@ -22,7 +22,7 @@ from portal.services.approvals import approve, open_chain_decisions, save_approv
 from portal.services.decisions import raise_decision, resolve_decision
 from portal.services.users import set_roles
 from tests.chainapp.models import Purchase
-from tests.chainapp.policy import IT
+from tests.chainapp.policy import PROCUREMENT
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -31,7 +31,7 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def it_person(admin_user):
     person = UserFactory(username="ines", first_name="Ines", last_name="Tech")
-    return set_roles(user=person, roles=[IT], by=admin_user)
+    return set_roles(user=person, roles=[PROCUREMENT], by=admin_user)
 
 
 def test_the_registry_lists_the_core_roles_then_the_modules():
@@ -43,31 +43,33 @@ def test_the_registry_lists_the_core_roles_then_the_modules():
         ("hr", "HR"),
         ("admin", "Admin"),
         ("it", "IT"),
+        ("facilities", "Facilities"),
+        ("procurement", "Procurement"),
     ]
 
 
 def test_a_module_role_gets_its_group_with_exactly_its_permissions():
-    Group.objects.filter(name="IT").delete()
+    Group.objects.filter(name="Procurement").delete()
 
     counts = apply_roles()
 
-    group = Group.objects.get(name="IT")
-    assert counts[IT] == 1
+    group = Group.objects.get(name="Procurement")
+    assert counts[PROCUREMENT] == 1
     assert [f"{p.content_type.app_label}.{p.codename}" for p in group.permissions.all()] == ["chainapp.view_purchase"]
 
 
 def test_a_person_can_be_given_a_module_role_and_its_permissions(it_person):
-    assert list(it_person.groups.values_list("name", flat=True)) == ["IT"]
-    assert it_person.roles == {IT}
-    assert it_person.has_role(IT)
+    assert list(it_person.groups.values_list("name", flat=True)) == ["Procurement"]
+    assert it_person.roles == {PROCUREMENT}
+    assert it_person.has_role(PROCUREMENT)
     assert it_person.has_perm("chainapp.view_purchase")
     assert not it_person.has_perm("portal.view_costcenter")  # nothing of the core's roles comes with it
 
 
 def test_a_decision_owned_by_a_module_role_is_taken_by_its_member(it_person, recruiter, finance):
-    decision = raise_decision(kind=REQUEST, title="Set up the new hire's laptop", owner_role=IT, by=recruiter)
+    decision = raise_decision(kind=REQUEST, title="Order the new team's monitors", owner_role=PROCUREMENT, by=recruiter)
 
-    assert decision.owner_display == "IT"
+    assert decision.owner_display == "Procurement"
     assert list(decisions_for_user(it_person)) == [decision]
     assert not can_take_decision(finance, decision)
     with pytest.raises(DecisionError):
@@ -81,24 +83,30 @@ def test_a_decision_owned_by_a_module_role_is_taken_by_its_member(it_person, rec
 
 def test_an_approval_rule_can_name_a_module_role_whose_member_approves(it_person, hiring_manager, admin_user):
     rule = ApprovalRule(
-        policy="purchase", name="IT", position=1, condition="flag", fact="urgent", approver="role", approver_role=IT
+        policy="purchase",
+        name="Procurement",
+        position=1,
+        condition="flag",
+        fact="urgent",
+        approver="role",
+        approver_role=PROCUREMENT,
     )
     save_approval_rule(rule=rule, by=admin_user)
     purchase = Purchase.objects.create(title="Laptops", amount=Decimal("900"), urgent=True, created_by=hiring_manager)
 
     chain = start_chain(subject=purchase, policy_key="purchase", by=hiring_manager)
 
-    assert [(s.approver_role, s.approver_display) for s in chain.steps.all()] == [(IT, "IT")]
+    assert [(s.approver_role, s.approver_display) for s in chain.steps.all()] == [(PROCUREMENT, "Procurement")]
     [step] = open_chain_decisions(purchase)
-    assert step.owner_role == IT
+    assert step.owner_role == PROCUREMENT
     assert approve(subject=purchase, by=it_person).status == "approved"
 
 
 def test_forms_offer_the_module_role():
     field = ApprovalRule._meta.get_field("approver_role").formfield()
 
-    assert (IT, "IT") in field.choices
-    assert (IT, "IT") in RequestForm().fields["owner_role"].choices
+    assert (PROCUREMENT, "Procurement") in field.choices
+    assert (PROCUREMENT, "Procurement") in RequestForm().fields["owner_role"].choices
 
 
 def test_the_admin_lists_the_module_role_among_the_groups(client, admin_user, it_person):
@@ -113,25 +121,25 @@ def test_the_admin_lists_the_module_role_among_the_groups(client, admin_user, it
 
 
 def test_a_role_no_module_registers_is_refused_everywhere(admin_user, recruiter):
-    with pytest.raises(PortalError, match="Unknown roles: facilities"):
-        set_roles(user=UserFactory(username="fac"), roles=["facilities"], by=admin_user)
-    with pytest.raises(DecisionError, match="Unknown role: facilities"):
-        raise_decision(kind=REQUEST, title="Book a desk", owner_role="facilities", by=recruiter)
+    with pytest.raises(PortalError, match="Unknown roles: security"):
+        set_roles(user=UserFactory(username="sec"), roles=["security"], by=admin_user)
+    with pytest.raises(DecisionError, match="Unknown role: security"):
+        raise_decision(kind=REQUEST, title="Guard the door", owner_role="security", by=recruiter)
     rule = ApprovalRule(
-        policy="purchase", name="Desks", position=1, condition="always", approver="role", approver_role="facilities"
+        policy="purchase", name="Guards", position=1, condition="always", approver="role", approver_role="security"
     )
     with pytest.raises(ValidationError) as refused:
         save_approval_rule(rule=rule, by=admin_user)
     assert list(refused.value.message_dict) == ["approver_role"]
-    assert not Decision.objects.exists() and not ApprovalRule.objects.filter(name="Desks").exists()
+    assert not Decision.objects.exists() and not ApprovalRule.objects.filter(name="Guards").exists()
 
 
 def test_permissions_granted_to_a_role_no_module_registers_stop_apply_roles(monkeypatch):
-    monkeypatch.setitem(registry._role_permissions, "ghost", {"facilities": {"chainapp.purchase": ("view",)}})
+    monkeypatch.setitem(registry._role_permissions, "ghost", {"security": {"chainapp.purchase": ("view",)}})
 
-    with pytest.raises(ImproperlyConfigured, match="roles no module registers: facilities"):
+    with pytest.raises(ImproperlyConfigured, match="roles no module registers: security"):
         apply_roles()
-    assert not Group.objects.filter(name__iexact="facilities").exists()
+    assert not Group.objects.filter(name__iexact="security").exists()
 
 
 def test_a_role_that_cannot_be_stored_or_takes_another_roles_group_is_refused():
@@ -154,6 +162,6 @@ def test_the_core_names_no_module_role():
         for path in root.rglob("*.py")
         if "migrations" not in path.parts
         for node in ast.walk(ast.parse(path.read_text()))
-        if isinstance(node, ast.Constant) and node.value in (IT, "IT")
+        if isinstance(node, ast.Constant) and node.value in (PROCUREMENT, "Procurement")
     ]
     assert named == []
