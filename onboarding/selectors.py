@@ -75,13 +75,16 @@ class Risk:
     overdue: int
     open_tasks: int
     earliest_start: date | None
+    # The business day the planned start falls on (a start planned on a weekend or holiday begins the next
+    # business day, so an earliest start on that day is on time); None: the planned start itself.
+    first_day: date | None = None
 
     @property
     def late_by(self) -> int:
         """Calendar days the earliest feasible start falls after the planned one (0: on time)."""
         if self.earliest_start is None:
             return 0
-        return max((self.earliest_start - self.case.planned_start).days, 0)
+        return max((self.earliest_start - (self.first_day or self.case.planned_start)).days, 0)
 
     @property
     def at_risk(self) -> bool:
@@ -107,6 +110,7 @@ def risk_of(case: PreboardingCase, *, today: date, cal: schedule.BusinessCalenda
         overdue=sum(1 for task in open_tasks if task.due_date < today),
         open_tasks=len(open_tasks),
         earliest_start=schedule.earliest_start(steps_of(tasks), today=today, cal=cal),
+        first_day=cal.on_or_after(case.planned_start),
     )
 
 

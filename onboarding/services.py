@@ -19,6 +19,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from candidates.choices import ApplicationStatus, StageKind
 from candidates.models import Application, ReasonCode
 from candidates.services import PipelineError, confirm_hire, release_pre_start
 from offers.services import OfferError, move_commitment, reverse_commitment
@@ -129,7 +130,7 @@ def resolve_owner(rule: str, *, person: User | None, case: PreboardingCase) -> t
     req = case.requisition
     named = {OwnerRule.HIRING_MANAGER: req.hiring_manager, OwnerRule.RECRUITER: req.recruiter}.get(rule, person)
     if named is None:
-        return None, Role.HR, _("No %(who)s is named: HR owns it.") % {"who": OwnerRule(rule).label.lower()}
+        return None, Role.HR, _("Nobody is named as %(who)s: HR owns it.") % {"who": OwnerRule(rule).label.lower()}
     if named.is_active:
         return named, "", ""
     seen, manager = {named.pk}, named.manager
@@ -177,7 +178,13 @@ def open_case_for_engagement(*, engagement, by: User | None) -> PreboardingCase 
     req = engagement.requisition
     if not req.is_contract:
         return None
-    app = Application.objects.filter(candidate=engagement.worker_id, requisition=req.pk).order_by("-pk").first()
+    # The worker's application the start moved to Pre-start, if they applied (vendors' _worker_to_pre_start).
+    app = Application.objects.filter(
+        candidate=engagement.worker_id,
+        requisition=req.pk,
+        status=ApplicationStatus.ACTIVE,
+        stage__kind=StageKind.PRE_START,
+    ).first()
     return _open_case(
         requisition=req,
         candidate=engagement.worker,
@@ -442,6 +449,7 @@ def set_task_due(*, task: PreboardingTask, due: date, by: User, reason: str) -> 
     if not reason.strip():
         raise OnboardingError(_("Say why the date changes."))
     with transaction.atomic():
+        case = _locked_case(task.case)  # the case first, as moving the start does: the tasks waiting follow
         task = _locked_task(task)
         if not can_manage_case(by, task.case) or task.status not in OPEN_TASK:
             raise OnboardingError(_("Only HR or whoever runs the requisition sets an open task's date."))
@@ -453,6 +461,8 @@ def set_task_due(*, task: PreboardingTask, due: date, by: User, reason: str) -> 
         if task.decision is not None:
             reschedule_decision(decision=task.decision, due_at=end_of_day(due), by=by, note=reason)
         _move_forecast(task, by=by, why=_("%(task)s moved to %(day)s") % {"task": task.title, "day": due.isoformat()})
+        # A task waiting on this one is never due before it (nor before its own duration after it).
+        _reschedule(case, by=by, note=reason.strip())
     return task
 
 
@@ -740,7 +750,10 @@ def end_before_start(
             reason=choices.CASE_NO_SHOW if outcome == CaseStatus.NO_SHOW else choices.CASE_WITHDRAWN,
         )
         _log(case, kinds[outcome], case.planned_start, None, case.status_note, by)
-        placement_fell_through(offer=case.offer, on=clock.today(), by=by, what=str(what))
+        # The hire never started, so the guarantee (running from the agreed start) has not begun to run
+        # out, however far the start moved since: judged on the placement's timeline, not today's.
+        on = min(clock.today(), case.original_start)
+        placement_fell_through(offer=case.offer, on=on, by=by, what=str(what))
         _tell(case, str(what), by)
     return case
 

@@ -37,8 +37,9 @@ ROLE_PERMISSIONS = {
     },
 }
 
-# Who may hold a task: the people who own tasks at all (a task handed on goes to one of them).
-TASK_HOLDERS = frozenset({Role.HR, Role.ADMIN, Role.HIRING_MANAGER, Role.RECRUITER, IT, FACILITIES})
+# Who may hold a task: the people who own tasks at all, a template's named owner included (a task handed on
+# goes to one of them). Interviewers never: they see nothing of pre-boarding.
+TASK_HOLDERS = frozenset({Role.HR, Role.ADMIN, Role.HIRING_MANAGER, Role.RECRUITER, Role.FINANCE, IT, FACILITIES})
 
 
 def task_hold_rule(decision) -> registry.HoldRule:

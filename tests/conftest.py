@@ -148,3 +148,12 @@ def director(db):
 def hm(db, director):
     """A hiring manager whose manager is the director."""
     return UserFactory(username="hm", roles=[Role.HIRING_MANAGER], manager=director)
+
+
+@pytest.fixture
+def no_checklists(db):
+    """No pre-boarding checklist applies: hires open their cases without tasks, so a test of another module's
+    money sees only that module's events (pre-boarding's own are tested in tests/onboarding)."""
+    from onboarding.models import ChecklistTemplate
+
+    ChecklistTemplate.objects.update(is_active=False)

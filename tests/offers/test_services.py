@@ -113,7 +113,10 @@ def test_the_done_when_flow_above_band_to_acceptance(application, recruiter, hr,
     assert sum(e.amount for e in committed_events) == Decimal("128000") * Decimal("1.30") + Decimal("5000")
     salary_months = sorted(e.month for e in committed_events if e.category == "base_salary")
     assert len(salary_months) == 12 and salary_months[0] == v2.start_date.replace(day=1)
-    assert not CostEvent.objects.filter(need=req, kind=CostKind.FORECAST).outstanding().exists()
+    assert not CostEvent.objects.for_source(req).filter(kind=CostKind.FORECAST).outstanding().exists()
+    # What stands forecast on the need now is the hire's pre-boarding: its equipment and background check.
+    standing = CostEvent.objects.filter(need=req, kind=CostKind.FORECAST).outstanding()
+    assert {e.category for e in standing} == {"equipment", "background_check"}
     assert received == [offer.pk]
 
 

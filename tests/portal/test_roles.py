@@ -120,11 +120,13 @@ def test_the_docs_list_each_roles_permissions_exactly_as_the_code_grants_them():
 
     docs = (pathlib.Path(__file__).resolve().parents[2] / "docs" / "roles-and-permissions.md").read_text()
     listed = re.search(r"<!-- role-permissions:start -->\n(.*?)\n<!-- role-permissions:end -->", docs, re.S).group(1)
+    from onboarding.spine import ROLES as ONBOARDING_ROLES
+
+    roles = [(role.value, role.label) for role in Role] + [(spec.key, spec.label) for spec in ONBOARDING_ROLES]
     expected = "\n".join(
-        f"- **{role.label}**: "
-        + ", ".join(f"`{label}` ({', '.join(actions)})" for label, actions in sorted(grants.items()))
-        for role in Role
-        for grants in [role_permissions().get(role.value, {})]
+        f"- **{label}**: " + ", ".join(f"`{model}` ({', '.join(actions)})" for model, actions in sorted(grants.items()))
+        for key, label in roles
+        for grants in [role_permissions().get(key, {})]
     )
     assert listed == expected, "update the list in docs/roles-and-permissions.md to:\n" + expected
     assert "reads reference data except hiring plans" not in docs

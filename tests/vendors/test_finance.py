@@ -51,7 +51,8 @@ from vendors.services import (
     start_engagement,
 )
 
-pytestmark = pytest.mark.django_db
+# Pre-boarding's own money (checklist tasks) is tested in tests/onboarding: here only vendors' events count.
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("no_checklists")]
 
 # A Wednesday. The three months ahead are March to May 2026; the twelve back, April 2025 to March 2026.
 NOW = datetime(2026, 3, 11, 10, 0, tzinfo=ZoneInfo("America/Toronto"))

@@ -69,7 +69,8 @@ from vendors.services import (
 )
 from vendors.signals import engagement_started
 
-pytestmark = pytest.mark.django_db
+# Pre-boarding's own money (checklist tasks) is tested in tests/onboarding: here only vendors' events count.
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("no_checklists")]
 
 
 def _today():
