@@ -55,6 +55,9 @@ class TaskStatusForm(forms.Form):
     def __init__(self, *args, task=None, may_waive=False, **kwargs):
         super().__init__(*args, **kwargs)
         statuses = [s for s in OWNER_STATUSES if task is None or s != task.status]
+        if task is not None and task.blocks_start and not may_waive:
+            # The start waits for it: only HR sets it aside (waiving, with a reason).
+            statuses = [s for s in statuses if s != TaskStatus.NOT_APPLICABLE]
         if may_waive:
             statuses.append(TaskStatus.WAIVED)
         self.fields["status"].choices = [(s, TaskStatus(s).label) for s in statuses]

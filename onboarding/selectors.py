@@ -99,8 +99,9 @@ class Risk:
         return not self.at_risk and bool(self.overdue or self.blocking_open)
 
 
-def risk_of(case: PreboardingCase, *, today: date, cal: schedule.BusinessCalendar) -> Risk:
-    tasks = list(case.tasks.all())
+def risk_of(case: PreboardingCase, *, today: date, cal: schedule.BusinessCalendar, tasks=None) -> Risk:
+    """Where `case`'s start stands today; `tasks`: its tasks with their waits-on (default: read prefetched)."""
+    tasks = list(case.tasks.all()) if tasks is None else tasks
     open_tasks = [task for task in tasks if task.status in OPEN_TASK]
     return Risk(
         case=case,

@@ -367,6 +367,10 @@ def update_task(*, task: PreboardingTask, status: str, by: User, reason: str = "
         if status == task.status:
             raise OnboardingError(_("The task is already %(status)s.") % {"status": task.get_status_display().lower()})
         check_move(task, status, transitions=TASK_TRANSITIONS, error=OnboardingError)
+        if status == TaskStatus.NOT_APPLICABLE and task.blocks_start and not is_hr(by):
+            raise OnboardingError(
+                _("The start waits for this task: only HR sets it aside, by waiving it with a reason.")
+            )
         if status in TASK_STATUS_NEEDS_REASON and not reason:
             raise OnboardingError(_("Say why: “%(status)s” needs a reason.") % {"status": TaskStatus(status).label})
         money = None
@@ -393,6 +397,10 @@ def _check_done(task: PreboardingTask) -> None:
 
 
 def _actual(task: PreboardingTask, actual_cost) -> Money | None:
+    if task.expected_cost is None:
+        if actual_cost not in (None, ""):
+            raise OnboardingError(_("This task carries no cost in the ledger: leave the cost empty."))
+        return None
     if actual_cost in (None, ""):
         if task.expected_cost is not None:
             raise OnboardingError(
@@ -636,12 +644,17 @@ def _reschedule(case: PreboardingCase, *, by, note: str) -> None:
         cal=schedule.BusinessCalendar.around(clock.today()),
     )
     for task in tasks:
-        if task.status not in OPEN_TASK or task.due_set_by_hand or due[task.pk] == task.due_date:
+        if task.status not in OPEN_TASK:
+            continue
+        title = _task_title(task, case)
+        if task.due_set_by_hand or due[task.pk] == task.due_date:
+            if task.decision is not None and task.decision.title != title:  # the start in the title moved
+                reschedule_decision(decision=task.decision, due_at=task.decision.due_at, by=by, note=note, title=title)
             continue
         task.due_date = due[task.pk]
         save_with_history(task, by=by, reason=choices.TASK_RESCHEDULED)
         if task.decision is not None:
-            reschedule_decision(decision=task.decision, due_at=end_of_day(task.due_date), by=by, note=note)
+            reschedule_decision(decision=task.decision, due_at=end_of_day(task.due_date), by=by, note=note, title=title)
         _move_forecast(task, by=by, why=note)
 
 

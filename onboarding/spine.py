@@ -65,6 +65,7 @@ def offer_start_panel(user, offer):
     apply, against the start the offer promises; on an accepted one, its case."""
     from offers.choices import LIVE, OfferStatus
     from onboarding.models import PreboardingCase
+    from onboarding.schedule import BusinessCalendar
     from onboarding.services import earliest_start_for
 
     version = offer.current_version
@@ -79,11 +80,13 @@ def offer_start_panel(user, offer):
     )
     if template is None:
         return None
+    # A start on a day off begins the next business day: that is the day the tasks must be done by.
+    first_day = BusinessCalendar.around(version.start_date).on_or_after(version.start_date)
     return {
         "template": template,
         "earliest": earliest,
         "start": version.start_date,
-        "too_soon": earliest is not None and version.start_date < earliest,
+        "too_soon": earliest is not None and first_day < earliest,
     }
 
 

@@ -166,16 +166,7 @@ def case_detail(request, pk):
     checks = {c.task_id: c for c in BackgroundCheck.objects.filter(task__case=case)}
     for task in tasks:
         task.bg_check = checks.get(task.pk)
-    cal = selectors.schedule.BusinessCalendar.around(today)
-    risk = selectors.Risk(
-        case=case,
-        days_to_start=(case.planned_start - today).days,
-        business_days_to_start=cal.between(today, case.planned_start),
-        blocking_open=sum(1 for t in tasks if t.blocks_start and t.status in OPEN_TASK),
-        overdue=sum(1 for t in tasks if t.status in OPEN_TASK and t.due_date < today),
-        open_tasks=sum(1 for t in tasks if t.status in OPEN_TASK),
-        earliest_start=selectors.schedule.earliest_start(selectors.steps_of(tasks), today=today, cal=cal),
-    )
+    risk = selectors.risk_of(case, today=today, cal=selectors.schedule.BusinessCalendar.around(today), tasks=tasks)
     manages = can_manage_case(user, case)
     hr = is_hr(user)
     context = {

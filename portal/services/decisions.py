@@ -186,15 +186,22 @@ def reassign_decision(
     return locked
 
 
-def reschedule_decision(*, decision: Decision, due_at: datetime, by: User | None, note: str) -> Decision:
+def reschedule_decision(
+    *, decision: Decision, due_at: datetime, by: User | None, note: str, title: str | None = None
+) -> Decision:
     """Move an open decision's due date because its subject's schedule moved (a start date that slipped
-    moves the tasks anchored to it). Called by the workflow that owns the subject, which has authorised
-    `by`; reminders restart for the new date (they are keyed by due date). A closed decision stays as it is."""
+    moves the tasks anchored to it), and its title when that names the schedule. Called by the workflow that
+    owns the subject, which has authorised `by`; reminders restart for the new date (they are keyed by due
+    date). A closed decision stays as it is."""
+    if title is not None:
+        title = " ".join(title.split())[:200]
     with transaction.atomic():
         locked = Decision.objects.select_for_update().get(pk=decision.pk)
-        if not locked.is_open or locked.due_at == due_at:
+        if not locked.is_open or (locked.due_at == due_at and title in (None, locked.title)):
             return locked
         locked.due_at = due_at
+        if title:
+            locked.title = title
         locked.note = note.strip()[:TEXT_LIMIT]
         save_with_history(locked, by=by, reason=DECISION_RESCHEDULED)
     return locked
