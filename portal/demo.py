@@ -5,12 +5,15 @@ record is looked up by a natural key first, so a second run adds nothing. Determ
 choices come from one seeded random generator. Dates are relative to the day it runs.
 """
 
+import importlib
+import importlib.util
 import random
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
 import holidays as holiday_calendars
+from django.apps import apps
 from django.db import transaction
 from django.utils import timezone
 
@@ -171,8 +174,20 @@ def seed(*, rng: random.Random, scale: int, log) -> None:
 
 
 def _people(log) -> dict[str, User]:
+    people = ensure_people(PEOPLE, log)
+    admin = people["admin"]
+    if not admin.is_superuser:
+        admin.is_superuser = admin.is_staff = True
+        save_with_history(admin, by=None, reason="portal.user.made_admin")
+    return people
+
+
+def ensure_people(persons, log) -> dict[str, User]:
+    """The logins of `persons` (DemoPerson), each created when missing with DEMO_PASSWORD, under their
+    manager (one of `persons` or a login made before) and holding their roles: {username: user}. Every
+    app's demo adds its people through it, and lists them in its DEMO_PEOPLE for `demo_logins`."""
     people = {}
-    for person in PEOPLE:
+    for person in persons:
         user = User.objects.filter(username=person.username).first()
         if user is None:
             user = create_user(
@@ -187,17 +202,27 @@ def _people(log) -> dict[str, User]:
             )
             log(f"created user {person.username}")
         people[person.username] = user
-    for person in PEOPLE:
+    wanted = {person.manager for person in persons if person.manager} - set(people)
+    managers = {**{user.username: user for user in User.objects.filter(username__in=wanted)}, **people}
+    for person in persons:
         user = people[person.username]
-        manager = people.get(person.manager)
+        manager = managers.get(person.manager)
         if user.manager_id != getattr(manager, "pk", None):
             user.manager = manager
             save_with_history(user, by=None, reason="portal.user.manager_set")
-        if person.username == "admin" and not user.is_superuser:
-            user.is_superuser = user.is_staff = True
-            save_with_history(user, by=None, reason="portal.user.made_admin")
         if not user.roles:
             set_roles(user=user, roles=person.roles, by=None)
+    return people
+
+
+def demo_people() -> list[DemoPerson]:
+    """Every demo login: the core's (PEOPLE), then those each later app's `demo` module adds (its
+    DEMO_PEOPLE), in INSTALLED_APPS order, as `seed_demo` creates them."""
+    people = list(PEOPLE)
+    for app_config in apps.get_app_configs():
+        name = f"{app_config.name}.demo"
+        if name != __name__ and importlib.util.find_spec(name) is not None:
+            people += getattr(importlib.import_module(name), "DEMO_PEOPLE", [])
     return people
 
 

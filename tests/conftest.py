@@ -37,6 +37,12 @@ def requires_postgresql(db):
         pytest.skip("needs PostgreSQL (set DATABASE_URL)")
 
 
+def pytest_configure(config):
+    # pytest-xdist declares it; declared here as well so that a run without xdist (-p no:xdist) still
+    # collects the modules that keep their tests on one worker (--strict-markers).
+    config.addinivalue_line("markers", "xdist_group(name): run these tests on the same xdist worker")
+
+
 def pytest_sessionfinish(session, exitstatus):
     """With PORTAL_NO_SKIPS set (CI has Redis, PostgreSQL and Chromium), a skipped test fails the run."""
     if not os.environ.get("PORTAL_NO_SKIPS") or exitstatus != 0:

@@ -102,8 +102,9 @@ def test_every_demo_login_lands_on_my_work_with_something_to_do(client):
     from candidates.selectors import possible_duplicates, stuck
 
     assert Candidate.objects.count() >= 350 and Application.objects.count() >= 400
-    assert set(Application.objects.values_list("status", flat=True)) == {"active", "rejected", "withdrawn"}
-    assert not Application.objects.exclude(status="active").filter(disposition__isnull=True).exists()
+    # Hired: the start pre-boarding's demo confirmed (the only way in); every other closure has its reason.
+    assert set(Application.objects.values_list("status", flat=True)) == {"active", "hired", "rejected", "withdrawn"}
+    assert not Application.objects.exclude(status__in=["active", "hired"]).filter(disposition__isnull=True).exists()
     assert StageTransition.objects.count() > 2 * Application.objects.count()
     assert not Application.objects.filter(candidate__created_at__gt=F("applied_at")).exists()  # added, then applied
     assert stuck(Application.objects.all(), 14).count() >= 10
@@ -217,5 +218,10 @@ def test_demo_offers_in_every_status_with_a_revision_declines_and_above_band():
         o for o in Offer.objects.select_related("current_version") if band_check(o.current_version).values.get("above")
     ]
     assert len(above) >= 2
-    for accepted in Offer.objects.filter(status=OfferStatus.ACCEPTED):  # the offers demo's, and an agency hire's
-        assert accepted.application.stage.code == "pre_start" and accepted.requisition.hires >= 1
+    # The offers demo's, an agency hire's, and the pre-boarding demo's hires: started (Hired), on their way
+    # (Pre-start), or fallen through before the start (closed in Pre-start, their opening free again).
+    for accepted in Offer.objects.filter(status=OfferStatus.ACCEPTED).select_related("application__stage"):
+        app = accepted.application
+        assert app.stage.code == ("hired" if app.status == "hired" else "pre_start")
+        if app.status in ("active", "hired"):
+            assert accepted.requisition.hires >= 1
