@@ -7,6 +7,7 @@ import pytest
 from django.conf import settings
 
 from candidates.choices import Recommendation
+from onboarding.choices import CaseStatus, TaskStatus
 from requisitions.choices import Status
 
 CSS = (Path(settings.BASE_DIR) / "static" / "portal" / "portal.css").read_text()
@@ -51,6 +52,7 @@ def test_contrast_formula():
 
 BADGES = (
     [f".badge.status-{status}" for status in Status.values]
+    + [f".badge.status-{status}" for status in (*TaskStatus.values, *CaseStatus.values)]
     + [f".badge.recommendation-{value}" for value in Recommendation.values]
     + [".badge.badge-overdue"]
 )
