@@ -15,7 +15,7 @@ from onboarding.models import (
     StartChange,
     TemplateTask,
 )
-from onboarding.services import template_problems
+from onboarding.services import save_template, template_problems
 from portal.admin import HistoryAdmin, ReadOnlyAdmin
 from portal.services.records import delete_with_history, save_with_history
 
@@ -74,7 +74,7 @@ class ChecklistTemplateAdmin(HistoryAdmin):
         return False  # retire instead: cases name the template they came from
 
     def save_model(self, request, obj, form, change):
-        save_with_history(obj, by=request.user, reason=TEMPLATE_SAVED)
+        save_template(template=obj, by=request.user)
 
     def save_formset(self, request, form, formset, change):
         instances = formset.save(commit=False)

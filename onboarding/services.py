@@ -843,17 +843,12 @@ def send_start_digests(*, today: date | None = None) -> int:
     return sent
 
 
-def hr_users():
-    return User.objects.with_role(Role.HR)
-
-
 __all__ = [
     "OnboardingError",
     "confirm_start",
     "earliest_feasible_start",
     "earliest_start_for",
     "end_before_start",
-    "is_hr",
     "move_start",
     "open_case_for_engagement",
     "open_case_for_offer",

@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 from django_filters.views import FilterView
 
-from onboarding import selectors, services
+from onboarding import schedule, selectors, services
 from onboarding.choices import OPEN_TASK, RISK_HORIZON_DAYS, CaseStatus, CheckStatus
 from onboarding.exports import HRIS_COLUMNS
 from onboarding.filters import StartFilter
@@ -166,7 +166,7 @@ def case_detail(request, pk):
     checks = {c.task_id: c for c in BackgroundCheck.objects.filter(task__case=case)}
     for task in tasks:
         task.bg_check = checks.get(task.pk)
-    risk = selectors.risk_of(case, today=today, cal=selectors.schedule.BusinessCalendar.around(today), tasks=tasks)
+    risk = selectors.risk_of(case, today=today, cal=schedule.BusinessCalendar.around(today), tasks=tasks)
     manages = can_manage_case(user, case)
     hr = is_hr(user)
     context = {
