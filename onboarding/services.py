@@ -59,7 +59,7 @@ from onboarding.permissions import (
     can_work_task,
     is_hr,
 )
-from onboarding.selectors import steps_of
+from onboarding.selectors import steps_of, tasks_owned_by
 from portal import clock
 from portal.choices import CostKind, Role
 from portal.exceptions import PortalError
@@ -492,18 +492,12 @@ def set_work_email(*, case: PreboardingCase, email: str, by: User) -> Preboardin
         raise OnboardingError(_("Enter a valid email address.")) from None
     with transaction.atomic():
         case = _locked_case(case)
-        owns_a_task = PreboardingTask.objects.filter(case=case, decision__in=_owned_decisions(by)).exists()
+        owns_a_task = tasks_owned_by(by).filter(case=case).exists()
         if not (can_manage_case(by, case) or (case.is_open and owns_a_task and by.has_role(choices.IT))):
             raise OnboardingError(_("Only IT, HR or whoever runs the requisition records the work email."))
         case.work_email = email
         save_with_history(case, by=by, reason=choices.CASE_EDITED)
     return case
-
-
-def _owned_decisions(user: User):
-    from portal.models import Decision
-
-    return Decision.objects.owned_by(user).values("pk")
 
 
 # --- Background checks ----------------------------------------------------------------------------------
