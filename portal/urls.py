@@ -11,6 +11,7 @@ urlpatterns = [
     path("offers/", include("offers.urls")),
     path("vendors/", include("vendors.urls")),
     path("onboarding/", include("onboarding.urls")),
+    path("dashboards/", include("analytics.urls")),
     path(
         "accounts/login/",
         auth_views.LoginView.as_view(redirect_authenticated_user=True),
