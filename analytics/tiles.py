@@ -21,6 +21,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.core.exceptions import EmptyResultSet
+from django.db import connection
 from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils.http import urlencode
@@ -163,3 +165,23 @@ def boards_for(user) -> list[Board]:
 
 def sees(item: Tile | MetricTable, user) -> bool:
     return item.visible is None or item.visible(user)
+
+
+def count_all(querysets: dict[str, QuerySet]) -> dict[str, int]:
+    """The number of rows of each queryset, in one query: SELECT (SELECT COUNT(*) FROM (q1)), ... — what
+    `.count()` on each would give, for a page of tiles at the cost of one round trip."""
+    counts = dict.fromkeys(querysets, 0)
+    parts, params, keys = [], [], []
+    for key, queryset in querysets.items():
+        try:
+            sql, values = queryset.order_by().values("pk").query.sql_with_params()
+        except EmptyResultSet:  # a queryset that can hold nothing (none(), an empty id list)
+            continue
+        parts.append(f"(SELECT COUNT(*) FROM ({sql}) AS counted_{len(parts)})")  # noqa: S608 - the compiler's SQL
+        params.extend(values)
+        keys.append(key)
+    if parts:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT " + ", ".join(parts), params)
+            counts.update(zip(keys, (int(value) for value in cursor.fetchone()), strict=True))
+    return counts

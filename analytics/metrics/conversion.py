@@ -15,8 +15,7 @@ from analytics import stats
 from analytics.metrics import common
 from analytics.tiles import MetricTable, TableColumn, Tile, register_table, register_tile
 from candidates.choices import ApplicationStatus, StageKind
-from candidates.models import Application, Source, Stage, StageTransition
-from portal.models import RoleFamily, User
+from candidates.models import Application, Stage, StageTransition
 
 FUNNEL_STAGES = ("applied", "screen", "interview", "offer")  # then the accepted (pre-start) stage
 
@@ -124,7 +123,9 @@ register_table(
 # --- By source, role family and recruiter ----------------------------------------------------------------
 
 
-def _by(slice_, group: str, names: dict, drill: str) -> list[dict]:
+def _by(slice_, group, names: dict, drill: str) -> list[dict]:
+    """The cohort grouped by `group` (an expression), labelled by `names`: the label expressions read in the
+    same query (name → expression), joined with spaces."""
     steps = {stage.code: stage for stage in funnel_stages(slice_)}
     accepted = _accepted_position(slice_)
     marks = {
@@ -139,17 +140,18 @@ def _by(slice_, group: str, names: dict, drill: str) -> list[dict]:
     }
     grouped = (
         cohort(slice_.replace(stage=None))
-        .annotate(dimension=group)
-        .values("dimension")
+        .annotate(dimension=group, **names)
+        .values("dimension", *names)
         .annotate(n=Count("pk"), **counts)
         .order_by()
     )
     rows = []
     for row in grouped:
         key = row["dimension"]
+        label = " ".join(str(row[name]) for name in names if row[name]).strip()
         rows.append(
             {
-                "label": names.get(key, "None"),
+                "label": label if key is not None else "None",
                 "n": row["n"],
                 "interview": stats.rate(row.get("to_interview", 0), row["n"]),
                 "offer": stats.rate(row.get("to_offer", 0), row["n"]),
@@ -171,18 +173,28 @@ BY_COLUMNS = (
 
 
 def by_source(slice_) -> list[dict]:
-    names = {s.pk: s.name for s in Source.objects.filter(parent__isnull=True)}
-    return _by(slice_, Coalesce("source__parent_id", "source_id"), names, "source")
+    rows = _by(
+        slice_,
+        Coalesce("source__parent_id", "source_id"),
+        {"name": Coalesce("source__parent__name", "source__name")},
+        "source",
+    )
+    chosen = slice_.get("source")
+    if chosen is not None and chosen.parent_id is not None:
+        # Narrowed to a sub-source: its parent's row counts that sub-source only, so it opens that sub-source's
+        # list, not the parent's (which holds the parent's own applications and its other sub-sources' too).
+        for row in rows:
+            if row["drill"] == {"source": chosen.parent_id}:
+                row["drill"] = {"source": chosen.pk}
+    return rows
 
 
 def by_role_family(slice_) -> list[dict]:
-    names = dict(RoleFamily.objects.values_list("pk", "name"))
-    return _by(slice_, F("requisition__role_family_id"), names, "role_family")
+    return _by(slice_, F("requisition__role_family_id"), {"name": F("requisition__role_family__name")}, "role_family")
 
 
 def by_recruiter(slice_) -> list[dict]:
-    ids = common.requisitions(slice_).values("recruiter_id")
-    names = {u.pk: str(u) for u in User.objects.filter(pk__in=ids)}
+    names = {"first": F("requisition__recruiter__first_name"), "last": F("requisition__recruiter__last_name")}
     return _by(slice_, F("requisition__recruiter_id"), names, "recruiter")
 
 
