@@ -18,6 +18,7 @@ def register() -> None:
     import analytics.boards  # noqa: F401 - registers the boards
     import analytics.metrics.capacity  # noqa: F401 - each metrics module registers its tiles and tables
     import analytics.metrics.conversion  # noqa: F401
+    import analytics.metrics.trends  # noqa: F401
     import analytics.metrics.velocity  # noqa: F401
 
     for name in ("ops", "quality", "cost"):

@@ -107,6 +107,13 @@ def board_page(request, board, section=OVERVIEW):
                 _table_figures(table, slice_, board) for table in board_tables(board, user) if table.group == section
             ]
         context["slice"] = slice_
+        context["include_open"] = slice_.include_open
+        toggled = request.GET.copy()
+        if slice_.include_open:
+            toggled.pop("include_open", None)
+        else:
+            toggled["include_open"] = "1"
+        context["toggle_open"] = toggled.urlencode()
     return render(request, "analytics/board.html", context, status=200 if valid else 400)
 
 

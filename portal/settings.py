@@ -280,6 +280,8 @@ CELERY_BEAT_SCHEDULE = {
     "vendor-daily": {"task": "vendors.tasks.daily", "schedule": 3600.0},
     # Each hiring manager gets one digest 5 business days before a start that has anything open.
     "start-digests": {"task": "onboarding.tasks.send_start_digests", "schedule": 3600.0},
+    # Today's dashboard snapshot, replaced every hour: the day's last run is what the trend keeps.
+    "daily-snapshot": {"task": "analytics.tasks.fill_snapshot", "schedule": 3600.0},
 }
 
 # --- Offers -----------------------------------------------------------------------------------

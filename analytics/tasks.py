@@ -1,0 +1,10 @@
+"""Celery tasks of the dashboards: thin wrappers, safe to run any number of times."""
+
+from celery import shared_task
+
+from analytics import services
+
+
+@shared_task
+def fill_snapshot() -> int:
+    return services.fill_snapshot()
