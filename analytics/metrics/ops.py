@@ -78,7 +78,11 @@ register_tile(
         rows=overdue_feedback,
         columns=(
             *common.DECISION_COLUMNS[:1],
-            ListColumn("Interview", lambda d: f"Interview {d.subject_id}", link=lambda d: reverse("candidates:interview", args=[d.subject_id])),
+            ListColumn(
+                "Interview",
+                lambda d: "Open the interview",
+                link=lambda d: reverse("candidates:interview", args=[d.subject_id]),
+            ),
             *common.DECISION_COLUMNS[2:],
         ),
         related=common.DECISION_RELATED,
@@ -117,11 +121,21 @@ register_tile(
         rows=aging_offers,
         columns=(
             ListColumn("Offer", lambda o: o.reference, link=lambda o: o.get_absolute_url()),
-            ListColumn("Candidate", lambda o: str(o.application.candidate), link=lambda o: o.application.candidate.get_absolute_url()),
-            ListColumn("Requisition", lambda o: f"{o.requisition.reference} {o.requisition.title}", link=lambda o: o.requisition.get_absolute_url()),
+            ListColumn(
+                "Candidate",
+                lambda o: str(o.application.candidate),
+                link=lambda o: o.application.candidate.get_absolute_url(),
+            ),
+            ListColumn(
+                "Requisition",
+                lambda o: f"{o.requisition.reference} {o.requisition.title}",
+                link=lambda o: o.requisition.get_absolute_url(),
+            ),
             ListColumn("Owner", lambda o: _person(o.requisition.recruiter)),
             ListColumn("Extended", lambda o: common.local(o.extended_at)),
-            ListColumn("Days waiting", lambda o: (clock.now() - o.extended_at).days if o.extended_at else None, numeric=True),
+            ListColumn(
+                "Days waiting", lambda o: (clock.now() - o.extended_at).days if o.extended_at else None, numeric=True
+            ),
             ListColumn("Expires on", lambda o: o.current_version.expires_on if o.current_version_id else None),
         ),
         related=("application__candidate", "requisition__recruiter", "current_version"),
@@ -161,7 +175,11 @@ register_tile(
         columns=(
             ListColumn("Case", lambda c: c.reference, link=lambda c: c.get_absolute_url()),
             ListColumn("Person", lambda c: str(c.candidate)),
-            ListColumn("Requisition", lambda c: f"{c.requisition.reference} {c.requisition.title}", link=lambda c: c.requisition.get_absolute_url()),
+            ListColumn(
+                "Requisition",
+                lambda c: f"{c.requisition.reference} {c.requisition.title}",
+                link=lambda c: c.requisition.get_absolute_url(),
+            ),
             ListColumn("Owner", lambda c: _person(c.requisition.hiring_manager)),
             ListColumn("Recruiter", lambda c: _person(c.requisition.recruiter)),
             ListColumn("Planned start", lambda c: c.planned_start),
