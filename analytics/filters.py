@@ -3,9 +3,9 @@
 The dashboard's filters (period, department, cost center, role family, location, source, and the
 conversion's "include open" switch) and the drill-down filters a table row adds to narrow a list to that
 row (stage, recruiter, hiring manager, interviewer, month, ledger kind and category, vendor, decision
-kind, age, criterion, reason). A tile's figure and its list are computed from the slice these filters
-give (analytics.slices), so a link carries exactly what the figure counted. Strict, like every list: a
-value that cannot be read, or a parameter no filter reads, is refused.
+kind, age, criterion, reason, hired via an agency or not). A tile's figure and its list are computed
+from the slice these filters give (analytics.slices), so a link carries exactly what the figure counted.
+Strict, like every list: a value that cannot be read, or a parameter no filter reads, is refused.
 """
 
 import django_filters
@@ -33,6 +33,7 @@ AGES = [
     ("12", _("12 months or more")),
 ]
 YES = [("1", _("Yes"))]
+HIRED_VIA = [("internal", _("Internal (no agency)")), ("agency", _("An agency"))]
 
 # The filters a dashboard shows; the others narrow a list to a table's row and come with its link.
 BOARD_FILTERS = ("period", "department", "cost_center", "role_family", "location", "source")
@@ -52,6 +53,7 @@ DRILL_FILTERS = (
     "age",
     "criterion",
     "reason",
+    "hired_via",
 )
 
 
@@ -104,6 +106,7 @@ class DashboardFilter(StrictFilterSet):
         django_filters.ModelChoiceFilter, queryset=Criterion.objects.order_by("name"), label=_("Criterion")
     )
     reason = _filter(django_filters.ModelChoiceFilter, queryset=ReasonCode.objects.order_by("label"), label=_("Reason"))
+    hired_via = _filter(django_filters.ChoiceFilter, choices=HIRED_VIA, label=_("Hired via"))
 
     class Meta:
         model = Requisition
