@@ -85,7 +85,8 @@ BOARDS = [
         scope=requisitions_for_user,
         order=40,
         tiles=("flagged_invoices", "overdue_decisions", "fell_through", "accepted_offers"),
-        tables=("forecast_vs_actual", "cost_per_hire", "agency_fees_by_vendor", "fall_through_cost", "time_to_approve"),
+        tables=("forecast_vs_actual_by_month", "forecast_vs_actual", "cost_per_hire", "agency_fees_by_vendor",
+                "fall_through_cost", "time_to_approve"),
     ),
     Board(
         key="organisation",
@@ -101,7 +102,8 @@ BOARDS = [
                 "recruiter_load", "hiring_manager_load", "interviewer_load", "decision_owners",
                 "ratings_by_criterion", "ratings_by_interviewer", "offer_acceptance", "declines_by_reason",
                 "fall_through_by_source",
-                "cost_per_hire", "agency_fees_by_vendor", "forecast_vs_actual", "fall_through_cost"),
+                "cost_per_hire", "agency_fees_by_vendor", "forecast_vs_actual_by_month", "forecast_vs_actual",
+                "fall_through_cost"),
     ),
 ]  # fmt: skip
 

@@ -402,6 +402,19 @@ ROUTES: dict[str, list[Case]] = {
         case(scope="own", default=403, hiring_manager=200, finance=200, admin_user=200, data={"format": "xlsx"}),
         case(scope="own", default=403, hiring_manager=400, finance=400, admin_user=400, data={"from": "2026-02-30"}),
     ],
+    # The spend section's pages analytics serves (cash needs, cost per hire): the same people, the same rules.
+    "analytics:spend_cash": [
+        case(default=403, hiring_manager=200, finance=200, admin_user=200),
+        case(default=403, hiring_manager=200, finance=200, admin_user=200, data={"format": "csv"}),
+        case(default=403, hiring_manager=400, finance=400, admin_user=400, data={"currency": "EUR"}),
+        case(default=403, hiring_manager=400, finance=400, admin_user=400, data={"scope": "all"}),
+        case(default=403, hiring_manager=400, finance=400, admin_user=400, data={"format": "csv", "scope": "all"}),
+    ],
+    "analytics:spend_hires": [
+        case(default=403, hiring_manager=200, finance=200, admin_user=200),
+        case(default=403, hiring_manager=200, finance=200, admin_user=200, data={"format": "xlsx"}),
+        case(default=403, hiring_manager=400, finance=400, admin_user=400, data={"from": "2026-02-30"}),
+    ],
     # Saved views: anyone who may see the list saves its filters; only their owner deletes one.
     "portal:saved_view_save": [
         case("POST", default=302, interviewer=403, outsider=403, data=SAVE_VIEW),

@@ -1,5 +1,6 @@
-"""The figures of the finance pages: upcoming cash needs, vendor spend, contractors ending soon and cost
-per hire (the forecast-vs-actual grid is the core's: portal.selectors.ledger_grid).
+"""The figures of the vendors' finance pages: vendor spend and contractors ending (the forecast-vs-actual
+grid is the core's: portal.selectors.ledger_grid; cash needs and cost per hire are analytics': they read
+offers and pre-boarding too, which this app may not: analytics.metrics.cost).
 
 Pure reads: nothing here writes. Every function costs a fixed number of SQL queries whatever the amount
 of data: the database adds the money up (values()/annotate), and the vendors behind ledger events are
@@ -13,56 +14,37 @@ or None for all of them. The queryset is used as a subquery (`need__in` / `requi
 costs no query of its own and any slice of requisitions composes with it. `spend_scope(user)` gives
 the scope of a person: None for finance and admins; the requisitions they are the hiring manager of for
 anyone else. Ledger events are scoped by their need (an event recorded against no requisition is seen
-only with scope None), engagements and hires by their requisition.
+only with scope None), engagements by their requisition.
 
 Metric definitions (docs/metrics.md, "Finance pages")
 ----------------------------------------------------
-- Cash needs: for each of the next `months` months (3; the current month included), the sum, in one
-  currency, of the forecast and committed ledger events falling in that month. Reversals are events
-  like any other, so a reversed event and its reversal net to zero; actual events are not subtracted.
-  By category, and by vendor: the vendor of the event's source (an engagement's, a placement's or an
-  invoice's); every other event (payroll, requisition forecasts, accepted offers) is "No vendor
-  (payroll)". Rows whose every month is zero are left out.
 - Vendor spend: the actual events approved invoices recorded (source = the invoice, one per line) in
   the last `months` months (12; the current month included), by the invoice's vendor and the event's
   month (the month the invoice period starts), split into agency fees and contractor labour.
 - Contractors ending: engagements planned, active or extension pending whose end date is from today to
   today + `days` (60) inclusive; days left = end date − today; "renewal open" = an open contract
   renewal decision on the engagement.
-- Cost per hire: hires are offers accepted (answered) in the last `months` months (12; the current
-  month included) whose accepted terms are in the page's currency; an agency hire is one with an agency
-  placement, any other is internal. A hire's hiring cost is its agency fee plus its one-time hiring
-  costs. The agency fee (agency hires only) is what approved or paid invoices billed for the placement
-  once it is invoiced, otherwise the placement's fee. One-time hiring costs are the committed events the
-  accepted offer recorded (source = the offer) in the categories signing bonus, relocation and
-  background check, reversals included. Cost per hire = the group's hiring cost / its hires. Not
-  counted: pay, bonus, benefits, allowances (category "other": paid monthly through the first year),
-  equipment, and the requisition's planned agency fee (the placement's fee replaces it).
 """
 
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import date, timedelta
 from decimal import Decimal
 
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Count, DecimalField, Exists, F, IntegerField, OuterRef, QuerySet, Subquery, Sum, Value
-from django.db.models.functions import Coalesce
-from django.utils import timezone
+from django.db.models import Exists, IntegerField, OuterRef, QuerySet, Sum, Value
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from offers.choices import OfferStatus
-from offers.models import Offer
 from portal.choices import CostCategory, CostKind
 from portal.models import CostEvent, Decision, User
 from portal.money import rounded
 from portal.services.exports import Column
 from portal.services.ledger import add_months, first_of_month
 from requisitions.models import Requisition
-from vendors.choices import OWED, RENEWAL_KIND, EngagementStatus, RateUnit
-from vendors.models import Engagement, Invoice, InvoiceLine, Placement
+from vendors.choices import RENEWAL_KIND, EngagementStatus, RateUnit
+from vendors.models import Engagement, Invoice, Placement
 from vendors.permissions import ALL_SPEND_ROLES
 
 Scope = QuerySet[Requisition] | None
@@ -72,20 +54,17 @@ NO_VENDOR = gettext_lazy("No vendor (payroll)")
 UNKNOWN_VENDOR = gettext_lazy("Unknown vendor")
 TOTAL = gettext_lazy("Total")
 
-# The spend pages: key → (title, export dataset). Each is a tab of the "spend" section (vendors.spine).
+# The vendors' spend pages: key → (title, export dataset, place among the tabs of the "spend" section); the
+# first is also vendors:spend, the address of the vendors' spend pages.
+# The section's other tabs: the ledger's (portal.spine, 0), cash needs (10) and cost per hire (40), analytics'.
 SPEND_REPORTS = {
-    "cash": (gettext_lazy("Cash needs"), "cash-needs"),
-    "vendors": (gettext_lazy("Vendor spend"), "vendor-spend"),
-    "ending": (gettext_lazy("Contractors ending"), "contractors-ending"),
-    "hires": (gettext_lazy("Cost per hire"), "cost-per-hire"),
+    "vendors": (gettext_lazy("Vendor spend"), "vendor-spend", 20),
+    "ending": (gettext_lazy("Contractors ending"), "contractors-ending", 30),
 }
 
-# What is still to pay (cash needs), the two kinds of vendor spend, the engagements that may still end,
-# and the one-time costs of a hire (cost per hire).
-CASH_KINDS = (CostKind.FORECAST, CostKind.COMMITTED)
+# The two kinds of vendor spend, and the engagements that may still end.
 VENDOR_SPEND = (CostCategory.AGENCY_FEE, CostCategory.CONTRACTOR_LABOUR)
 ENDING = (EngagementStatus.PLANNED, EngagementStatus.ACTIVE, EngagementStatus.EXTENSION_PENDING)
-ONE_TIME_HIRING_COSTS = (CostCategory.SIGNING_BONUS, CostCategory.RELOCATION, CostCategory.BACKGROUND_CHECK)
 # What the contractors-ending list reads of an engagement and its relations.
 ENDING_FIELDS = (
     "vendor_id",
@@ -105,8 +84,6 @@ ENDING_FIELDS = (
 # Models whose ledger events name a vendor: the event's source has a `vendor`.
 VENDOR_SOURCES = (Engagement, Placement, Invoice)
 
-INTERNAL, AGENCY, ALL = "internal", "agency", "all"
-
 
 # --- Scope and months -----------------------------------------------------------------------------------------
 
@@ -125,45 +102,19 @@ def _scoped(qs: QuerySet, scope: Scope, field: str) -> QuerySet:
     return qs if scope is None else qs.filter(**{f"{field}__in": scope})
 
 
-def months_ahead(today: date, months: int) -> tuple[date, ...]:
-    """First days of `today`'s month and the `months` − 1 after it."""
-    _check_count(months)
-    first = first_of_month(today)
-    return tuple(add_months(first, n) for n in range(months))
-
-
 def months_back(today: date, months: int) -> tuple[date, ...]:
     """First days of the `months` − 1 months before `today`'s month and of that month, oldest first."""
-    _check_count(months)
+    check_count(months)
     first = first_of_month(today)
     return tuple(add_months(first, n) for n in range(1 - months, 1))
 
 
-def _check_count(months: int) -> None:
+def check_count(months: int) -> None:
     if months < 1:
         raise ValueError(f"a window of at least one month, not {months}")
 
 
 # --- Rows -------------------------------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class SpendRow:
-    """One line of a month grid: `key` (a category code, a vendor id; None for the totals and for the
-    payroll line), its label, its amount in each month of the report (`cells`, in order) and their total."""
-
-    key: str | int | None
-    label: str
-    cells: tuple[tuple[date, Decimal], ...]
-    total: Decimal
-
-    @property
-    def amounts(self) -> tuple[Decimal, ...]:
-        return tuple(amount for _month, amount in self.cells)
-
-    @property
-    def is_zero(self) -> bool:
-        return not any(self.amounts)
 
 
 @dataclass(frozen=True)
@@ -176,12 +127,7 @@ class ExportLine:
     total: Decimal
 
 
-def _spend_row(key, label, months: Iterable[date], by_month: dict[date, Decimal]) -> SpendRow:
-    cells = tuple((month, rounded(by_month.get(month, ZERO))) for month in months)
-    return SpendRow(key, str(label), cells, sum((amount for _month, amount in cells), ZERO))
-
-
-def _grid_columns(group: str, label: str, months: Iterable[date], currency: str) -> list[Column]:
+def grid_columns(group: str, label: str, months: Iterable[date], currency: str) -> list[Column]:
     return [
         Column(group, lambda line: line.group),
         Column(label, lambda line: line.label),
@@ -191,7 +137,7 @@ def _grid_columns(group: str, label: str, months: Iterable[date], currency: str)
     ]
 
 
-def _vendors_of(sources: Iterable[tuple[int | None, int | None]]) -> dict[tuple[int, int], tuple[int, str]]:
+def vendors_of(sources: Iterable[tuple[int | None, int | None]]) -> dict[tuple[int, int], tuple[int, str]]:
     """(vendor id, name) of each (content type id, object id) source that is an engagement, a placement or
     an invoice: one query (a union of one select per model), none when there is nothing to resolve."""
     wanted: dict[int, set[int]] = defaultdict(set)
@@ -211,71 +157,9 @@ def _vendors_of(sources: Iterable[tuple[int | None, int | None]]) -> dict[tuple[
     return {(type_id, object_id): (vendor_id, name) for type_id, object_id, vendor_id, name in query}
 
 
-def _by_name(item):
+def by_vendor_name(item):
     (vendor_id, name) = item[0]
     return (vendor_id is None, str(name).casefold(), vendor_id or 0)
-
-
-# --- Cash needs -------------------------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class CashNeeds:
-    """Forecast and committed money of the coming months, by category and by vendor, with the totals."""
-
-    currency: str
-    months: tuple[date, ...]
-    by_category: tuple[SpendRow, ...]
-    by_vendor: tuple[SpendRow, ...]
-    total: SpendRow
-
-    def export_columns(self) -> list[Column]:
-        return _grid_columns(_("Breakdown"), _("Line"), self.months, self.currency)
-
-    def export_rows(self) -> list[ExportLine]:
-        """The category lines, the vendor lines, then the total (both breakdowns add up to it)."""
-        groups = ((_("Category"), self.by_category), (_("Vendor"), self.by_vendor), (_("Total"), (self.total,)))
-        return [ExportLine(group, row.label, row.amounts, row.total) for group, rows in groups for row in rows]
-
-
-def cash_needs(scope: Scope, currency: str, today: date, months: int = 3) -> CashNeeds:
-    """What is still to pay in `currency` in `today`'s month and the `months` − 1 after it: the standing
-    forecast and committed events, by category and by vendor. Two queries at most."""
-    window = months_ahead(today, months)
-    events = CostEvent.objects.filter(
-        currency=currency, kind__in=CASH_KINDS, month__gte=window[0], month__lte=window[-1]
-    )
-    sums = list(
-        _scoped(events, scope, "need")
-        .values_list("category", "month", "source_type", "source_id")
-        .annotate(total=Sum("amount"))
-        .order_by()
-    )
-    vendors = _vendors_of((row[2], row[3]) for row in sums)
-    by_category: dict[str, dict[date, Decimal]] = defaultdict(lambda: defaultdict(Decimal))
-    by_vendor: dict[tuple, dict[date, Decimal]] = defaultdict(lambda: defaultdict(Decimal))
-    totals: dict[date, Decimal] = defaultdict(Decimal)
-    for category, month, type_id, object_id, total in sums:
-        vendor = vendors.get((type_id, object_id), (None, NO_VENDOR))
-        by_category[category][month] += total
-        by_vendor[vendor][month] += total
-        totals[month] += total
-    category_rows = [
-        _spend_row(category, CostCategory(category).label, window, by_category[category])
-        for category in CostCategory.values
-        if category in by_category
-    ]
-    vendor_rows = [
-        _spend_row(vendor_id, name, window, amounts)
-        for (vendor_id, name), amounts in sorted(by_vendor.items(), key=_by_name)
-    ]
-    return CashNeeds(
-        currency=currency,
-        months=window,
-        by_category=tuple(row for row in category_rows if not row.is_zero),
-        by_vendor=tuple(row for row in vendor_rows if not row.is_zero),
-        total=_spend_row(None, TOTAL, window, totals),
-    )
 
 
 # --- Vendor spend -----------------------------------------------------------------------------------------------
@@ -323,7 +207,7 @@ class VendorSpend:
     totals: VendorSpendRow
 
     def export_columns(self) -> list[Column]:
-        return _grid_columns(_("Vendor"), _("Spend"), self.months, self.currency)
+        return grid_columns(_("Vendor"), _("Spend"), self.months, self.currency)
 
     def export_rows(self) -> list[ExportLine]:
         """Each vendor's agency fees and contractor labour (lines with no spend left out), then every
@@ -360,7 +244,7 @@ def vendor_spend(scope: Scope, currency: str, today: date, months: int = 12) -> 
         .annotate(total=Sum("amount"))
         .order_by()
     )
-    vendors = _vendors_of((invoice_type.pk, row[0]) for row in sums)
+    vendors = vendors_of((invoice_type.pk, row[0]) for row in sums)
     spend: dict[tuple, dict[tuple[str, date], Decimal]] = defaultdict(lambda: defaultdict(Decimal))
     totals: dict[tuple[str, date], Decimal] = defaultdict(Decimal)
     for invoice_id, category, month, total in sums:
@@ -379,7 +263,7 @@ def vendor_spend(scope: Scope, currency: str, today: date, months: int = 12) -> 
         )
         return VendorSpendRow(vendor_id, str(name), cells)
 
-    rows = (row(vendor_id, name, amounts) for (vendor_id, name), amounts in sorted(spend.items(), key=_by_name))
+    rows = (row(vendor_id, name, amounts) for (vendor_id, name), amounts in sorted(spend.items(), key=by_vendor_name))
     return VendorSpend(
         currency=currency,
         months=window,
@@ -481,123 +365,3 @@ def contractors_ending(scope: Scope, today: date, days: int = 60) -> Contractors
             )
         )
     return ContractorsEnding(today=today, until=until, rows=tuple(rows))
-
-
-# --- Cost per hire ------------------------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class HireCostRow:
-    """The hires of one group (internal, agency, all) and their hiring costs; `per_hire` is None
-    without hires."""
-
-    key: str
-    label: str
-    hires: int
-    agency_fees: Decimal
-    one_time_costs: Decimal
-
-    @property
-    def total(self) -> Decimal:
-        return self.agency_fees + self.one_time_costs
-
-    @property
-    def per_hire(self) -> Decimal | None:
-        return rounded(self.total / self.hires) if self.hires else None
-
-
-@dataclass(frozen=True)
-class CostPerHire:
-    currency: str
-    since: date
-    until: date
-    internal: HireCostRow
-    agency: HireCostRow
-    all: HireCostRow
-
-    @property
-    def rows(self) -> tuple[HireCostRow, ...]:
-        return (self.internal, self.agency, self.all)
-
-    def export_columns(self) -> list[Column]:
-        return [
-            Column(_("Hires"), lambda r: r.label),
-            Column(_("Number of hires"), lambda r: r.hires),
-            Column(_("Agency fees"), lambda r: r.agency_fees),
-            Column(_("One-time hiring costs"), lambda r: r.one_time_costs),
-            Column(_("Hiring cost"), lambda r: r.total),
-            Column(_("Cost per hire"), lambda r: r.per_hire),
-            Column(_("Currency"), lambda r: self.currency),
-        ]
-
-    def export_rows(self) -> list[HireCostRow]:
-        return list(self.rows)
-
-
-def cost_per_hire(scope: Scope, currency: str, today: date, months: int = 12) -> CostPerHire:
-    """Hires accepted in the `months` months up to `today`'s in `currency`, internal and through an agency,
-    with their agency fees and one-time hiring costs (see the module's definition). One query."""
-    window = months_back(today, months)
-    since = timezone.make_aware(datetime.combine(window[0], time.min))
-    until = timezone.make_aware(datetime.combine(today + timedelta(days=1), time.min))
-    amount = DecimalField(max_digits=16, decimal_places=2)
-    one_time = (
-        CostEvent.objects.filter(
-            source_type=ContentType.objects.get_for_model(Offer),
-            source_id=OuterRef("pk"),
-            kind=CostKind.COMMITTED,
-            currency=currency,
-            category__in=ONE_TIME_HIRING_COSTS,
-        )
-        .order_by()
-        .values("source_id")
-        .annotate(total=Sum("amount"))
-        .values("total")
-    )
-    invoiced = (
-        InvoiceLine.objects.filter(
-            placement__offer=OuterRef("pk"), invoice__status__in=OWED, invoice__currency=currency
-        )
-        .order_by()
-        .values("placement_id")
-        .annotate(total=Sum("amount"))
-        .values("total")
-    )
-    hires = Offer.objects.filter(
-        status=OfferStatus.ACCEPTED,
-        responded_at__gte=since,
-        responded_at__lt=until,
-        current_version__currency=currency,
-    )
-    groups = (
-        _scoped(hires, scope, "requisition")
-        .annotate(agency=Exists(Placement.objects.filter(offer=OuterRef("pk"))))
-        .order_by()
-        .values("agency")
-        .annotate(
-            hires=Count("pk"),
-            fees=Sum(Coalesce(Subquery(invoiced, output_field=amount), F("placement__fee"), output_field=amount)),
-            one_time=Sum(Subquery(one_time, output_field=amount)),
-        )
-    )
-    found = {group["agency"]: group for group in groups}
-
-    def row(key, label, *parts) -> HireCostRow:
-        return HireCostRow(
-            key=key,
-            label=str(label),
-            hires=sum(part["hires"] for part in parts),
-            agency_fees=rounded(sum((part["fees"] or ZERO for part in parts), ZERO)),
-            one_time_costs=rounded(sum((part["one_time"] or ZERO for part in parts), ZERO)),
-        )
-
-    none = {"hires": 0, "fees": None, "one_time": None}
-    internal, agency = found.get(False, none), found.get(True, none)
-    return CostPerHire(
-        currency=currency,
-        since=window[0],
-        until=today,
-        internal=row(INTERNAL, _("Internal"), internal),
-        agency=row(AGENCY, _("Agency"), agency),
-        all=row(ALL, _("All hires"), internal, agency),
-    )

@@ -130,11 +130,10 @@ def register() -> None:
     registry.register_nav(
         registry.NavEntry("vendors", _("Vendors"), "vendors:vendor_list", order=19, visible=can_see_vendors)
     )
-    for order, (key, (label, _dataset)) in enumerate(SPEND_REPORTS.items(), start=1):
-        url = ("vendors:spend", ()) if key == "cash" else ("vendors:spend_report", (key,))
-        registry.register_tab(
-            registry.SectionTab("spend", key, label, url[0], order=order * 10, visible=can_see_spend, args=url[1])
-        )
+    for index, (key, (label, _dataset, order)) in enumerate(SPEND_REPORTS.items()):
+        # The first report is the vendors' spend address itself (vendors:spend), the others below it.
+        url = ("vendors:spend", ()) if index == 0 else ("vendors:spend_report", (key,))
+        registry.register_tab(registry.SectionTab("spend", key, label, url[0], order, can_see_spend, args=url[1]))
     registry.register_work_panel(
         registry.WorkPanel("timesheets_to_approve", "vendors/_my_timesheets.html", timesheets_panel, order=30)
     )

@@ -892,10 +892,11 @@ def invoice_import(request):
 
 
 @require_GET
-def spend(request, report="cash"):
-    """The spend pages, each exportable as CSV or XLSX (`?format=`): the user's scope (finance:
-    everything; a hiring manager: their requisitions), in one currency. The currency is the one
-    parameter they read: anything else is refused (400), on the page as in the export."""
+def spend(request, report="vendors"):
+    """The vendors' spend pages (vendor spend, contractors ending), each exportable as CSV or XLSX
+    (`?format=`): the user's scope (finance: everything; a hiring manager: their requisitions), in one
+    currency. The currency is the one parameter they read: anything else is refused (400), on the page as
+    in the export. (Cash needs and cost per hire, the section's other tabs, are analytics' pages.)"""
     from vendors import finance
 
     user = request.user
@@ -903,7 +904,7 @@ def spend(request, report="cash"):
         raise PermissionDenied
     if report not in finance.SPEND_REPORTS:
         raise Http404
-    title, dataset = finance.SPEND_REPORTS[report]
+    title, dataset, _order = finance.SPEND_REPORTS[report]
     filterset = CurrencyFilter(request.GET)
     if FORMAT in request.GET:
         problems = export_problems(request, filterset)
@@ -940,5 +941,4 @@ def _spend_figures(report: str, user, currency: str):
     today, scope = clock.today(), finance.spend_scope(user)
     if report == "ending":
         return finance.contractors_ending(scope, today)
-    build = {"cash": finance.cash_needs, "vendors": finance.vendor_spend, "hires": finance.cost_per_hire}[report]
-    return build(scope, currency, today)
+    return finance.vendor_spend(scope, currency, today)

@@ -1,6 +1,7 @@
-"""The finance pages' figures (vendors.finance), from ledger events recorded through the real services:
-cash needs by category and vendor, vendor spend by month, contractors ending, cost per hire; the
-hiring manager's scope; a fixed number of queries whatever the data."""
+"""The vendors' finance pages' figures (vendors.finance), from ledger events recorded through the real
+services: vendor spend by month, contractors ending; the hiring manager's scope; a fixed number of queries
+whatever the data. (Cash needs and cost per hire are analytics': tests/analytics/test_spend.py, which
+builds on the helpers and fixtures here.)"""
 
 import os
 from datetime import date, datetime, timedelta
@@ -17,11 +18,10 @@ from candidates.services import apply, create_candidate
 from offers.choices import OfferStatus
 from offers.services import OfferError, accept_offer, approve_offer, create_offer, extend_offer, submit_offer
 from portal.choices import CostCategory, CostKind, Role
-from portal.models import CostEvent
 from portal.money import Money
 from portal.services.approvals import ApprovalError
 from portal.services.exports import export_rows
-from portal.services.ledger import record_cost, reverse_cost
+from portal.services.ledger import record_cost
 from requisitions.choices import Action
 from requisitions.models import Requisition
 from requisitions.services import approve_requisition, create_requisition, move_requisition, submit_requisition
@@ -31,12 +31,9 @@ from tests.offers.conftest import terms
 from tests.vendors.conftest import approved_vendor, plan_engagement, rate_card_for
 from vendors.choices import EngagementStatus
 from vendors.finance import (
-    CashNeeds,
     ContractorsEnding,
     VendorSpend,
-    cash_needs,
     contractors_ending,
-    cost_per_hire,
     spend_scope,
     vendor_spend,
 )
@@ -223,100 +220,7 @@ def test_finance_and_admins_see_everything_a_hiring_manager_their_requisitions(
     other_hm.save()
     nobody = spend_scope(other_hm)
     assert not nobody.exists()
-    assert cash_needs(nobody, CAD, TODAY).total.amounts == amounts(0, 0, 0)
     assert not vendor_spend(nobody, CAD, TODAY).rows and not contractors_ending(nobody, TODAY).rows
-    assert cost_per_hire(nobody, CAD, TODAY).all.hires == 0
-
-
-# --- Cash needs ---------------------------------------------------------------------------------------------------
-
-
-def test_cash_needs_by_category_and_vendor(open_requisition, supplier, card, recruiter, hm, other_hm, finance):
-    req = open_requisition  # its forecast: 105,000 base, 10 % bonus, 20 % benefits a year from May
-    keystone = approved_vendor(finance, name="Keystone Contract")
-    keystone_card = rate_card(keystone, req, finance, pay="75", markup="20")  # 90.00 an hour
-    # 12 weekdays in March (16th to 31st) and 8 in April (1st to 10th) at 40 h × 100.00 / 5 = 800.00 a day.
-    engage(req, supplier, card, person(recruiter, "Grace"), date(2026, 3, 16), date(2026, 4, 10), by=recruiter)
-    # 22 weekdays in April at 40 h × 90.00 / 5 = 720.00 a day.
-    engage(req, keystone, keystone_card, person(recruiter, "Alan"), APR, date(2026, 4, 30), by=recruiter)
-
-    def cost(category, kind, amount, month, *, need=req, currency=CAD):
-        return record_cost(
-            category=category,
-            kind=kind,
-            money=Money(Decimal(amount), currency),
-            month=month,
-            cost_center=need.cost_center,
-            by=finance,
-            need=need,
-        )
-
-    cost(CostCategory.EQUIPMENT, CostKind.COMMITTED, "1200", TODAY)
-    moved = cost(CostCategory.RELOCATION, CostKind.FORECAST, "5000", APR)
-    reverse_cost(event=moved, by=finance, memo="Relocation waived.")  # nets to nothing: no relocation line
-    cost(CostCategory.OTHER, CostKind.COMMITTED, "777", date(2026, 6, 1))  # after the window
-    cost(CostCategory.OTHER, CostKind.FORECAST, "888", date(2026, 2, 1))  # before it
-    cost(CostCategory.BASE_SALARY, CostKind.ACTUAL, "999", TODAY)  # spent, not to pay
-    cost(CostCategory.EQUIPMENT, CostKind.COMMITTED, "555", TODAY, currency="USD")
-    theirs = create_requisition(by=other_hm, hiring_manager=other_hm, **requisition_fields(recruiter=recruiter))
-    cost(CostCategory.BACKGROUND_CHECK, CostKind.FORECAST, "300", TODAY, need=theirs)
-
-    mine = cash_needs(Requisition.objects.filter(hiring_manager=hm), CAD, TODAY)
-    assert mine.months == (MAR, APR, MAY)
-    assert rows(mine.by_category) == {
-        "Base salary": amounts(0, 0, 8750),
-        "Bonus": amounts(0, 0, 875),
-        "Benefits": amounts(0, 0, 1750),
-        "Contractor labour": amounts(9600, 6400 + 15840, 0),
-        "Equipment": amounts(1200, 0, 0),
-    }
-    assert [row.key for row in mine.by_category] == [
-        "base_salary",
-        "bonus",
-        "benefits",
-        "contractor_labour",
-        "equipment",
-    ]
-    assert list(rows(mine.by_vendor).items()) == [
-        ("Keystone Contract", amounts(0, 15840, 0)),
-        ("Northbridge Talent", amounts(9600, 6400, 0)),
-        ("No vendor (payroll)", amounts(1200, 0, 11375)),
-    ]
-    assert [row.key for row in mine.by_vendor] == [keystone.pk, supplier.pk, None]
-    assert mine.total.amounts == amounts(10800, 22240, 11375) and mine.total.total == d(44415)
-    assert sum(row.total for row in mine.by_vendor) == sum(row.total for row in mine.by_category) == mine.total.total
-
-    finance_report = cash_needs(None, CAD, TODAY)
-    assert rows(finance_report.by_category)["Background check"] == amounts(300, 0, 0)
-    assert rows(finance_report.by_vendor)["No vendor (payroll)"] == amounts(1500, 0, 11375)
-    assert finance_report.total.amounts == amounts(11100, 22240, 11375)
-
-    shorter = cash_needs(None, CAD, TODAY, months=1)
-    assert shorter.months == (MAR,) and shorter.total.amounts == amounts(11100)
-    usd = cash_needs(None, "USD", TODAY)
-    assert rows(usd.by_category) == {"Equipment": amounts(555, 0, 0)}
-
-
-def test_cash_needs_resolve_the_agency_of_a_placement_and_net_a_reversed_forecast(hires, agency, hm):
-    req = hires[0]
-    # Both hires reversed the requisition's forecast; their offers committed pay from April
-    # (96,000 base, 9,600 bonus, 19,200 benefits a year each), the agency's fee is forecast in April.
-    report = cash_needs(Requisition.objects.filter(pk=req.pk), CAD, TODAY)
-    assert rows(report.by_category) == {
-        "Base salary": amounts(0, 16000, 16000),
-        "Bonus": amounts(0, 1600, 1600),
-        "Benefits": amounts(0, 3200, 3200),
-        "Signing bonus": amounts(0, 5000, 0),
-        "Relocation": amounts(0, 3500, 0),
-        "Agency fee": amounts(0, 19200, 0),
-    }
-    assert list(rows(report.by_vendor).items()) == [
-        ("Summit Search", amounts(0, 19200, 0)),
-        ("No vendor (payroll)", amounts(0, 29300, 20800)),
-    ]
-    assert report.by_vendor[0].key == agency.pk
-    standing_forecast = CostEvent.objects.filter(need=req, source_id=req.pk, kind=CostKind.FORECAST)
-    assert standing_forecast.count() > 0 and not standing_forecast.outstanding().exists()
 
 
 # --- Vendor spend -------------------------------------------------------------------------------------------------
@@ -426,56 +330,6 @@ def test_contractors_ending_in_the_next_sixty_days(
     assert [r.engagement_id for r in contractors_ending(None, TODAY, days=25).rows] == [renewing.pk]
 
 
-# --- Cost per hire ------------------------------------------------------------------------------------------------
-
-
-def test_cost_per_hire_internal_and_agency(
-    hires, agency, recruiter, hm, other_hm, director, head, hr, finance, admin_user
-):
-    _, _, placed = hires
-    approvers = [hr, finance, head, director, hm, other_hm, admin_user]
-    theirs = open_req(other_hm, director=director, recruiter=recruiter, head=head)
-    hire(theirs, recruiter, approvers, name="Theo", source=referral(), base_amount=Decimal("90000"),
-         signing_bonus=Decimal("4000"))  # fmt: skip
-    with time_machine.travel(NOW - timedelta(days=400), tick=False):  # February 2025: before the window
-        old = open_req(hm, director=director, recruiter=recruiter, head=head)
-        hire(old, recruiter, approvers, name="Olga", source=referral(), signing_bonus=Decimal("6000"))
-    scope = Requisition.objects.filter(hiring_manager=hm)
-
-    report = cost_per_hire(scope, CAD, TODAY)
-    assert (report.since, report.until) == (date(2025, 4, 1), TODAY)
-    summary = [(r.key, r.hires, r.agency_fees, r.one_time_costs, r.total, r.per_hire) for r in report.rows]
-    assert summary == [
-        ("internal", 1, d(0), d(7500), d(7500), d(7500)),
-        ("agency", 1, d(19200), d(1000), d(20200), d(20200)),  # not invoiced yet: the placement's fee
-        ("all", 2, d(19200), d(8500), d(27700), d(13850)),
-    ]
-
-    fee = invoice_for(
-        agency,
-        "SS-1",
-        MAR,
-        date(2026, 3, 31),
-        LineInput(amount=Decimal("19000"), placement=placed.placement),
-        by=admin_user,
-    )
-    assert cost_per_hire(scope, CAD, TODAY).agency.agency_fees == d(19200)  # entered, not approved
-    approve_invoice(invoice=fee, by=finance, override_reason="Agreed discount.")
-    report = cost_per_hire(scope, CAD, TODAY)
-    assert (report.agency.agency_fees, report.agency.per_hire, report.all.per_hire) == (d(19000), d(20000), d(13750))
-
-    everything = cost_per_hire(None, CAD, TODAY)
-    assert (everything.internal.hires, everything.internal.one_time_costs, everything.internal.per_hire) == (
-        2,
-        d(11500),
-        d(5750),
-    )
-    longer = cost_per_hire(None, CAD, TODAY, months=24)
-    assert (longer.internal.hires, longer.internal.one_time_costs) == (3, d(17500))
-    nothing = cost_per_hire(None, "USD", TODAY)
-    assert [(r.hires, r.total, r.per_hire) for r in nothing.rows] == [(0, d(0), None)] * 3
-
-
 # --- Exports ------------------------------------------------------------------------------------------------------
 
 
@@ -483,24 +337,9 @@ def test_every_dataset_exports(open_requisition, supplier, card, recruiter, fina
     engage(
         open_requisition, supplier, card, person(recruiter, "Grace"), date(2026, 3, 16), date(2026, 4, 10), by=recruiter
     )
-    needs = cash_needs(None, CAD, TODAY)
-    assert [c.label for c in needs.export_columns()] == [
-        "Breakdown", "Line", "2026-03", "2026-04", "2026-05", "Total", "Currency",
-    ]  # fmt: skip
-    assert [(line.group, line.label, line.total) for line in needs.export_rows()] == [
-        ("Category", "Base salary", d(8750)),
-        ("Category", "Bonus", d(875)),
-        ("Category", "Benefits", d(1750)),
-        ("Category", "Contractor labour", d(16000)),
-        ("Vendor", "Northbridge Talent", d(16000)),
-        ("Vendor", "No vendor (payroll)", d(11375)),
-        ("Total", "Total", d(27375)),
-    ]
     reports = {
-        "cash-needs": needs,
         "vendor-spend": vendor_spend(None, CAD, TODAY),
         "contractors-ending": contractors_ending(None, TODAY),
-        "cost-per-hire": cost_per_hire(None, CAD, TODAY),
     }
     for dataset, report in reports.items():
         for fmt in ("csv", "xlsx"):
@@ -559,10 +398,8 @@ def test_each_figure_costs_the_same_queries_with_three_times_the_data(
     def queries():
         counts = {}
         for name, figure in (
-            ("cash_needs", lambda: cash_needs(scope, CAD, TODAY)),
             ("vendor_spend", lambda: vendor_spend(scope, CAD, TODAY)),
             ("contractors_ending", lambda: contractors_ending(scope, TODAY)),
-            ("cost_per_hire", lambda: cost_per_hire(scope, CAD, TODAY)),
         ):
             figure()  # content types cached
             with CaptureQueriesContext(connection) as ctx:
@@ -582,17 +419,12 @@ def test_each_figure_costs_the_same_queries_with_three_times_the_data(
     large = queries()
 
     assert large["vendor_spend_size"] == 4 and small["vendor_spend_size"] == 2  # the data did grow
-    assert large["contractors_ending_size"] == 3 and large["cost_per_hire_size"] == 3
-    bounds = {"cash_needs": 2, "vendor_spend": 2, "contractors_ending": 1, "cost_per_hire": 1}
+    assert large["contractors_ending_size"] == 3
+    bounds = {"vendor_spend": 2, "contractors_ending": 1}
     for name, bound in bounds.items():
         assert small[name] == large[name] <= bound, name
 
 
 def _size(report) -> int:
-    if isinstance(report, CashNeeds):
-        return len(report.by_vendor)
-    if isinstance(report, VendorSpend):
-        return len(report.rows)
-    if isinstance(report, ContractorsEnding):
-        return len(report.rows)
-    return report.all.hires
+    assert isinstance(report, VendorSpend | ContractorsEnding)
+    return len(report.rows)
