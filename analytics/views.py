@@ -147,6 +147,8 @@ def _chart(table, rows) -> dict | None:
     spec = table.chart
     if not spec or not rows:
         return None
+    if not any(row.get(key) for row in rows for key in spec["series"]):
+        return None  # nothing but zeros and blanks: the table says it
     labels = {column.key: column.label for column in table.columns}
     series = [str(labels[key]) for key in spec["series"]]
     return {

@@ -198,10 +198,10 @@ def by_recruiter(slice_) -> list[dict]:
     return _by(slice_, F("requisition__recruiter_id"), names, "recruiter")
 
 
-for key, name, compute, label in (
-    ("by_source", "Source quality", by_source, "Source"),
-    ("by_role_family", "Conversion by role family", by_role_family, "Role family"),
-    ("by_recruiter", "Conversion by recruiter", by_recruiter, "Recruiter"),
+for key, name, compute, label, note in (
+    ("by_source", "Source quality", by_source, "Source", " A source counts with the sources under it."),
+    ("by_role_family", "Conversion by role family", by_role_family, "Role family", ""),
+    ("by_recruiter", "Conversion by recruiter", by_recruiter, "Recruiter", " The recruiter is the requisition's."),
 ):
     register_table(
         MetricTable(
@@ -210,8 +210,7 @@ for key, name, compute, label in (
             group="conversion",
             definition=(
                 "The cohort (applications that applied in the period, finished ones unless “include open”) by "
-                f"{label.lower()}: the share that reached the interview, the offer, and that accepted an offer. A "
-                "source counts with the sources under it."
+                f"{label.lower()}: the share that reached the interview, the offer, and that accepted an offer.{note}"
             ),
             compute=compute,
             columns=BY_COLUMNS,
