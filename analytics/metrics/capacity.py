@@ -7,7 +7,7 @@ interviewer per week against their weekly cap, open and overdue decisions per ow
 from collections import Counter, defaultdict
 from datetime import timedelta
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Case, Count, F, Q, QuerySet, Value, When
 
 from analytics.metrics import common
 from analytics.tiles import ListColumn, MetricTable, TableColumn, Tile, register_table, register_tile
@@ -257,7 +257,10 @@ register_tile(
 def decision_owners(slice_) -> list[dict]:
     grouped = (
         common.decisions(slice_)
-        .values("owner_id", "owner_role")
+        # A named person owns a decision whatever role it also names (on whose behalf): one row per person, as
+        # their list (the owner filter) shows; a role's row holds the decisions nobody is named on.
+        .annotate(role=Case(When(owner__isnull=True, then=F("owner_role")), default=Value("")))
+        .values("owner_id", "role")
         .annotate(n=Count("pk"), late=Count("pk", filter=Q(due_at__lt=slice_.now)))
         .order_by()
     )
@@ -267,7 +270,7 @@ def decision_owners(slice_) -> list[dict]:
         if row["owner_id"]:
             label, drill = str(people[row["owner_id"]]), {"owner": row["owner_id"]}
         else:
-            label, drill = f"Anyone in {registry.role_label(row['owner_role'])}", {"owner_role": row["owner_role"]}
+            label, drill = f"Anyone in {registry.role_label(row['role'])}", {"owner_role": row["role"]}
         rows.append({"label": label, "n": row["n"], "late": row["late"], "drill": drill})
     rows.sort(key=lambda r: (-r["late"], -r["n"], r["label"]))
     return rows
