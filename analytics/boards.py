@@ -53,7 +53,7 @@ BOARDS = [
         tiles=("stuck_7", "stuck_14", "stuck_requisitions", "overdue_decisions", "aging_offers", "at_risk_starts",
                "active_applications", "open_requisitions"),
         tables=("snapshot", "funnel", "by_source", "days_per_stage", "activity", "time_to_fill", "requisition_ages",
-                "sla_breaches"),
+                "sla_breaches", "weekly_load"),
     ),
     Board(
         key="hiring-manager",
@@ -99,7 +99,7 @@ BOARDS = [
                "at_risk_starts", "overdue_feedback", "flagged_invoices", "offers_declined", "fell_through"),
         tables=("time_to_approve", "time_to_fill", "days_per_stage", "sla_breaches", "requisition_ages",
                 "funnel", "by_source", "by_role_family", "by_recruiter", "activity", "snapshot",
-                "recruiter_load", "hiring_manager_load", "interviewer_load", "decision_owners",
+                "recruiter_load", "hiring_manager_load", "interviewer_load", "decision_owners", "weekly_load",
                 "ratings_by_criterion", "ratings_by_interviewer", "offer_acceptance", "declines_by_reason",
                 "fall_through_by_source",
                 "cost_per_hire", "agency_fees_by_vendor", "forecast_vs_actual_by_month", "forecast_vs_actual",

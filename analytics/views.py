@@ -9,6 +9,7 @@ reads, answers 400 with the error and no figures.
 
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
+from django.db.models import CharField, F, Value
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -17,10 +18,12 @@ from django.views.decorators.http import require_GET
 
 from analytics import tiles as registry
 from analytics.boards import OPS_REVIEW, ops_board
-from analytics.filters import DashboardFilter
+from analytics.filters import BOARD_FILTERS, PERIODS, DashboardFilter
 from analytics.slices import Slice
 from analytics.tiles import GROUPS
+from candidates.models import Source
 from portal.filters import filters_query, refuse_unknown_parameters
+from portal.models import CostCenter, Department, Location, RoleFamily
 from portal.services.exports import Column
 from portal.views.exports import FORMAT, export_response
 from portal.views.lists import LIST_PARAMETERS
@@ -44,6 +47,53 @@ def _filters(request, *, allowed=()) -> DashboardFilter:
     filterset = DashboardFilter(request.GET)
     refuse_unknown_parameters(filterset, request.GET, allowed=allowed)
     return filterset
+
+
+def filter_selects(filterset: DashboardFilter) -> list[dict]:
+    """The board filters' selects, their options read in one query (a union of the five reference tables)
+    rather than one per select: {name, label, options [(value, text, selected)], empty}."""
+    text = Value("", output_field=CharField())
+
+    def rows(model, kind, a, b="", c=""):
+        fields = [F(name) if name else text for name in (a, b, c)]
+        return model.objects.order_by().annotate(
+            option_of=Value(kind, output_field=CharField()), a=fields[0], b=fields[1], c=fields[2]
+        ).values_list("option_of", "pk", "a", "b", "c")
+
+    union = rows(Department, "department", "name").union(
+        rows(CostCenter, "cost_center", "code", "name"),
+        rows(RoleFamily, "role_family", "name"),
+        rows(Location, "location", "city", "province", "country"),
+        rows(Source, "source", "name", "parent__name"),
+        all=True,
+    )
+    labels = {
+        "department": lambda a, b, c: a,
+        "cost_center": lambda a, b, c: f"{a} {b}",
+        "role_family": lambda a, b, c: a,
+        "location": lambda a, b, c: ", ".join(part for part in (a, b, c) if part),
+        "source": lambda a, b, c: f"{b} · {a}" if b else a,
+    }
+    options: dict[str, list] = {name: [] for name in labels}
+    for kind, pk, a, b, c in union:
+        options[kind].append((str(pk), labels[kind](a, b, c)))
+    selects = []
+    for name in BOARD_FILTERS:
+        field = filterset.form[name]
+        current = str(field.value() or "")
+        choices = (
+            [(str(v), str(t)) for v, t in PERIODS] if name == "period" else sorted(options[name], key=lambda o: o[1])
+        )
+        selects.append(
+            {
+                "name": field.html_name,
+                "id": field.id_for_label,
+                "label": field.label,
+                "empty": "Last 90 days" if name == "period" else "Any",
+                "options": [(value, label, value == current) for value, label in choices if value],
+            }
+        )
+    return selects
 
 
 def board_tiles(board, user) -> list:
@@ -93,6 +143,7 @@ def board_page(request, board, section=OVERVIEW):
         "section_label": known[section],
         "sections": sections(board, user),
         "filter": filterset,
+        "selects": filter_selects(filterset),
         "query": query,
         "tiles": [],
         "tables": [],
@@ -190,6 +241,7 @@ def tile_list(request, board, key):
         "board": board,
         "tile": tile,
         "filter": filterset,
+        "selects": filter_selects(filterset),
         "query": filters_query(filterset, request.GET),
         "back": reverse("analytics:board", kwargs={"board": board.key}),
     }

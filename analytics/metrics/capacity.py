@@ -7,15 +7,15 @@ interviewer per week against their weekly cap, open and overdue decisions per ow
 from collections import Counter, defaultdict
 from datetime import timedelta
 
+from django.conf import settings
 from django.db.models import Case, Count, F, Q, QuerySet, Value, When
 
 from analytics.metrics import common
 from analytics.tiles import ListColumn, MetricTable, TableColumn, Tile, register_table, register_tile
 from candidates.choices import UPCOMING_INTERVIEW_STATUSES
 from candidates.models import Interview, InterviewParticipant
-from candidates.selectors import week_bounds, weekly_caps
+from candidates.selectors import week_bounds
 from portal import registry
-from portal.models import User
 from requisitions.choices import Status
 from requisitions.models import Requisition
 
@@ -183,12 +183,18 @@ def interviewer_load(slice_) -> list[dict]:
         seats = seats.filter(user=slice_.user)
     counts: dict[int, Counter] = defaultdict(Counter)
     names = {}
-    for user_id, first, last, username, starts_at in seats.values_list(
-        "user_id", "user__first_name", "user__last_name", "user__username", "interview__starts_at"
+    caps = {}
+    for user_id, first, last, username, cap, starts_at in seats.values_list(
+        "user_id",
+        "user__first_name",
+        "user__last_name",
+        "user__username",
+        "user__interview_cap__weekly_cap",
+        "interview__starts_at",
     ).order_by():
         counts[user_id][week_bounds(starts_at)[0]] += 1
         names[user_id] = f"{first} {last}".strip() or username
-    caps = weekly_caps([User(pk=pk) for pk in names])
+        caps[user_id] = settings.INTERVIEWS_PER_WEEK if cap is None else cap
     rows = []
     for pk, name in names.items():
         row = {"label": name, "cap": caps[pk], "drill": {"interviewer": pk}}
@@ -260,15 +266,15 @@ def decision_owners(slice_) -> list[dict]:
         # A named person owns a decision whatever role it also names (on whose behalf): one row per person, as
         # their list (the owner filter) shows; a role's row holds the decisions nobody is named on.
         .annotate(role=Case(When(owner__isnull=True, then=F("owner_role")), default=Value("")))
-        .values("owner_id", "role")
+        .values("owner_id", "owner__first_name", "owner__last_name", "owner__username", "role")
         .annotate(n=Count("pk"), late=Count("pk", filter=Q(due_at__lt=slice_.now)))
         .order_by()
     )
-    people = {u.pk: u for u in User.objects.filter(pk__in={row["owner_id"] for row in grouped if row["owner_id"]})}
     rows = []
     for row in grouped:
         if row["owner_id"]:
-            label, drill = str(people[row["owner_id"]]), {"owner": row["owner_id"]}
+            name = f"{row['owner__first_name']} {row['owner__last_name']}".strip() or row["owner__username"]
+            label, drill = name, {"owner": row["owner_id"]}
         else:
             label, drill = f"Anyone in {registry.role_label(row['role'])}", {"owner_role": row["role"]}
         rows.append({"label": label, "n": row["n"], "late": row["late"], "drill": drill})

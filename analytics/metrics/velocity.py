@@ -16,6 +16,7 @@ from analytics.metrics import common
 from analytics.tiles import ListColumn, MetricTable, TableColumn, Tile, register_table, register_tile
 from candidates.choices import ApplicationStatus
 from candidates.models import Application, StageTransition
+from candidates.selectors import stuck as stuck_applications
 from offers.choices import OfferStatus
 from offers.models import Offer
 from onboarding.choices import CaseStatus
@@ -38,12 +39,8 @@ N = TableColumn("n", "Count")
 
 def stuck(days: int):
     def rows(slice_) -> QuerySet[Application]:
-        idle_since = slice_.now - timedelta(days=days)
-        return (
-            common.active_applications(slice_)
-            .filter(last_activity_at__lte=idle_since)
-            .order_by("last_activity_at", "pk")
-        )
+        # The pipeline's own rule (its "stuck" flags and reminders say the same).
+        return stuck_applications(common.applications(slice_), days, now=slice_.now).order_by("last_activity_at", "pk")
 
     return rows
 
