@@ -53,6 +53,11 @@ class Slice:
         """Every stage by id, read once per page."""
         return self.once("stages", lambda: {stage.pk: stage for stage in Stage.objects.order_by("position")})
 
+    def names(self, kind: str) -> dict[int, str]:
+        """The names of the small reference tables (criteria, role families, reason codes, sources, vendors) by
+        id, all read in one query the first time a page asks for any of them."""
+        return self.once("names", _reference_names)[kind]
+
     def get(self, name: str):
         value = self.values.get(name)
         return None if value in ("", None) else value
@@ -101,3 +106,30 @@ class Slice:
             params[name] = value.strftime("%Y-%m") if isinstance(value, date) else getattr(value, "pk", value)
         params.update({name: getattr(value, "pk", value) for name, value in extra.items() if value is not None})
         return params
+
+
+def _reference_names() -> dict[str, dict[int, str]]:
+    from django.db.models import CharField, F, Value
+
+    from candidates.models import Criterion, ReasonCode, Source
+    from portal.models import RoleFamily
+    from vendors.models import Vendor
+
+    def rows(model, kind, name):
+        return (
+            model.objects.order_by()
+            .annotate(name_of=Value(kind, output_field=CharField()), name_is=F(name))
+            .values_list("name_of", "pk", "name_is")
+        )
+
+    union = rows(Criterion, "criterion", "name").union(
+        rows(RoleFamily, "role_family", "name"),
+        rows(ReasonCode, "reason", "label"),
+        rows(Source, "source", "name"),
+        rows(Vendor, "vendor", "name"),
+        all=True,
+    )
+    names: dict[str, dict[int, str]] = {kind: {} for kind in ("criterion", "role_family", "reason", "source", "vendor")}
+    for kind, pk, label in union:
+        names[kind][pk] = label
+    return names

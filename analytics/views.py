@@ -56,9 +56,11 @@ def filter_selects(filterset: DashboardFilter) -> list[dict]:
 
     def rows(model, kind, a, b="", c=""):
         fields = [F(name) if name else text for name in (a, b, c)]
-        return model.objects.order_by().annotate(
-            option_of=Value(kind, output_field=CharField()), a=fields[0], b=fields[1], c=fields[2]
-        ).values_list("option_of", "pk", "a", "b", "c")
+        return (
+            model.objects.order_by()
+            .annotate(option_of=Value(kind, output_field=CharField()), a=fields[0], b=fields[1], c=fields[2])
+            .values_list("option_of", "pk", "a", "b", "c")
+        )
 
     union = rows(Department, "department", "name").union(
         rows(CostCenter, "cost_center", "code", "name"),

@@ -489,6 +489,43 @@ ROUTES: dict[str, list[Case]] = {
         case(default=403, hr=400, admin_user=400, data={"starts_after": "2027-02-30"}),
     ],
     "onboarding:my_tasks": [case(interviewer=403, outsider=403, it_staff=200, facilities_staff=200)],
+    # Dashboards. A scope names the board (and the section or the list): "organisation" is HR's and admins',
+    # "finance" finance's, HR's and admins', "recruiter" and "hiring-manager" their role's, "interviewer" the
+    # interviewers'. A list not on the board, or unknown, is 404; a board the persona may not open, 403.
+    "analytics:home": [case(default=302, outsider=403)],
+    "analytics:definitions": [case(outsider=403)],
+    "analytics:ops_review": [case(default=200, interviewer=403, outsider=403)],
+    "analytics:board": [
+        case(scope="organisation", default=403, hr=200, admin_user=200),
+        case(scope="finance", default=403, finance=200, hr=200, admin_user=200),
+        case(scope="recruiter", default=403, recruiter=200),
+        case(scope="hiring-manager", default=403, hiring_manager=200),
+        case(scope="interviewer", default=403, interviewer=200),
+        case(scope="nowhere", default=404),
+        case(scope="organisation", default=403, hr=400, admin_user=400, data={"period": "7"}),
+        case(scope="organisation", default=403, hr=400, admin_user=400, data={"perod": "30"}),
+    ],
+    "analytics:board_section": [
+        case(scope="organisation/velocity", default=403, hr=200, admin_user=200),
+        case(scope="organisation/cost", default=403, hr=200, admin_user=200),
+        case(scope="recruiter/conversion", default=403, recruiter=200),
+        case(scope="recruiter/cost", default=403, recruiter=404),
+        case(scope="hiring-manager/capacity", default=403, hiring_manager=200),
+        case(scope="interviewer/capacity", default=403, interviewer=200),
+        case(scope="finance/cost", default=403, finance=200, hr=200, admin_user=200),
+    ],
+    "analytics:tile": [
+        case(scope="organisation/stuck_7", default=403, hr=200, admin_user=200),
+        case(scope="organisation/stuck_7", default=403, hr=200, admin_user=200, data={"format": "csv"}),
+        case(scope="organisation/cohort", default=403, hr=200, admin_user=200, data={"stage": "1", "page": "2"}),
+        case(scope="recruiter/stuck_14", default=403, recruiter=200),
+        case(scope="recruiter/stuck_14", default=403, recruiter=400, data={"format": "pdf"}),
+        case(scope="recruiter/ledger_events", default=403, recruiter=404),
+        case(scope="hiring-manager/open_requisitions", default=403, hiring_manager=200),
+        case(scope="interviewer/upcoming_interviews", default=403, interviewer=200),
+        case(scope="interviewer/stuck_7", default=403, interviewer=404),
+        case(scope="finance/ledger_events", default=403, finance=200, hr=200, admin_user=200),
+    ],
     "onboarding:case": [
         case(scope="own", interviewer=404, outsider=404),
         case(scope="other", default=404, finance=200, hr=200, admin_user=200),
@@ -841,6 +878,8 @@ def vendors_world(candidates_world, personas):
 def _url(name, scope, persona, world):
     if scope is None:
         return reverse(name)
+    if name.startswith("analytics:"):
+        return reverse(name, args=scope.split("/"))
     if name.startswith("onboarding:"):
         o = world["onboarding"]
         if name.startswith(("onboarding:task", "onboarding:check")):
@@ -978,7 +1017,7 @@ def test_access_matrix(request, client, world, name, index):
     if name.startswith("vendors:"):
         world["candidates"] = request.getfixturevalue("candidates_world")
         world["vendors"] = request.getfixturevalue("vendors_world")
-    if name.startswith("onboarding:"):
+    if name.startswith(("onboarding:", "analytics:")):
         world["onboarding"] = request.getfixturevalue("onboarding_world")
     for persona in EVERYONE:
         with transaction.atomic():

@@ -18,6 +18,7 @@ from django.http import QueryDict
 from django.urls import NoReverseMatch, URLResolver, get_resolver, reverse
 from django_filters.views import FilterView
 
+from analytics.filters import DashboardFilter
 from candidates.filters import ApplicationFilter
 from offers.filters import OfferFilter
 from onboarding.filters import StartFilter
@@ -55,6 +56,10 @@ EXPORTS = {
     "vendors:spend_report": Export(CurrencyFilter, args=[(report,) for report in SPEND_REPORTS]),
     "analytics:spend_cash": Export(CurrencyFilter),
     "analytics:spend_hires": Export(CurrencyFilter),
+    # The list behind any dashboard tile or table row, as HR (who opens the organisation's and the spend board).
+    "analytics:tile": Export(
+        DashboardFilter, args=[("organisation", "stuck_7"), ("finance", "ledger_events")], persona="hr"
+    ),
 }
 
 # Every filterable list page, with the filter set it reads and the URL arguments to try it with.

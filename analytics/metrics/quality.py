@@ -16,7 +16,7 @@ from analytics import stats
 from analytics.metrics import common
 from analytics.tiles import ListColumn, MetricTable, TableColumn, Tile, register_table, register_tile
 from candidates.choices import Rating, Recommendation, ScorecardStatus
-from candidates.models import Criterion, ReasonCode, Scorecard, ScorecardRating, Source
+from candidates.models import Scorecard, ScorecardRating
 from candidates.permissions import can_see_scorecards
 from offers.choices import OfferStatus, PayBasis
 from offers.costs import WEEKS_IN_YEAR
@@ -26,9 +26,8 @@ from onboarding.choices import CaseStatus
 from onboarding.models import PreboardingCase
 from onboarding.permissions import can_see_cases
 from portal.choices import Role
-from portal.models import CompBand, RoleFamily, User
+from portal.models import CompBand
 from requisitions.choices import CONTRACT_TYPES
-from vendors.models import Vendor
 
 ANSWERED = (OfferStatus.ACCEPTED, OfferStatus.DECLINED)
 FELL_THROUGH = (CaseStatus.NO_SHOW, CaseStatus.WITHDRAWN)
@@ -116,17 +115,18 @@ def ratings_by_criterion(slice_) -> list[dict]:
     for criterion, rating, n in ratings:
         counts[criterion][rating] += n
     rows = []
-    for criterion in Criterion.objects.filter(pk__in=counts.keys()).order_by("name"):
-        spread = counts[criterion.pk]
+    names = slice_.names("criterion")
+    for criterion in sorted(counts, key=lambda pk: names.get(pk, "")):
+        spread = counts[criterion]
         n = sum(spread.values())
         average = Decimal(sum(rating * k for rating, k in spread.items())) / n
         rows.append(
             {
-                "label": criterion.name,
+                "label": names.get(criterion, ""),
                 "n": n,
                 **{f"r{rating}": spread.get(rating, 0) for rating in Rating.values},
                 "average": stats.one_decimal(average),
-                "drill": {"criterion": criterion.pk},
+                "drill": {"criterion": criterion},
             }
         )
     return rows
@@ -163,7 +163,9 @@ def ratings_by_interviewer(slice_) -> list[dict]:
     cards = scorecards(slice_.replace(interviewer=None))
     grouped = {
         row["interviewer_id"]: row
-        for row in cards.values("interviewer_id")
+        for row in cards.values(
+            "interviewer_id", "interviewer__first_name", "interviewer__last_name", "interviewer__username"
+        )
         .annotate(n=Count("pk"), positive=Count("pk", filter=Q(recommendation__in=POSITIVE)))
         .order_by()
     }
@@ -175,15 +177,15 @@ def ratings_by_interviewer(slice_) -> list[dict]:
         .order_by()
     )
     rows = []
-    for person in User.objects.filter(pk__in=grouped.keys()):
-        row = grouped[person.pk]
+    for person, row in grouped.items():
+        name = f"{row['interviewer__first_name']} {row['interviewer__last_name']}".strip()
         rows.append(
             {
-                "label": str(person),
+                "label": name or row["interviewer__username"],
                 "n": row["n"],
-                "average": stats.one_decimal(averages.get(person.pk)),
+                "average": stats.one_decimal(averages.get(person)),
                 "positive": stats.rate(row["positive"], row["n"]),
-                "drill": {"interviewer": person.pk},
+                "drill": {"interviewer": person},
             }
         )
     rows.sort(key=lambda r: (-r["n"], r["label"]))
@@ -307,7 +309,7 @@ def offer_acceptance(slice_) -> list[dict]:
             "drill": {},
         }
     ]
-    names = dict(RoleFamily.objects.filter(pk__in=[k for k in by_family if k]).values_list("pk", "name"))
+    names = slice_.names("role_family")
     for family in sorted(by_family, key=lambda k: (k is None, str(names.get(k, "")))):
         row = by_family[family]
         rows.append(
@@ -395,7 +397,7 @@ def declines_by_reason(slice_) -> list[dict]:
         ratio = None if employment in CONTRACT_TYPES else compa_ratio(basis, base, hours, midpoint)
         if ratio is not None:
             compas[reason].append(ratio)
-    labels = dict(ReasonCode.objects.filter(pk__in=[k for k in counts if k]).values_list("pk", "label"))
+    labels = slice_.names("reason")
     rows = []
     for reason in counts:
         rows.append(
@@ -521,11 +523,12 @@ def fall_through_by_source(slice_) -> list[dict]:
         .order_by()
     )
     rows = []
-    sources = {s.pk: s.name for s in Source.objects.filter(pk__in=[k for k in {*accepted, *fell} if k])}
+    sources = slice_.names("source")
     for key in sorted({*accepted, *fell}, key=lambda k: (k is None, sources.get(k, ""))):
         label = f"Source: {sources[key]}" if key else "No source"
         rows.append(_fall_row(label, fell.get(key, 0), accepted.get(key, 0), {"source": key} if key else None))
-    vendors = dict(Vendor.objects.filter(pk__in={*by_vendor_accepted, *by_vendor_fell}).values_list("pk", "name"))
+    names = slice_.names("vendor")
+    vendors = {pk: names[pk] for pk in {*by_vendor_accepted, *by_vendor_fell}}
     for key in sorted(vendors, key=lambda k: vendors[k].casefold()):
         label = f"Agency: {vendors[key]}"
         rows.append(_fall_row(label, by_vendor_fell.get(key, 0), by_vendor_accepted.get(key, 0), {"vendor": key}))
