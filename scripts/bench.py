@@ -24,6 +24,7 @@ REPEAT = int(os.environ.get("BENCH_REPEAT", "30"))
 DATABASES = {"S": "portal_bench_s", "L": "portal_bench_l"}
 MAX_QUERIES = 20
 MAX_RATIO = 1.3
+MAX_DASHBOARD_RATIO = 1.5  # the dashboards' own target (docs/operations.md, Benchmarks)
 MAX_CORE_RATIO = 1.5
 MAX_SEED_SECONDS = 5 * 60
 
@@ -73,7 +74,7 @@ def _mark(ok: bool) -> str:
 def _report(results: dict, seeding: dict) -> None:
     small, large = results["S"]["pages"], results["L"]["pages"]
     head = (
-        f"{'page':<28} {'S p50':>8} {'S p95':>8} {'S q':>4} {'L p50':>8} {'L p95':>8} {'L q':>4} "
+        f"{'page':<36} {'S p50':>8} {'S p95':>8} {'S q':>4} {'L p50':>8} {'L p95':>8} {'L q':>4} "
         f"{'L/S':>5}  queries<={MAX_QUERIES}  L/S<={MAX_RATIO}"
     )
     print()
@@ -83,11 +84,12 @@ def _report(results: dict, seeding: dict) -> None:
     for page, s in small.items():
         big = large[page]
         ratio = big["p50_ms"] / s["p50_ms"]
+        target = MAX_DASHBOARD_RATIO if page.startswith("Dashboard") else MAX_RATIO
         queries_ok = max(s["queries"], big["queries"]) <= MAX_QUERIES
         print(
-            f"{page:<28} {s['p50_ms']:8.1f} {s['p95_ms']:8.1f} {s['queries']:4d} "
+            f"{page:<36} {s['p50_ms']:8.1f} {s['p95_ms']:8.1f} {s['queries']:4d} "
             f"{big['p50_ms']:8.1f} {big['p95_ms']:8.1f} {big['queries']:4d} {ratio:5.2f}  "
-            f"{_mark(queries_ok):<12} {_mark(ratio <= MAX_RATIO)}"
+            f"{_mark(queries_ok):<12} {_mark(ratio <= target)}{'' if target == MAX_RATIO else f' (<= {target})'}"
         )
     print()
     print(f"Pipeline list vs its core SQL (page query + count, p50), target page/core <= {MAX_CORE_RATIO}:")

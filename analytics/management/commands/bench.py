@@ -28,6 +28,24 @@ from portal.models import User
 from requisitions.selectors import requisitions_for_user
 
 HOST = "bench.localhost"
+LOGINS = ["recruiter", "hiring_manager", "interviewer", "finance", "hr"]
+# Each dashboard page timed: (login, board, section); the overview is section None.
+DASHBOARDS = [
+    ("recruiter", "recruiter", None),
+    ("recruiter", "recruiter", "velocity"),
+    ("recruiter", "recruiter", "conversion"),
+    ("hiring_manager", "hiring-manager", None),
+    ("hiring_manager", "hiring-manager", "quality"),
+    ("interviewer", "interviewer", "capacity"),
+    ("finance", "finance", None),
+    ("finance", "finance", "cost"),
+    ("hr", "organisation", None),
+    ("hr", "organisation", "velocity"),
+    ("hr", "organisation", "conversion"),
+    ("hr", "organisation", "capacity"),
+    ("hr", "organisation", "quality"),
+    ("hr", "organisation", "cost"),
+]
 PAGE_SIZE = 50  # the pipeline list's
 
 
@@ -41,8 +59,8 @@ class Command(BaseCommand):
     def handle(self, *args, repeat, json_path, **options):
         if repeat < 1:
             raise CommandError("--repeat must be 1 or more.")
-        users = {u.username: u for u in User.objects.filter(username__in=["recruiter", "hiring_manager"])}
-        if len(users) < 2:
+        users = {u.username: u for u in User.objects.filter(username__in=LOGINS)}
+        if len(users) < len(LOGINS):
             raise CommandError("No demo logins here: run seed_demo first.")
         recruiter = users["recruiter"]
         pages = self._pages(recruiter)
@@ -97,7 +115,20 @@ class Command(BaseCommand):
             ("Board, largest requisition", "recruiter", reverse("candidates:board", args=[board])),
             ("Candidate detail", "recruiter", reverse("candidates:detail", args=[candidate])),
             ("Requisition list", "recruiter", reverse("requisitions:list")),
+            *self._dashboards(),
         ]
+
+    def _dashboards(self) -> list[tuple[str, str, str]]:
+        pages = []
+        for login, board, section in DASHBOARDS:
+            if section is None:
+                url = reverse("analytics:board", args=[board])
+            else:
+                url = reverse("analytics:board_section", args=[board, section])
+            pages.append((f"Dashboard {board}/{section or 'overview'}", login, url))
+        pages.append(("Dashboard ops review", "hr", reverse("analytics:ops_review")))
+        pages.append(("Dashboard list stuck 7", "hr", reverse("analytics:tile", args=["organisation", "stuck_7"])))
+        return pages
 
     def _time_page(self, client: Client, url: str, repeat: int) -> dict:
         with CaptureQueriesContext(connection) as queries:
