@@ -10,5 +10,6 @@ urlpatterns = [
     path("spend/", include("analytics.spend_urls")),
     path("<slug:board>/", views.board_page, name="board"),
     path("<slug:board>/lists/<slug:key>/", views.tile_list, name="tile"),
+    path("<slug:board>/tables/<slug:key>/export/", views.table_export, name="table_export"),
     path("<slug:board>/<slug:section>/", views.board_page, name="board_section"),
 ]

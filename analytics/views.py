@@ -193,7 +193,13 @@ def _table_figures(table, slice_, board) -> dict:
         drill = row.get("drill")
         row["url"] = tile.url(board.key, slice_.query(**drill)) if tile is not None and drill is not None else ""
         row["cells"] = [(column, row.get(column.key)) for column in table.columns]
-    return {"table": table, "rows": rows, "chart": _chart(table, rows), "chart_id": f"chart-{table.key}"}
+    return {
+        "table": table,
+        "rows": rows,
+        "chart": _chart(table, rows),
+        "chart_id": f"chart-{table.key}",
+        "export": reverse("analytics:table_export", kwargs={"board": board.key, "key": table.key}),
+    }
 
 
 def _chart(table, rows) -> dict | None:
@@ -259,6 +265,32 @@ def tile_list(request, board, key):
             drills=filterset.drill_fields(),
         )
     return render(request, "analytics/tile_list.html", context, status=200 if valid else 400)
+
+
+@require_GET
+def table_export(request, board, key):
+    """A metric table's rows as a file (the one export service: watermark, export log, formula
+    neutralisation), under the board's filters; for whoever sees the table on the board."""
+    board = _board_or_403(request, board)
+    table = next((t for t in board_tables(board, request.user) if t.key == key), None)
+    if table is None:
+        raise Http404
+    filterset = _filters(request, allowed=(FORMAT,))
+    rows = table.compute(Slice.of(request.user, board, filterset)) if filterset.is_valid() else []
+    columns = [Column(str(table.row_label or table.name), lambda row: str(row["label"]))]
+    columns += [Column(str(column.label), _reader(column.key)) for column in table.columns]
+    return export_response(
+        request,
+        filterset=filterset,
+        dataset=f"dashboard-table-{table.key}",
+        title=table.name,
+        columns=columns,
+        rows=rows,
+    )
+
+
+def _reader(key: str):
+    return lambda row: row.get(key)
 
 
 def _export_query(query: str, fmt: str) -> str:

@@ -514,6 +514,15 @@ ROUTES: dict[str, list[Case]] = {
         case(scope="interviewer/capacity", default=403, interviewer=200),
         case(scope="finance/cost", default=403, finance=200, hr=200, admin_user=200),
     ],
+    "analytics:table_export": [
+        case(scope="organisation/funnel", default=403, hr=200, admin_user=200),
+        case(scope="organisation/funnel", default=403, hr=200, admin_user=200, data={"format": "xlsx"}),
+        case(scope="finance/cost_per_hire", default=403, finance=200, hr=200, admin_user=200),
+        case(scope="recruiter/funnel", default=403, recruiter=200),
+        case(scope="recruiter/cost_per_hire", default=403, recruiter=404),
+        case(scope="interviewer/ratings_by_criterion", default=403, interviewer=200),
+        case(scope="organisation/funnel", default=403, hr=400, admin_user=400, data={"period": "x"}),
+    ],
     "analytics:tile": [
         case(scope="organisation/stuck_7", default=403, hr=200, admin_user=200),
         case(scope="organisation/stuck_7", default=403, hr=200, admin_user=200, data={"format": "csv"}),

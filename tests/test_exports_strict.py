@@ -57,6 +57,9 @@ EXPORTS = {
     "analytics:spend_cash": Export(CurrencyFilter),
     "analytics:spend_hires": Export(CurrencyFilter),
     # The list behind any dashboard tile or table row, as HR (who opens the organisation's and the spend board).
+    "analytics:table_export": Export(
+        DashboardFilter, args=[("organisation", "funnel"), ("finance", "forecast_vs_actual")], persona="hr"
+    ),
     "analytics:tile": Export(
         DashboardFilter, args=[("organisation", "stuck_7"), ("finance", "ledger_events")], persona="hr"
     ),
