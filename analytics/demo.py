@@ -1,8 +1,15 @@
-"""The dashboards' demo: today's snapshot, so the trend has its first point (beat adds one a day)."""
+"""The dashboards' demo: the daily snapshots of the last twelve weeks, read from what the demo recorded (its
+requisitions' history, its applications' transitions, its decisions), so the trend has its weeks."""
+
+from datetime import timedelta
 
 from analytics.services import fill_snapshot
+from portal import clock
+
+DAYS = 12 * 7
 
 
 def seed(*, rng, scale, log) -> None:
-    rows = fill_snapshot()
-    log(f"today's dashboard snapshot: {rows} rows")
+    today = clock.today()
+    rows = sum(fill_snapshot(today - timedelta(days=back)) for back in range(DAYS))
+    log(f"dashboard snapshots of the last {DAYS} days: {rows} rows")

@@ -7,4 +7,5 @@ from analytics import services
 
 @shared_task
 def fill_snapshot() -> int:
-    return services.fill_snapshot()
+    """Today's snapshot, and any of the last seven days beat missed."""
+    return services.catch_up()

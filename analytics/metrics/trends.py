@@ -64,8 +64,9 @@ register_table(
         group="capacity",
         definition=(
             "From the daily snapshots: per week of the last twelve (by its Monday), the requisitions open and the "
-            "active applications on them at the last snapshot of that week; a week with no snapshot is blank. "
-            "The snapshot is taken every hour and the day's last one is kept."
+            "active applications on them at the end of the week's last day with a snapshot (today: now); a week "
+            "with none is blank. A day's snapshot is what its requisitions' history and its applications' "
+            "transitions say stood at its end, refreshed every hour and caught up for days beat missed."
         ),
         compute=weekly_load,
         columns=(TableColumn("requisitions", "Open requisitions"), TableColumn("applications", "Active applications")),

@@ -25,18 +25,21 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def open_requisition(hm, director, recruiter):
+    """Opened twenty days ago."""
     ApprovalRule.objects.filter(policy="requisition").exclude(approver="hm_manager").update(is_active=False)
-    req = create_requisition(by=hm, hiring_manager=hm, **requisition_fields(recruiter=recruiter))
-    submit_requisition(requisition=req, by=hm)
-    approve_requisition(requisition=req, by=director)
-    move_requisition(requisition=req, action=Action.OPEN, by=hm)
+    with time_machine.travel(clock.now() - timedelta(days=20), tick=False):
+        req = create_requisition(by=hm, hiring_manager=hm, **requisition_fields(recruiter=recruiter))
+        submit_requisition(requisition=req, by=hm)
+        approve_requisition(requisition=req, by=director)
+        move_requisition(requisition=req, action=Action.OPEN, by=hm)
     req.refresh_from_db()
     return req
 
 
-def _apply(requisition, by, name):
-    person = create_candidate(by=by, first_name=name, last_name="Snap", email=f"{name.lower()}@example.com")
-    return apply(candidate=person, requisition=requisition, by=by, source=Source.objects.get(code="referral"))
+def _apply(requisition, by, name, days_ago=0):
+    with time_machine.travel(clock.now() - timedelta(days=days_ago), tick=False):
+        person = create_candidate(by=by, first_name=name, last_name="Snap", email=f"{name.lower()}@example.com")
+        return apply(candidate=person, requisition=requisition, by=by, source=Source.objects.get(code="referral"))
 
 
 def _slice(user, key, **data):
@@ -71,10 +74,9 @@ def test_a_fill_counts_what_stands_and_running_it_again_changes_nothing(open_req
 def test_the_weekly_trend_keeps_each_weeks_last_snapshot_within_the_board(open_requisition, recruiter, hm, hr):
     today = clock.today()
     last_week = today - timedelta(days=7)
-    _apply(open_requisition, recruiter, "Ada")
-    with time_machine.travel(clock.now() - timedelta(days=7), tick=False):
-        fill_snapshot(last_week)
-    _apply(open_requisition, recruiter, "Grace")
+    _apply(open_requisition, recruiter, "Ada", days_ago=10)
+    _apply(open_requisition, recruiter, "Grace", days_ago=2)
+    fill_snapshot(last_week)  # Ada only had applied by then
     fill_snapshot(today)
 
     rows = table("weekly_load").compute(_slice(hr, "organisation"))
@@ -95,3 +97,26 @@ def test_a_held_requisition_is_no_longer_counted_open(open_requisition, recruite
     move_requisition(requisition=open_requisition, action=Action.HOLD, by=hm, note="Budget review.")
     fill_snapshot()
     assert not DailySnapshot.objects.filter(metric=SnapshotMetric.OPEN_REQUISITIONS).exists()
+
+
+def test_a_past_day_is_read_from_the_record_and_missed_days_are_caught_up(open_requisition, recruiter, hm):
+    from analytics.services import catch_up
+
+    _apply(open_requisition, recruiter, "Ada", days_ago=5)
+    yesterday = clock.today() - timedelta(days=1)
+    with time_machine.travel(clock.now() + timedelta(minutes=1), tick=False):
+        move_requisition(requisition=open_requisition, action=Action.HOLD, by=hm, note="Budget review.")
+    # Held now; at the end of yesterday it was open with Ada active (the history and the transitions say so).
+    fill_snapshot(yesterday)
+    then = DailySnapshot.objects.filter(day=yesterday)
+    assert sum(r.value for r in then.filter(metric=SnapshotMetric.OPEN_REQUISITIONS)) == 1
+    assert sum(r.value for r in then.filter(metric=SnapshotMetric.ACTIVE_APPLICATIONS)) == 1
+
+    DailySnapshot.objects.all().delete()
+    catch_up(days=3)  # beat was down: today and the three days before are filled, each once
+    assert sorted(set(DailySnapshot.objects.values_list("day", flat=True))) == [
+        clock.today() - timedelta(days=back) for back in (3, 2, 1, 0)
+    ]
+    rows = DailySnapshot.objects.count()
+    catch_up(days=3)
+    assert DailySnapshot.objects.count() == rows
