@@ -1,15 +1,17 @@
-"""The dashboards' demo: the daily snapshots of the last twelve weeks, read from what the demo recorded (its
-requisitions' history, its applications' transitions, its decisions), so the trend has its weeks."""
+"""The dashboards' demo: the daily snapshots the trend reads for the last twelve weeks (each week's last day,
+and today), read from what the demo recorded (its requisitions' history, its applications' transitions,
+its decisions)."""
 
 from datetime import timedelta
 
+from analytics.metrics.trends import WEEKS
 from analytics.services import fill_snapshot
 from portal import clock
-
-DAYS = 12 * 7
 
 
 def seed(*, rng, scale, log) -> None:
     today = clock.today()
-    rows = sum(fill_snapshot(today - timedelta(days=back)) for back in range(DAYS))
-    log(f"dashboard snapshots of the last {DAYS} days: {rows} rows")
+    sunday = today - timedelta(days=today.weekday() + 1)  # the end of last week
+    days = [today] + [sunday - timedelta(days=7 * week) for week in range(WEEKS - 1)]
+    rows = sum(fill_snapshot(day) for day in days)
+    log(f"dashboard snapshots of {len(days)} days (each of the last {WEEKS} weeks): {rows} rows")

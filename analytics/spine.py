@@ -25,6 +25,7 @@ def register() -> None:
 
     spend_spine.register()
 
+    registry.register_workflow_owned("analytics.DailySnapshot")  # written by the snapshot job alone
     registry.register_nav(
         registry.NavEntry("dashboards", _("Dashboards"), "analytics:home", order=5, visible=sees_dashboards)
     )

@@ -526,7 +526,7 @@ ROUTES: dict[str, list[Case]] = {
     "analytics:tile": [
         case(scope="organisation/stuck_7", default=403, hr=200, admin_user=200),
         case(scope="organisation/stuck_7", default=403, hr=200, admin_user=200, data={"format": "csv"}),
-        case(scope="organisation/cohort", default=403, hr=200, admin_user=200, data={"stage": "1", "page": "2"}),
+        case(scope="organisation/cohort", default=403, hr=200, admin_user=200, data={"include_open": "1", "page": "2"}),
         case(scope="recruiter/stuck_14", default=403, recruiter=200),
         case(scope="recruiter/stuck_14", default=403, recruiter=400, data={"format": "pdf"}),
         case(scope="recruiter/ledger_events", default=403, recruiter=404),
@@ -1026,7 +1026,7 @@ def test_access_matrix(request, client, world, name, index):
     if name.startswith("vendors:"):
         world["candidates"] = request.getfixturevalue("candidates_world")
         world["vendors"] = request.getfixturevalue("vendors_world")
-    if name.startswith(("onboarding:", "analytics:")):
+    if name.startswith("onboarding:"):
         world["onboarding"] = request.getfixturevalue("onboarding_world")
     for persona in EVERYONE:
         with transaction.atomic():
