@@ -7,14 +7,18 @@ before those are written (foreign keys are checked at commit). No signals run an
 written for them: their history starts the day someone changes them.
 
 This module adds the people a large organisation has (recruiters and hiring managers beside the demo
-logins, who cannot sign in) and the generated requests of My work.
+logins, who cannot sign in) and the generated requests of My work. Its plumbing serves every app's volume
+layer: ids taken ahead, COPY, working-hour moments (Clock), business days (Workdays), and the ledger's
+events and the spine's decisions kept as rows until written (Ledger, Decisions).
 """
 
 import random
 from collections.abc import Iterable, Sequence
-from datetime import datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 
+from django.conf import settings
 from django.contrib.auth.models import Group
+from django.contrib.contenttypes.models import ContentType
 from django.core.management.color import no_style
 from django.db import connection, transaction
 from django.db.models import Max
@@ -22,7 +26,8 @@ from django.utils import timezone
 
 from portal import calendar
 from portal.choices import REQUEST, DecisionStatus, Role
-from portal.models import Decision, HiringPlan, User
+from portal.models import CostEvent, Decision, HiringPlan, Holiday, User
+from portal.money import Money
 from portal.roles import group_name
 
 BATCH = 2000
@@ -203,3 +208,121 @@ class Clock:
         """A working moment between `start` and `end` (not before `start`)."""
         span = max((end - start).total_seconds(), 0)
         return max(start, self.at_work(start + timedelta(seconds=span * self.rng.random())))
+
+
+class Workdays:
+    """Business days for the volume layer (weekends and portal.Holiday skipped), the holidays read once."""
+
+    def __init__(self):
+        self.holidays = set(Holiday.objects.values_list("date", flat=True))
+
+    def is_workday(self, day: date) -> bool:
+        return day.weekday() < 5 and day not in self.holidays
+
+    def on_or_after(self, day: date) -> date:
+        while not self.is_workday(day):
+            day += timedelta(days=1)
+        return day
+
+    def on_or_before(self, day: date) -> date:
+        while not self.is_workday(day):
+            day -= timedelta(days=1)
+        return day
+
+    def add(self, day: date, days: int) -> date:
+        """The business day `days` business days after `day` (before it when negative)."""
+        step = 1 if days >= 0 else -1
+        day = self.on_or_after(day) if days >= 0 else day
+        for _ in range(abs(days)):
+            day += timedelta(days=step)
+            while not self.is_workday(day):
+                day += timedelta(days=step)
+        return day
+
+
+def end_of_day(day: date) -> datetime:
+    """The end of the business day `day` (when a decision due that day falls due)."""
+    return timezone.make_aware(datetime.combine(day, time(hour=settings.BUSINESS_DAY_END_HOUR)))
+
+
+def add_months(month: date, n: int) -> date:
+    index = month.year * 12 + month.month - 1 + n
+    return date(index // 12, index % 12 + 1, 1)
+
+
+COST_FIELDS = [
+    "id", "category", "kind", "amount", "currency", "month", "cost_center_id", "need_id", "source_type_id", "source_id",
+    "reverses_id", "memo", "recorded_at", "recorded_by_id",
+]  # fmt: skip
+
+
+class Ledger:
+    """Cost events of the volume layer, as portal.services.ledger records them (a line spread by month to the
+    cent, a reversal naming the event it cancels out), kept as rows until `write`."""
+
+    def __init__(self):
+        self.next = next_id(CostEvent)
+        self.rows: list[tuple] = []
+
+    def record(self, *, category, kind, amount, month: date, cost_center, need, source, memo, at, by) -> int:
+        """`source`: (content type id, object id). Returns the event's id."""
+        event = self.next
+        self.next += 1
+        self.rows.append(
+            (event, category, kind, Money(amount, "CAD").amount, "CAD", month.replace(day=1), cost_center, need,
+             *source, None, memo[:300], at, by)
+        )  # fmt: skip
+        return event
+
+    def spread(self, *, amount, months: int, first_month: date, **event) -> list[int]:
+        """`amount` over `months` months from `first_month`, the parts adding up exactly (Money.allocate)."""
+        parts = Money(amount, "CAD").allocate(months)
+        return [
+            self.record(amount=part.amount, month=add_months(first_month.replace(day=1), n), **event)
+            for n, part in enumerate(parts)
+            if part.amount
+        ]
+
+    def reverse(self, rows: list[tuple], *, memo: str, at, by) -> None:
+        """Cancel out each of `rows` (recorded here) with an event of the opposite amount."""
+        for row in rows:
+            self.rows.append((self.next, *row[1:3], -row[3], *row[4:10], row[0], memo[:300], at, by))
+            self.next += 1
+
+    def write(self) -> int:
+        return insert(CostEvent, COST_FIELDS, self.rows)
+
+
+DECISION_FIELDS = [
+    "id", "kind", "title", "detail", "subject_type_id", "subject_id", "owner_id", "owner_role", "due_at", "status",
+    "outcome", "decided_by_id", "decided_at", "note", "created_at", "key",
+]  # fmt: skip
+
+
+class Decisions:
+    """Decisions on the spine raised by the volume layer, open (or taken, with their outcome), kept as rows
+    until `write`."""
+
+    def __init__(self):
+        self.next = next_id(Decision)
+        self.rows: list[tuple] = []
+
+    def raise_(self, *, kind, title, subject, due_at, created_at, key, owner=None, role="", detail="", taken=None):
+        """`subject`: (content type id, object id); `taken`: (outcome, by, at, note) for a decision already
+        taken. Returns the decision's id."""
+        decision = self.next
+        self.next += 1
+        outcome, by, at, note = taken or ("", None, None, "")
+        status = DecisionStatus.DONE if taken else DecisionStatus.OPEN
+        self.rows.append(
+            (decision, kind, title[:200], detail, *subject, owner, role, due_at, status, outcome, by, at, note,
+             created_at, key)
+        )  # fmt: skip
+        return decision
+
+    def write(self) -> int:
+        return insert(Decision, DECISION_FIELDS, self.rows)
+
+
+def content_type(model) -> int:
+    return ContentType.objects.get_for_model(model).pk
