@@ -146,3 +146,12 @@ TRANSITION_COLUMNS = (
     ListColumn("By", lambda t: str(t.by) if t.by_id else "—"),
 )
 TRANSITION_RELATED = ("application__candidate", "application__requisition", "from_stage", "to_stage", "by")
+
+# The first columns of every list of pre-boarding cases: the case, the person, the requisition.
+CASE_COLUMNS = (
+    ListColumn("Case", lambda c: c.reference, link=_url),
+    ListColumn("Person", lambda c: str(c.candidate)),
+    ListColumn(
+        "Requisition", lambda c: f"{c.requisition.reference} {c.requisition.title}", link=lambda c: _url(c.requisition)
+    ),
+)

@@ -173,13 +173,7 @@ register_tile(
         ),
         rows=at_risk_starts,
         columns=(
-            ListColumn("Case", lambda c: c.reference, link=lambda c: c.get_absolute_url()),
-            ListColumn("Person", lambda c: str(c.candidate)),
-            ListColumn(
-                "Requisition",
-                lambda c: f"{c.requisition.reference} {c.requisition.title}",
-                link=lambda c: c.requisition.get_absolute_url(),
-            ),
+            *common.CASE_COLUMNS,
             ListColumn("Owner", lambda c: _person(c.requisition.hiring_manager)),
             ListColumn("Recruiter", lambda c: _person(c.requisition.recruiter)),
             ListColumn("Planned start", lambda c: c.planned_start),

@@ -469,13 +469,7 @@ register_tile(
         ),
         rows=fell_through,
         columns=(
-            ListColumn("Case", lambda c: c.reference, link=lambda c: c.get_absolute_url()),
-            ListColumn("Person", lambda c: str(c.candidate)),
-            ListColumn(
-                "Requisition",
-                lambda c: f"{c.requisition.reference} {c.requisition.title}",
-                link=lambda c: c.requisition.get_absolute_url(),
-            ),
+            *common.CASE_COLUMNS,
             ListColumn("Outcome", lambda c: c.get_status_display()),
             ListColumn("Why", lambda c: c.status_note),
             ListColumn("Planned start", lambda c: c.planned_start),

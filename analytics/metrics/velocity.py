@@ -321,13 +321,7 @@ register_tile(
         ),
         rows=started_cases,
         columns=(
-            ListColumn("Case", lambda c: c.reference, link=lambda c: c.get_absolute_url()),
-            ListColumn("Person", lambda c: str(c.candidate)),
-            ListColumn(
-                "Requisition",
-                lambda c: f"{c.requisition.reference} {c.requisition.title}",
-                link=lambda c: c.requisition.get_absolute_url(),
-            ),
+            *common.CASE_COLUMNS,
             ListColumn("Confirmed start", lambda c: c.confirmed_start),
         ),
         related=("candidate", "requisition"),
